@@ -1,0 +1,399 @@
+//! Request and response bodies of the v1 API contract.
+//!
+//! Field names are part of the contract (see `openapi.json`); the server
+//! deserialises with `deny_unknown_fields` so a typo is a 4xx, not silence.
+
+use serde::{Deserialize, Serialize};
+
+/// Default base path of the API, relative to the app's origin.
+pub const DEFAULT_API_BASE: &str = "/api/v1";
+
+/// Header carrying the client-chosen idempotency key of a submission.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
+/// Header that state-changing signed-in calls carry (double-submit CSRF token).
+pub const CSRF_HEADER: &str = "X-CSRF-Token";
+
+/// Why the user files a recovery request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    ForgotPassword,
+    Lost2fa,
+    StaleRecoveryCodes,
+    LostEmail,
+    Compromised,
+    Other,
+}
+
+impl Reason {
+    pub const ALL: [Reason; 6] = [
+        Reason::Lost2fa,
+        Reason::StaleRecoveryCodes,
+        Reason::LostEmail,
+        Reason::Compromised,
+        Reason::ForgotPassword,
+        Reason::Other,
+    ];
+
+    /// The wire value, also used in URLs (`/request?reason=lost_2fa`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::ForgotPassword => "forgot_password",
+            Reason::Lost2fa => "lost_2fa",
+            Reason::StaleRecoveryCodes => "stale_recovery_codes",
+            Reason::LostEmail => "lost_email",
+            Reason::Compromised => "compromised",
+            Reason::Other => "other",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.as_str() == value)
+    }
+}
+
+/// What the user can say about their recovery codes (seed 001's checkbox, refined).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RecoveryCodesStatus {
+    NeverGenerated,
+    Lost,
+    NotWorking,
+}
+
+impl RecoveryCodesStatus {
+    pub const ALL: [RecoveryCodesStatus; 3] = [
+        RecoveryCodesStatus::NeverGenerated,
+        RecoveryCodesStatus::Lost,
+        RecoveryCodesStatus::NotWorking,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecoveryCodesStatus::NeverGenerated => "never_generated",
+            RecoveryCodesStatus::Lost => "lost",
+            RecoveryCodesStatus::NotWorking => "not_working",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<RecoveryCodesStatus> {
+        RecoveryCodesStatus::ALL
+            .into_iter()
+            .find(|r| r.as_str() == value)
+    }
+}
+
+/// Where a recovery request is in support's workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RequestStatus {
+    Received,
+    InReview,
+    AwaitingUser,
+    Approved,
+    Rejected,
+    Closed,
+}
+
+impl RequestStatus {
+    pub const ALL: [RequestStatus; 6] = [
+        RequestStatus::Received,
+        RequestStatus::InReview,
+        RequestStatus::AwaitingUser,
+        RequestStatus::Approved,
+        RequestStatus::Rejected,
+        RequestStatus::Closed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestStatus::Received => "received",
+            RequestStatus::InReview => "in_review",
+            RequestStatus::AwaitingUser => "awaiting_user",
+            RequestStatus::Approved => "approved",
+            RequestStatus::Rejected => "rejected",
+            RequestStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<RequestStatus> {
+        RequestStatus::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+
+    /// An open request blocks a second one for the same username.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            RequestStatus::Received | RequestStatus::InReview | RequestStatus::AwaitingUser
+        )
+    }
+}
+
+/// Body of `POST /recovery-requests`. Field names are part of the contract.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryRequestBody {
+    /// The account's username; may be empty when `account_email` is given.
+    #[serde(default)]
+    pub username: String,
+    /// The email the account used, for users who do not know their username.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_email: Option<String>,
+    pub contact_email: String,
+    pub reason: Option<Reason>,
+    pub details: String,
+    /// ISO date `YYYY-MM-DD`, optional.
+    #[serde(default)]
+    pub lost_access_on: Option<String>,
+    #[serde(default)]
+    pub previous_emails: Vec<String>,
+    #[serde(default)]
+    pub packages: Vec<String>,
+    pub recovery_codes_status: Option<RecoveryCodesStatus>,
+    #[serde(default)]
+    pub email_proof: Option<String>,
+    pub accepted_code_of_conduct: bool,
+    pub acknowledged_delay: bool,
+}
+
+/// `201` answer to a new (or replayed) recovery request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecoveryRequestCreated {
+    /// Human-readable id, e.g. `RR-2026-000123`.
+    pub id: String,
+    /// Secret bearer token for the status page; shown once.
+    pub status_token: String,
+    pub status: RequestStatus,
+    /// RFC 3339 timestamp.
+    pub submitted_at: String,
+}
+
+/// One entry of a request's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TimelineEntry {
+    pub status: RequestStatus,
+    /// RFC 3339 timestamp.
+    pub at: String,
+    /// A note from support for the user, if any.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// `GET /recovery-requests/{id}` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecoveryRequestStatusView {
+    pub id: String,
+    pub status: RequestStatus,
+    pub reason: Reason,
+    pub submitted_at: String,
+    pub updated_at: String,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// Body of `POST /password-reset`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetBody {
+    /// A username or an email address.
+    pub identifier: String,
+}
+
+/// Body of `POST /username-reminder`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UsernameReminderBody {
+    pub email: String,
+}
+
+/// The uniform `202` answer of endpoints that must not reveal whether an account exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Accepted {
+    pub message: String,
+}
+
+/// Body of `POST /login`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    pub username: String,
+    pub password: String,
+}
+
+/// Second factors a challenge can be answered with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SecondFactor {
+    Totp,
+    RecoveryCode,
+}
+
+/// Facts about the current recovery-code set, used for stale-code diagnosis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecoveryCodesInfo {
+    /// When the current set was generated (RFC 3339), `None` if never.
+    pub generated_at: Option<String>,
+    pub unused: u32,
+}
+
+/// A pending second-factor step after a correct password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecondFactorChallenge {
+    pub token: String,
+    pub methods: Vec<SecondFactor>,
+    pub recovery_codes: RecoveryCodesInfo,
+    /// Seconds until the challenge expires (300 at issue).
+    pub expires_in: u32,
+}
+
+/// `200` answer of the login endpoints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum LoginOutcome {
+    /// Signed in: the session cookie is set; the CSRF token goes in [`CSRF_HEADER`].
+    Session { username: String, csrf_token: String },
+    SecondFactor(SecondFactorChallenge),
+}
+
+/// Body of `POST /login/recovery-code` and `POST /login/totp`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SecondFactorBody {
+    pub token: String,
+    pub code: String,
+}
+
+/// Body of `POST /email-verification`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EmailVerificationBody {
+    pub email: String,
+}
+
+/// Body of `POST /email-verification/confirm`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct EmailVerificationConfirmBody {
+    pub email: String,
+    pub code: String,
+}
+
+/// A proof that the user controls an email address, attachable to a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmailProof {
+    pub proof: String,
+}
+
+/// One field error inside a problem document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    /// JSON Pointer into the request body, e.g. `/previous_emails/2`.
+    pub pointer: String,
+    /// Stable machine code, see [`crate::messages`].
+    pub code: String,
+    pub message: String,
+}
+
+/// RFC 9457 problem document with Reclaim's extensions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(default)]
+    pub detail: Option<String>,
+    /// Stable machine code (`invalid_credentials`, `validation_failed`, …).
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// Body of `POST /password-reset/confirm`: the token from the reset link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetConfirmBody {
+    pub token: String,
+    pub new_password: String,
+}
+
+/// `GET /account/security`: what the checkup grades.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountSecurity {
+    pub username: String,
+    pub email: String,
+    pub email_verified: bool,
+    pub totp_enabled: bool,
+    pub recovery_codes: RecoveryCodesInfo,
+    /// Seconds left in the fresh re-authentication window (0 when none).
+    pub reauth_valid_for: u32,
+}
+
+/// Body of `POST /account/reauth`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReauthBody {
+    pub password: String,
+}
+
+/// `200` answer of `POST /account/reauth`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reauthenticated {
+    /// Seconds during which sensitive changes are allowed without the password.
+    pub valid_for: u32,
+}
+
+/// `200` answer of `POST /account/recovery-codes`: shown once, never stored in clear.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecoveryCodesGenerated {
+    pub codes: Vec<String>,
+    /// RFC 3339 timestamp of this set.
+    pub generated_at: String,
+    /// Suggested download name: `{site}-Recovery-Codes-{username}-{generated ISO time}.txt`.
+    pub filename: String,
+}
+
+/// Body of `POST /account/recovery-codes/confirm` and `POST /account/totp/confirm`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CodeBody {
+    pub code: String,
+}
+
+/// `200` answer of `POST /account/totp`: a pending authenticator to confirm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TotpSetup {
+    /// Base32 without padding (32 characters), shown beside the QR code.
+    pub secret: String,
+    /// `otpauth://totp/…` URI for the QR code.
+    pub otpauth_uri: String,
+    /// Seconds until this pending secret expires unless confirmed.
+    pub expires_in: u32,
+}

@@ -1,0 +1,69 @@
+# Shared helpers for scripts/start and scripts/test: install what is missing,
+# skip what is there. Everything comes from the package registries (crates.io,
+# npm, Debian); no tool downloads a binary at run time.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# Playwright must never fetch its own browser: tests use Debian's Chromium.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+TRUNK_VERSION="0.21.14"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+ensure_wasm_target() {
+  if rustup target list --installed | grep -qx wasm32-unknown-unknown; then return; fi
+  step "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+}
+
+ensure_trunk() {
+  if trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then return; fi
+  step "installing trunk $TRUNK_VERSION (a few minutes, once)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+}
+
+# wasm-bindgen-cli must match the wasm-bindgen in Cargo.lock exactly.
+# No --locked: one of its locked crates is not on the registry here.
+ensure_wasm_bindgen() {
+  local want
+  want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+  if wasm-bindgen --version 2>/dev/null | grep -q " $want\$" &&
+     command -v wasm-bindgen-test-runner >/dev/null; then return; fi
+  step "installing wasm-bindgen-cli $want (a few minutes, once)"
+  cargo install wasm-bindgen-cli --version "=$want"
+}
+
+# npm packages from the committed package-lock.json: Playwright, axe-core and
+# binaryen 132's wasm-opt (Debian's wasm-opt 108 emits wasm Chromium rejects).
+ensure_npm_packages() {
+  if [ -f node_modules/.package-lock.json ] &&
+     cmp -s <(node -e 'const l=require("./package-lock.json");console.log(JSON.stringify(l.packages))') \
+            <(node -e 'const l=require("./node_modules/.package-lock.json");const p={...l.packages};p[""]=require("./package-lock.json").packages[""];console.log(JSON.stringify(p))'); then
+    return
+  fi
+  step "installing npm packages from package-lock.json"
+  npm ci --no-audit --no-fund
+}
+
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then return; fi
+  step "installing Chromium and ChromeDriver from Debian"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium chromium-driver
+}
+
+ensure_build_tools() {
+  ensure_wasm_target
+  ensure_npm_packages
+  ensure_trunk
+  ensure_wasm_bindgen
+}
+
+build_app_release() {
+  step "building the app (release, wasm-opt -Oz)"
+  trunk build --release --offline
+}

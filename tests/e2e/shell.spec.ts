@@ -1,0 +1,81 @@
+// The app shell: layout landmarks, configuration, the 404 and the
+// configuration error page, at desktop and phone widths.
+import { test, expect, expectAccessible, appReady } from './fixtures';
+
+for (const width of [1280, 360]) {
+  test(`start page renders at ${width}px with the configured site name`, async ({ page }) => {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto('/');
+    await appReady(page);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await expect(page.getByRole('banner')).toContainText('PyPI');
+    await expect(page.getByRole('contentinfo')).toContainText('admin@pypi.org');
+    await expect(page).toHaveTitle(/PyPI/);
+    // Nothing may overflow sideways on a phone.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `test-results/screens/start-${width}.png`, fullPage: true });
+    await expectAccessible(page, `start page at ${width}px`);
+  });
+}
+
+test('the skip link is the first stop and moves focus to the main content', async ({ page }) => {
+  await page.goto('/');
+  await appReady(page);
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: /skip to main content/i });
+  await expect(skip).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/#main-content$/);
+});
+
+for (const width of [1280, 360]) {
+  test(`unknown paths get a helpful 404 at ${width}px`, async ({ page }) => {
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto('/no/such/page');
+    await appReady(page);
+    await expect(page.getByRole('heading', { level: 1 })).toContainText(/page not found/i);
+    await expect(page).toHaveTitle(/not found/i);
+    await page.screenshot({ path: `test-results/screens/404-${width}.png`, fullPage: true });
+    await expectAccessible(page, `404 at ${width}px`);
+    await page.getByRole('main').getByRole('link', { name: /start|home/i }).first().click();
+    await expect(page).toHaveURL(/\/$/);
+  });
+}
+
+test('a missing config.json shows a clear error page, not a blank one', async ({ page, consoleErrors }) => {
+  await page.route('**/config.json', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(/configuration|cannot start/i);
+  await expect(page.locator('body')).toContainText('config.json');
+  await page.screenshot({ path: 'test-results/screens/config-missing.png', fullPage: true });
+  await expectAccessible(page, 'config error page');
+  // Chromium logs the 404 we injected; that one error is expected.
+  const expected = consoleErrors.filter((e) => /404/.test(e));
+  expect(expected.length).toBeGreaterThan(0);
+  consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !/404/.test(e)));
+});
+
+test('an invalid config.json names the field that is wrong', async ({ page }) => {
+  await page.route('**/config.json', async (route) => {
+    const response = await route.fetch();
+    const config = await response.json();
+    config.totp_issuer = 'Py:PI';
+    await route.fulfill({ response, json: config });
+  });
+  await page.goto('/');
+  await expect(page.locator('body')).toContainText('totp_issuer');
+  await expectAccessible(page, 'invalid config page');
+});
+
+test('the app is served with the strict security headers', async ({ request }) => {
+  const response = await request.get('/');
+  const csp = response.headers()['content-security-policy'] ?? '';
+  expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
+  expect(csp).toContain("object-src 'none'");
+  expect(csp).toContain("base-uri 'none'");
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(response.headers()['referrer-policy']).toBe('no-referrer');
+  expect(response.headers()['x-content-type-options']).toBe('nosniff');
+  expect(response.headers()['cache-control']).toContain('no-cache');
+});
