@@ -265,7 +265,10 @@ pub struct SecondFactorChallenge {
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum LoginOutcome {
     /// Signed in: the session cookie is set; the CSRF token goes in [`CSRF_HEADER`].
-    Session { username: String, csrf_token: String },
+    Session {
+        username: String,
+        csrf_token: String,
+    },
     SecondFactor(SecondFactorChallenge),
 }
 

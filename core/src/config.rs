@@ -75,8 +75,16 @@ impl AppConfig {
                 });
             }
         };
-        require(!self.site_name.trim().is_empty(), "/site_name", "must not be empty");
-        require(!self.api_base.trim().is_empty(), "/api_base", "must not be empty");
+        require(
+            !self.site_name.trim().is_empty(),
+            "/site_name",
+            "must not be empty",
+        );
+        require(
+            !self.api_base.trim().is_empty(),
+            "/api_base",
+            "must not be empty",
+        );
         require(
             self.support.email.contains('@'),
             "/support/email",

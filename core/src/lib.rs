@@ -1,0 +1,17 @@
+//! Reclaim's domain rules and the API contract types.
+//!
+//! Everything here compiles natively and to wasm32, and knows neither the
+//! browser app nor the server: both stand on it, so a rule checked in the
+//! browser is, by construction, the same rule the server checks again.
+
+pub mod api;
+pub mod codes;
+pub mod config;
+pub mod error;
+pub mod messages;
+pub mod totp_uri;
+pub mod validation;
+
+pub use codes::CodeKind;
+pub use error::ErrorCode;
+pub use validation::FieldIssue;

@@ -1,0 +1,269 @@
+//! Words for people, by error code: the one place for user-facing copy, so it
+//! can be reviewed and translated. GOV.UK style: plain words that say how to
+//! fix the problem, no "please", no "invalid", no full stop at the end.
+//!
+//! [`message`] gives one sentence per code; [`field_message`] specialises it
+//! to a field of the recovery request where a general sentence would be vague
+//! ("Enter your username" rather than "Enter an answer"). The numbers in the
+//! copy are checked against the limits in [`crate::validation`] by tests.
+
+use crate::ErrorCode;
+
+/// PyPI's answer to a recovery code that is not in the current set (a typo or
+/// a code from an older, regenerated set: the two cannot be told apart).
+pub const RECOVERY_CODE_INVALID: &str = "Invalid recovery code.";
+/// PyPI's answer to a recovery code that was already burned.
+pub const RECOVERY_CODE_USED: &str = "Recovery code has been previously used.";
+/// PyPI's answer to a recovery code that is not 16 hex characters.
+pub const RECOVERY_CODE_FORMAT: &str = "Recovery codes are 16 character hexadecimal strings";
+
+/// The user-facing sentence for a code.
+pub fn message(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::Required => "Enter an answer",
+        ErrorCode::TooLong => "Your answer is too long. Shorten it",
+        ErrorCode::ControlCharacters => {
+            "Remove the hidden control characters from your answer. They can come \
+             from copying and pasting, so try typing the text instead"
+        }
+        ErrorCode::UsernameFormat => {
+            "Enter your username, like jbber. A username only has letters, numbers, \
+             full stops (.), hyphens (-) and underscores (_), and starts and ends \
+             with a letter or number"
+        }
+        ErrorCode::EmailFormat => {
+            "Enter an email address in the correct format, like name@example.com"
+        }
+        ErrorCode::PackageNameFormat => {
+            "Enter the package name as it appears on the index, like example-package. \
+             A name only has letters, numbers, full stops (.), hyphens (-) and \
+             underscores (_), and starts and ends with a letter or number"
+        }
+        ErrorCode::TooManyItems => "You have listed too many. Remove some",
+        ErrorCode::DuplicateItem => "You have already listed this. Remove the copy",
+        ErrorCode::DateFormat => "Enter a real date in the format year-month-day, like 2026-05-14",
+        ErrorCode::DateInFuture => "The date must be today or in the past",
+        ErrorCode::ContactEmailIsLost => {
+            "Your contact email must be an address you can still use, not one you \
+             listed as lost"
+        }
+        ErrorCode::MustAccept => "Tick the box to confirm",
+        ErrorCode::ContainsRecoveryCode => {
+            "Remove the recovery code from your description. Never share recovery \
+             codes, not even with support: anyone who has one can take over your \
+             account"
+        }
+        ErrorCode::ContainsTotpSecret => {
+            "Remove the authenticator setup key (the secret) from your description. \
+             Never share it, not even with support: anyone who has it can make your \
+             two-factor codes and take over your account"
+        }
+        ErrorCode::ContainsTotpCode => {
+            "Remove the 6-digit code from your description. Never share two-factor \
+             codes, not even with support: anyone who has one can use it to sign in \
+             as you. If the number is not a code, write it another way, like 250,000"
+        }
+        ErrorCode::RecoveryCodeFormat => {
+            "Enter one of your recovery codes. Recovery codes are 16 character \
+             hexadecimal strings (numbers 0 to 9 and letters a to f), like \
+             0123 4567 89ab cdef. Spaces and dashes do not matter"
+        }
+        ErrorCode::TotpCodeFormat => {
+            "Enter the 6-digit code your authenticator app shows now, like 123456"
+        }
+        ErrorCode::LooksLikeTotpCode => {
+            "This is a 6-digit code from an authenticator app, not a recovery code. \
+             Enter one of your recovery codes, which have 16 characters, or use your \
+             authenticator app instead"
+        }
+        ErrorCode::LooksLikeRecoveryCode => {
+            "This is a recovery code, not a code from your authenticator app. Enter \
+             the 6-digit code your app shows now, or sign in with a recovery code \
+             instead"
+        }
+        ErrorCode::LooksLikeTotpSecret => {
+            "This is an authenticator setup key (the secret), not a code. Enter the \
+             6-digit code your app shows, or one of your recovery codes. Never share \
+             the setup key"
+        }
+        ErrorCode::TotpSecretFormat => {
+            "Enter the setup key from your authenticator app: 16 to 64 characters, \
+             letters A to Z and numbers 2 to 7"
+        }
+        ErrorCode::TotpLabelColon => {
+            "Remove the colon (:) from the issuer and account name. Authenticator \
+             apps use it to separate them"
+        }
+    }
+}
+
+/// The sentence for a code at a JSON pointer into the recovery request
+/// (`/username`, `/previous_emails/2`, …), falling back to [`message`].
+pub fn field_message(pointer: &str, code: ErrorCode) -> &'static str {
+    // `/previous_emails/2` → `previous_emails[]`
+    let field = match pointer.trim_start_matches('/').split_once('/') {
+        Some((list, _)) => list,
+        None => pointer.trim_start_matches('/'),
+    };
+    let item = pointer.trim_start_matches('/').contains('/');
+    use ErrorCode::*;
+    match (field, item, code) {
+        ("username", _, Required) => {
+            "Enter your username, like jbber, or the email address of your account"
+        }
+        ("username", _, TooLong) => "Username must be 50 characters or fewer",
+        ("account_email", _, Required) => "Enter the email address of your account",
+        ("contact_email", _, Required) => {
+            "Enter an email address you can use now, so that support can reply"
+        }
+        ("reason", _, Required) => "Select what happened",
+        ("details", _, Required) => "Enter what happened",
+        ("details", _, TooLong) => "What happened must be 5,000 characters or fewer",
+        ("lost_access_on", _, DateFormat) => {
+            "Date you lost access must be a real date, like 2026-05-14"
+        }
+        ("lost_access_on", _, DateInFuture) => "Date you lost access must be today or in the past",
+        ("previous_emails", true, Required) => "Enter the email address, or remove it",
+        ("previous_emails", false, TooManyItems) => "List up to 5 previous email addresses",
+        ("previous_emails", true, DuplicateItem) => {
+            "You have already listed this email address. Remove the copy"
+        }
+        ("packages", true, Required) => "Enter the package name, or remove it",
+        ("packages", true, TooLong) => "Package name must be 100 characters or fewer",
+        ("packages", false, TooManyItems) => "List up to 20 packages",
+        ("packages", true, DuplicateItem) => {
+            "You have already listed this package. Names that differ only in capitals, \
+             '-', '_' or '.' are the same package"
+        }
+        ("recovery_codes_status", _, Required) => "Select what happened to your recovery codes",
+        ("email_proof", _, TooLong) => {
+            "The email proof is too long. Verify your email address again"
+        }
+        ("email_proof", _, ControlCharacters) => {
+            "The email proof is damaged. Verify your email address again"
+        }
+        ("accepted_code_of_conduct", _, MustAccept) => {
+            "Confirm that you agree to follow the Code of Conduct"
+        }
+        ("acknowledged_delay", _, MustAccept) => {
+            "Confirm that you understand it may take a significant amount of time"
+        }
+        _ => message(code),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validation::{
+        MAX_DETAILS_CHARS, MAX_PACKAGES, MAX_PACKAGE_NAME_CHARS, MAX_PREVIOUS_EMAILS,
+        MAX_USERNAME_CHARS,
+    };
+
+    #[test]
+    fn every_code_has_words() {
+        for code in ErrorCode::ALL {
+            let m = message(code);
+            assert!(!m.trim().is_empty(), "{code}");
+            assert!(
+                !m.ends_with('.'),
+                "GOV.UK messages have no full stop: {code}"
+            );
+            assert!(!m.contains("  "), "double space in {code}");
+            assert!(!m.to_lowercase().contains("invalid"), "{code}");
+        }
+    }
+
+    #[test]
+    fn recovery_code_format_quotes_the_server() {
+        assert!(message(ErrorCode::RecoveryCodeFormat).contains(RECOVERY_CODE_FORMAT));
+    }
+
+    #[test]
+    fn leak_messages_say_never_share() {
+        for code in [
+            ErrorCode::ContainsRecoveryCode,
+            ErrorCode::ContainsTotpSecret,
+            ErrorCode::ContainsTotpCode,
+        ] {
+            assert!(message(code).contains("Never share"), "{code}");
+            assert!(message(code).starts_with("Remove"), "{code}");
+        }
+    }
+
+    #[test]
+    fn field_messages_specialise() {
+        assert_eq!(
+            field_message("/username", ErrorCode::Required),
+            "Enter your username, like jbber, or the email address of your account"
+        );
+        assert_eq!(
+            field_message("/previous_emails/3", ErrorCode::DuplicateItem),
+            "You have already listed this email address. Remove the copy"
+        );
+        assert_eq!(
+            field_message("/previous_emails", ErrorCode::TooManyItems),
+            "List up to 5 previous email addresses"
+        );
+        // Falls back to the general sentence.
+        assert_eq!(
+            field_message("/contact_email", ErrorCode::EmailFormat),
+            message(ErrorCode::EmailFormat)
+        );
+        assert_eq!(
+            field_message("/details", ErrorCode::ContainsRecoveryCode),
+            message(ErrorCode::ContainsRecoveryCode)
+        );
+        assert_eq!(
+            field_message("", ErrorCode::Required),
+            message(ErrorCode::Required)
+        );
+    }
+
+    #[test]
+    fn numbers_in_copy_match_limits() {
+        let has = |pointer: &str, code, n: usize| {
+            let text = field_message(pointer, code);
+            let with_comma = if n >= 1000 {
+                format!("{},{:03}", n / 1000, n % 1000)
+            } else {
+                n.to_string()
+            };
+            assert!(text.contains(&with_comma), "{text} lacks {with_comma}");
+        };
+        has("/username", ErrorCode::TooLong, MAX_USERNAME_CHARS);
+        has("/details", ErrorCode::TooLong, MAX_DETAILS_CHARS);
+        has("/packages/0", ErrorCode::TooLong, MAX_PACKAGE_NAME_CHARS);
+        has("/packages", ErrorCode::TooManyItems, MAX_PACKAGES);
+        has(
+            "/previous_emails",
+            ErrorCode::TooManyItems,
+            MAX_PREVIOUS_EMAILS,
+        );
+    }
+
+    #[test]
+    fn field_messages_are_never_empty() {
+        for pointer in [
+            "/username",
+            "/account_email",
+            "/contact_email",
+            "/reason",
+            "/details",
+            "/lost_access_on",
+            "/previous_emails",
+            "/previous_emails/0",
+            "/packages",
+            "/packages/19",
+            "/recovery_codes_status",
+            "/email_proof",
+            "/accepted_code_of_conduct",
+            "/acknowledged_delay",
+        ] {
+            for code in ErrorCode::ALL {
+                let m = field_message(pointer, code);
+                assert!(!m.is_empty() && !m.ends_with('.'), "{pointer} {code}");
+            }
+        }
+    }
+}
