@@ -19,6 +19,8 @@ pub const CSRF_HEADER: &str = "X-CSRF-Token";
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     ForgotPassword,
+    // snake_case alone would give "lost2fa"; the contract says "lost_2fa".
+    #[serde(rename = "lost_2fa")]
     Lost2fa,
     StaleRecoveryCodes,
     LostEmail,

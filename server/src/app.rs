@@ -1,0 +1,148 @@
+//! The application: shared state and the router.
+
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::clock::Clock;
+use crate::crypto::Hasher;
+use crate::extract::BODY_LIMIT;
+use crate::headers::SecurityHeaders;
+use crate::mail::Mailer;
+use crate::problem::ApiError;
+use crate::routes::{account, auth, login, outbox, requests};
+use crate::static_files::StaticFiles;
+use crate::store::Db;
+
+/// Facts about this deployment the handlers need.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Registry name, used in the recovery-codes file name and mails.
+    pub site_name: String,
+    pub totp_issuer: String,
+    /// Origin users reach the app at, for links in mails.
+    pub public_url: String,
+    /// Served over HTTPS (directly or behind a proxy): `Secure` cookies, HSTS.
+    pub secure: bool,
+    /// Demo mode: outbox endpoint, seeded accounts.
+    pub demo: bool,
+}
+
+impl Settings {
+    #[cfg(test)]
+    pub fn for_tests() -> Settings {
+        Settings {
+            site_name: "PyPI".into(),
+            totp_issuer: "PyPI".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+            secure: false,
+            demo: true,
+        }
+    }
+}
+
+pub struct App {
+    pub db: Db,
+    pub clock: Clock,
+    pub hasher: Hasher,
+    pub mailer: Mailer,
+    pub settings: Settings,
+    pub files: StaticFiles,
+    pub headers: SecurityHeaders,
+}
+
+pub type AppState = Arc<App>;
+
+pub fn router(state: AppState) -> Router {
+    let mut api = Router::new()
+        .route("/password-reset", post(auth::password_reset))
+        .route(
+            "/password-reset/confirm",
+            post(auth::password_reset_confirm),
+        )
+        .route("/username-reminder", post(auth::username_reminder))
+        .route("/login", post(login::login))
+        .route("/login/recovery-code", post(login::login_recovery_code))
+        .route("/login/totp", post(login::login_totp))
+        .route("/email-verification", post(auth::email_verification))
+        .route(
+            "/email-verification/confirm",
+            post(auth::email_verification_confirm),
+        )
+        .route("/recovery-requests", post(requests::create))
+        .route("/recovery-requests/{id}", get(requests::show))
+        .route("/account/security", get(account::security))
+        .route("/account/reauth", post(account::reauth))
+        .route("/account/recovery-codes", post(account::generate_codes))
+        .route(
+            "/account/recovery-codes/confirm",
+            post(account::confirm_code),
+        )
+        .route("/account/totp", post(account::totp_start))
+        .route("/account/totp/confirm", post(account::totp_confirm))
+        .route("/logout", post(account::logout))
+        .route("/openapi.json", get(crate::openapi::serve));
+    if state.settings.demo {
+        api = api.route("/demo/outbox", get(outbox::list));
+    }
+    let api = api
+        .fallback(api_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
+
+    Router::new()
+        .nest("/api/v1", api)
+        .fallback(crate::static_files::serve)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::headers::apply,
+        ))
+        .layer(middleware::from_fn(catch_panic))
+        .with_state(state)
+}
+
+pub async fn api_not_found() -> ApiError {
+    ApiError::not_found()
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "This method is not allowed here",
+    )
+    .detail("See the OpenAPI document at /api/v1/openapi.json.")
+}
+
+/// A panic is a bug: answer a problem document, never a dropped connection.
+async fn catch_panic(req: Request, next: Next) -> Response {
+    match tokio::spawn(next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => ApiError::internal().into_response(),
+    }
+}
+
+/// Periodic clean-up of expired rows.
+pub async fn housekeeping(state: AppState) {
+    loop {
+        let now = state.clock.now();
+        let _ = state
+            .db
+            .call(move |c| {
+                crate::limits::prune(c, now)?;
+                crate::idempotency::prune(c, now)?;
+                c.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?;
+                c.execute("DELETE FROM challenges WHERE expires_at <= ?1", [now])?;
+                c.execute("DELETE FROM reset_tokens WHERE expires_at <= ?1", [now])?;
+                c.execute("DELETE FROM email_codes WHERE expires_at <= ?1", [now])?;
+                c.execute("DELETE FROM email_proofs WHERE expires_at <= ?1", [now])?;
+                Ok(())
+            })
+            .await;
+        tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+    }
+}

@@ -1,0 +1,64 @@
+//! Time in one place: unix seconds for storage, RFC 3339 for the wire, and an
+//! offset tests can move forward to expire things without sleeping.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+#[derive(Clone, Default)]
+pub struct Clock {
+    offset: Arc<AtomicI64>,
+}
+
+impl Clock {
+    pub fn now(&self) -> i64 {
+        OffsetDateTime::now_utc().unix_timestamp() + self.offset.load(Ordering::Relaxed)
+    }
+
+    #[cfg(test)]
+    pub fn advance(&self, secs: i64) {
+        self.offset.fetch_add(secs, Ordering::Relaxed);
+    }
+
+    /// `YYYY-MM-DD` of now, for refusing future dates.
+    pub fn today(&self) -> String {
+        let dt = at(self.now());
+        format!(
+            "{:04}-{:02}-{:02}",
+            dt.year(),
+            u8::from(dt.month()),
+            dt.day()
+        )
+    }
+
+    pub fn year(&self) -> i32 {
+        at(self.now()).year()
+    }
+}
+
+fn at(unix: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// RFC 3339 in UTC with whole seconds, e.g. `2026-05-14T09:30:00Z`.
+pub fn rfc3339(unix: i64) -> String {
+    at(unix).format(&Rfc3339).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_utc_seconds() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_778_752_800), "2026-05-14T10:00:00Z");
+        let c = Clock::default();
+        let before = c.now();
+        c.advance(301);
+        assert!(c.now() >= before + 301);
+        assert_eq!(c.today().len(), 10);
+    }
+}

@@ -1,0 +1,271 @@
+//! Command line and environment, and starting the server.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::app::{self, App, Settings};
+use crate::clock::Clock;
+use crate::crypto::Hasher;
+use crate::headers::SecurityHeaders;
+use crate::mail::Mailer;
+use crate::static_files::StaticFiles;
+use crate::store::Db;
+
+const DEFAULT_DB: &str = "data/reclaim.sqlite3";
+
+#[derive(Parser)]
+#[command(
+    name = "reclaim-server",
+    version,
+    about = "Reclaim reference API server"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the app and the API.
+    Serve(ServeArgs),
+    /// Support staff: look at and move recovery requests.
+    Requests {
+        #[arg(long, env = "RECLAIM_DATABASE", default_value = DEFAULT_DB, global = true)]
+        database: PathBuf,
+        #[command(subcommand)]
+        command: RequestsCommand,
+    },
+    /// Print the OpenAPI 3.1 document.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+pub enum RequestsCommand {
+    /// Open requests, newest first.
+    List {
+        /// Include decided (approved, rejected, closed) requests.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Every field and the timeline of one request.
+    Show { id: String },
+    /// Move a request: received, in_review, awaiting_user, approved, rejected, closed.
+    SetStatus {
+        id: String,
+        status: String,
+        /// A note for the requester (shown on the status page and mailed).
+        #[arg(long)]
+        note: Option<String>,
+    },
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on (`127.0.0.1:0` picks a free port).
+    #[arg(long, env = "RECLAIM_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// SQLite database file (its directory is created).
+    #[arg(long, env = "RECLAIM_DATABASE", default_value = DEFAULT_DB)]
+    pub database: PathBuf,
+    /// The built app (Trunk's dist/).
+    #[arg(long, env = "RECLAIM_DIST", default_value = "dist")]
+    pub dist: PathBuf,
+    /// Seed the demo accounts and enable the mail outbox endpoint (loopback only).
+    #[arg(long, env = "RECLAIM_DEMO")]
+    pub demo: bool,
+    /// Public origin for links in mails (default: http://ADDR). An https URL
+    /// also turns on Secure cookies and HSTS.
+    #[arg(long, env = "RECLAIM_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Deliver mail through SMTP, e.g. smtp://localhost:25 (the outbox is always written).
+    #[arg(long, env = "RECLAIM_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    #[arg(
+        long,
+        env = "RECLAIM_MAIL_FROM",
+        default_value = "Reclaim <no-reply@localhost>"
+    )]
+    pub mail_from: String,
+}
+
+/// Site name and TOTP issuer from the app's `config.json`, so the server
+/// names things the way the app does.
+fn branding(dist: &Path) -> (String, String) {
+    let text = std::fs::read_to_string(dist.join("config.json")).unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    let site = v["site_name"].as_str().unwrap_or("PyPI").to_string();
+    let issuer = v["totp_issuer"].as_str().unwrap_or(&site).to_string();
+    (site, issuer)
+}
+
+pub fn serve(args: ServeArgs) -> Result<(), String> {
+    if args.demo && !args.addr.ip().is_loopback() {
+        return Err(format!(
+            "--demo serves fixed passwords and a mail outbox; it only runs on a loopback address, not {}",
+            args.addr
+        ));
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    rt.block_on(run(args))
+}
+
+async fn run(args: ServeArgs) -> Result<(), String> {
+    let db = Db::open(&args.database)?;
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"))
+        .trim_end_matches('/')
+        .to_string();
+    let secure = public_url.starts_with("https://") || !addr.ip().is_loopback();
+    let (site_name, totp_issuer) = branding(&args.dist);
+    let files = StaticFiles::load(&args.dist);
+    let headers = SecurityHeaders::new(files.index_html(), secure);
+    let hasher = Hasher::standard();
+    let clock = Clock::default();
+    if args.demo {
+        let h = hasher.clone();
+        let now = clock.now();
+        db.call(move |c| crate::demo::seed(c, &h, now))
+            .await
+            .map_err(|e| format!("demo seed failed: {}", e.code))?;
+    }
+    let mailer = Mailer::default();
+    mailer.start(db.clone(), args.smtp_url.clone(), args.mail_from.clone())?;
+    let state = Arc::new(App {
+        db,
+        clock: clock.clone(),
+        hasher,
+        mailer,
+        settings: Settings {
+            site_name: site_name.clone(),
+            totp_issuer,
+            public_url,
+            secure,
+            demo: args.demo,
+        },
+        files,
+        headers,
+    });
+    if state.files.is_empty() {
+        println!(
+            "no app bundle in {} (serving the API only; build it with `trunk build --release`)",
+            args.dist.display()
+        );
+    }
+    if args.demo {
+        print!("{}", crate::demo::banner(&site_name, clock.now()));
+    }
+    println!("database {}", args.database.display());
+    if args.smtp_url.is_some() {
+        println!("mail: SMTP delivery on (and the outbox table)");
+    }
+    // Tests read this exact line to learn the port.
+    println!("listening on http://{addr}");
+    tokio::spawn(app::housekeeping(state.clone()));
+    let router = app::router(state);
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+    .map_err(|e| e.to_string())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serve_args(args: &[&str]) -> ServeArgs {
+        let mut argv = vec!["reclaim-server", "serve"];
+        argv.extend_from_slice(args);
+        match Cli::try_parse_from(argv).unwrap().command {
+            Command::Serve(a) => a,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn demo_refuses_a_public_address() {
+        let err = serve(serve_args(&["--addr", "0.0.0.0:8080", "--demo"]))
+            .err()
+            .unwrap();
+        assert!(err.contains("loopback"), "{err}");
+    }
+
+    #[test]
+    fn flags_and_defaults() {
+        let a = serve_args(&["--addr", "127.0.0.1:0", "--database", "x.db", "--dist", "d"]);
+        assert_eq!(a.addr.port(), 0);
+        assert_eq!(a.database, PathBuf::from("x.db"));
+        assert!(!a.demo);
+        let cli = Cli::try_parse_from([
+            "reclaim-server",
+            "requests",
+            "set-status",
+            "RR-2026-000001",
+            "in_review",
+            "--note",
+            "hi",
+        ])
+        .unwrap();
+        let Command::Requests {
+            command: RequestsCommand::SetStatus { status, note, .. },
+            ..
+        } = cli.command
+        else {
+            panic!("parsed as another command");
+        };
+        assert_eq!(
+            (status.as_str(), note.as_deref()),
+            ("in_review", Some("hi"))
+        );
+    }
+
+    #[test]
+    fn branding_comes_from_config_json() {
+        let dir = std::env::temp_dir().join(format!("reclaim-brand-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("config.json"),
+            r#"{"site_name":"Crates","totp_issuer":"crates.io"}"#,
+        )
+        .unwrap();
+        assert_eq!(branding(&dir), ("Crates".into(), "crates.io".into()));
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(
+            branding(Path::new("/nonexistent")),
+            ("PyPI".into(), "PyPI".into())
+        );
+    }
+}

@@ -1,0 +1,148 @@
+//! Operator commands for support staff, on the same binary and database:
+//! `requests list`, `requests show ID`, `requests set-status ID STATUS --note …`.
+//! They write to the outbox like the server does; a running server with SMTP
+//! delivers those mails on its next round (within 30 s).
+
+use std::fmt::Write;
+
+use reclaim_core::api::RequestStatus;
+
+use crate::clock::{rfc3339, Clock};
+use crate::problem::ApiError;
+use crate::store::requests as store;
+use crate::store::Db;
+
+fn err(e: ApiError) -> String {
+    e.detail.unwrap_or_else(|| e.title.to_string())
+}
+
+pub fn list(db: &Db, all: bool) -> Result<String, String> {
+    let rows = db.blocking(|c| Ok(store::list(c, !all)?)).map_err(err)?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<16} {:<14} {:<21} {:<20} {:<21} ATTACHED TO",
+        "ID", "STATUS", "REASON", "USERNAME", "SUBMITTED"
+    );
+    for r in &rows {
+        let _ = writeln!(
+            out,
+            "{:<16} {:<14} {:<21} {:<20} {:<21} {}",
+            r.public_id,
+            r.status.as_str(),
+            r.reason.map(|x| x.as_str()).unwrap_or("-"),
+            if r.username.is_empty() {
+                "-"
+            } else {
+                &r.username
+            },
+            rfc3339(r.submitted_at),
+            r.attached_to.as_deref().unwrap_or("")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{} request(s){}",
+        rows.len(),
+        if all {
+            ""
+        } else {
+            " open (--all for every one)"
+        }
+    );
+    Ok(out)
+}
+
+pub fn show(db: &Db, id: &str) -> Result<String, String> {
+    let id = id.to_string();
+    let (req, attached) = db
+        .blocking(|c| {
+            let r = store::find(c, &id)?;
+            let a = match &r {
+                Some(r) => store::attachments(c, r.seq)?,
+                None => Vec::new(),
+            };
+            Ok((r, a))
+        })
+        .map_err(err)?;
+    let r = req.ok_or_else(|| format!("no request {id}"))?;
+    let mut o = String::new();
+    let _ = writeln!(o, "{}  [{}]", r.public_id, r.status.as_str());
+    let _ = writeln!(o, "username:              {}", r.username);
+    let _ = writeln!(
+        o,
+        "account email:         {}",
+        r.account_email.as_deref().unwrap_or("-")
+    );
+    let _ = writeln!(o, "contact email:         {}", r.contact_email);
+    let _ = writeln!(
+        o,
+        "reason:                {}",
+        r.reason.map(|x| x.as_str()).unwrap_or("-")
+    );
+    let _ = writeln!(
+        o,
+        "lost access on:        {}",
+        r.lost_access_on.as_deref().unwrap_or("-")
+    );
+    let _ = writeln!(o, "previous emails:       {}", r.previous_emails.join(", "));
+    let _ = writeln!(o, "packages:              {}", r.packages.join(", "));
+    let _ = writeln!(o, "recovery codes:        {}", r.recovery_codes_status);
+    let _ = writeln!(
+        o,
+        "email proof verified:  {}",
+        if r.email_proof_valid { "yes" } else { "no" }
+    );
+    let _ = writeln!(o, "submitted:             {}", rfc3339(r.submitted_at));
+    if let Some(p) = &r.attached_to {
+        let _ = writeln!(
+            o,
+            "attached to:           {p} (filed while that case was open)"
+        );
+    }
+    if !attached.is_empty() {
+        let _ = writeln!(o, "attachments:           {}", attached.join(", "));
+    }
+    let _ = writeln!(o, "details:\n  {}", r.details.replace('\n', "\n  "));
+    let _ = writeln!(o, "timeline:");
+    for t in &r.timeline {
+        let _ = writeln!(
+            o,
+            "  {}  {:<14} {}",
+            t.at,
+            t.status.as_str(),
+            t.note.as_deref().unwrap_or("")
+        );
+    }
+    Ok(o)
+}
+
+pub fn set_status(db: &Db, id: &str, status: &str, note: Option<&str>) -> Result<String, String> {
+    let status = RequestStatus::parse(status).ok_or_else(|| {
+        let names: Vec<_> = RequestStatus::ALL.iter().map(|s| s.as_str()).collect();
+        format!("unknown status {status:?}; one of: {}", names.join(", "))
+    })?;
+    if let Some(n) = note {
+        if n.chars().any(|c| crate::extract::bad_char(c, true)) {
+            return Err("the note contains control characters".into());
+        }
+    }
+    let now = Clock::default().now();
+    let id = id.to_string();
+    let note = note.map(str::to_string).filter(|n| !n.trim().is_empty());
+    db.blocking(|c| {
+        let tx = c.transaction()?;
+        let Some(r) = store::find(&tx, &id)? else {
+            return Ok(None);
+        };
+        store::set_status(&tx, &r, status, note.as_deref(), now)?;
+        tx.commit()?;
+        Ok(Some(()))
+    })
+    .map_err(err)?
+    .ok_or_else(|| format!("no request {id}"))?;
+    Ok(format!(
+        "{id} is now {}; the requester was mailed.\n",
+        status.as_str()
+    ))
+}

@@ -1,0 +1,291 @@
+//! Self-service without signing in: password reset, username reminder, and
+//! one-time email codes (a verification factor a recovery request can carry).
+//!
+//! Every answer here is the same 202 whether or not an account matches, and
+//! both paths do the same database work (one write transaction for the rate
+//! limit and the lookup); only the mail differs, and it is written in the
+//! same transaction, so the timing does not tell either.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use reclaim_core::api::{
+    Accepted, EmailProof, EmailVerificationBody, EmailVerificationConfirmBody, PasswordResetBody,
+    PasswordResetConfirmBody, Problem, UsernameReminderBody,
+};
+use reclaim_core::validation::validate_email;
+use reclaim_core::ErrorCode;
+use rusqlite::{params, TransactionBehavior};
+
+use super::{accepted, norm};
+use crate::app::AppState;
+use crate::crypto::{random_bytes, random_token, sha256_hex};
+use crate::extract::ApiJson;
+use crate::limits::{self, EMAIL_CODE_CHECK, EMAIL_CODE_SEND, PASSWORD_RESET, USERNAME_REMINDER};
+use crate::mail;
+use crate::problem::{ApiError, ApiResult};
+use crate::store::models;
+
+/// A reset link works for 6 hours.
+pub const RESET_SECS: i64 = 6 * 3600;
+/// A one-time email code works for 15 minutes.
+pub const EMAIL_CODE_SECS: i64 = 15 * 60;
+/// An email proof can be attached to a request for 7 days.
+pub const EMAIL_PROOF_SECS: i64 = 7 * 86_400;
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+const RESET_ANSWER: &str = "If an account matches and its email address is verified, we have sent a link to reset the password. It works for 6 hours.";
+const REMINDER_ANSWER: &str =
+    "If any accounts use this verified email address, we have sent their usernames to it.";
+const CODE_ANSWER: &str = "We have sent a code to this address. It works for 15 minutes.";
+
+fn check_identifier(s: &str) -> ApiResult<String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(ApiError::field("/identifier", ErrorCode::Required));
+    }
+    if t.chars().count() > 254 {
+        return Err(ApiError::field("/identifier", ErrorCode::TooLong));
+    }
+    Ok(t.to_string())
+}
+
+#[utoipa::path(post, path = "/password-reset", tag = "self-service", request_body = PasswordResetBody,
+    description = "Sends a reset link (valid 6 h) to the account's verified email. The answer is identical whether or not an account matches; an unverified address gets no mail (the user is pointed to a recovery request instead). 5 per day per identifier.",
+    responses(
+        (status = 202, body = Accepted),
+        (status = 422, description = "`validation_failed`, `invalid_body`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn password_reset(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<PasswordResetBody>,
+) -> ApiResult<(StatusCode, Json<Accepted>)> {
+    let ident = check_identifier(&body.identifier)?;
+    let now = state.clock.now();
+    let base = state.settings.public_url.clone();
+    state
+        .db
+        .call(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            limits::charge(&tx, &[(&format!("reset:{}", norm(&ident)), PASSWORD_RESET)], now)?;
+            for user in models::users_by_identifier(&tx, &ident)? {
+                // Mail only a verified address: an unverified one may not be theirs.
+                if !user.email_verified {
+                    continue;
+                }
+                // Also cap per account, silently, across username and email.
+                let sent: i64 = tx.query_row(
+                    "SELECT count(*) FROM reset_tokens WHERE user_id = ?1 AND expires_at > ?2",
+                    params![user.id, now - 86_400 + RESET_SECS],
+                    |r| r.get(0),
+                )?;
+                if sent >= 5 {
+                    continue;
+                }
+                let token = random_token("rst_");
+                tx.execute(
+                    "INSERT INTO reset_tokens (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)",
+                    params![sha256_hex(&token), user.id, now + RESET_SECS],
+                )?;
+                let body = format!(
+                    "Hello {},\n\nSomeone asked to reset the password of your account. To choose a new password, open this link within 6 hours:\n\n\
+                     {base}/recover/reset-password?token={token}\n\nIf you did not ask for this, you can ignore this email; your password has not changed.\n",
+                    user.username
+                );
+                mail::queue(&tx, &user.email, "Reset your password", &body, now)?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    state.mailer.poke();
+    Ok(accepted(RESET_ANSWER))
+}
+
+#[utoipa::path(post, path = "/password-reset/confirm", tag = "self-service", request_body = PasswordResetConfirmBody,
+    description = "Sets a new password with the token from the reset link; signs out every session.",
+    responses(
+        (status = 204, description = "Password changed"),
+        (status = 400, description = "`reset_token_invalid` (unknown, used or expired)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed` (`/new_password`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn password_reset_confirm(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<PasswordResetConfirmBody>,
+) -> ApiResult<StatusCode> {
+    let len = body.new_password.chars().count();
+    if len < MIN_PASSWORD_CHARS {
+        return Err(ApiError::validation(vec![reclaim_core::api::FieldError {
+            pointer: "/new_password".into(),
+            code: "password_too_short".into(),
+            message: format!("Enter a password of at least {MIN_PASSWORD_CHARS} characters"),
+        }]));
+    }
+    if len > super::login::MAX_PASSWORD_CHARS {
+        return Err(ApiError::field("/new_password", ErrorCode::TooLong));
+    }
+    let hasher = state.hasher.clone();
+    let password = body.new_password;
+    let new_hash = tokio::task::spawn_blocking(move || hasher.hash(&password))
+        .await
+        .map_err(|_| ApiError::internal())?;
+    let now = state.clock.now();
+    let token_hash = sha256_hex(&body.token);
+    state
+        .db
+        .call(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let uid: Option<i64> = rusqlite::OptionalExtension::optional(tx.query_row(
+                "SELECT user_id FROM reset_tokens WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
+                params![token_hash, now],
+                |r| r.get(0),
+            ))?;
+            let uid = uid.ok_or_else(|| {
+                ApiError::new(StatusCode::BAD_REQUEST, "reset_token_invalid", "This reset link does not work")
+                    .detail("It may have expired (links work for 6 hours) or been used. Ask for a new one.")
+            })?;
+            tx.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![uid, new_hash])?;
+            tx.execute("UPDATE reset_tokens SET used_at = ?2 WHERE user_id = ?1", params![uid, now])?;
+            tx.execute("DELETE FROM sessions WHERE user_id = ?1", params![uid])?;
+            tx.execute("DELETE FROM challenges WHERE user_id = ?1", params![uid])?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/username-reminder", tag = "self-service", request_body = UsernameReminderBody,
+    description = "Mails the usernames of accounts with this verified email. Identical answer either way. 5 per day per address.",
+    responses(
+        (status = 202, body = Accepted),
+        (status = 422, description = "`validation_failed` (`/email`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn username_reminder(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<UsernameReminderBody>,
+) -> ApiResult<(StatusCode, Json<Accepted>)> {
+    validate_email(&body.email).map_err(|e| ApiError::field("/email", e))?;
+    let email = norm(&body.email);
+    let now = state.clock.now();
+    state
+        .db
+        .call(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            limits::charge(&tx, &[(&format!("reminder:{email}"), USERNAME_REMINDER)], now)?;
+            let names: Vec<String> = models::users_by_email(&tx, &email)?
+                .into_iter()
+                .filter(|u| u.email_verified)
+                .map(|u| u.username)
+                .collect();
+            if !names.is_empty() {
+                let body = format!(
+                    "Hello,\n\nSomeone asked for the usernames of the accounts that use this email address:\n\n{}\n\nIf you did not ask, you can ignore this email.\n",
+                    names.iter().map(|n| format!("  {n}")).collect::<Vec<_>>().join("\n")
+                );
+                mail::queue(&tx, &email, "Your username", &body, now)?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    state.mailer.poke();
+    Ok(accepted(REMINDER_ANSWER))
+}
+
+fn code_hash(email: &str, code: &str) -> String {
+    sha256_hex(&format!("{email}\n{code}"))
+}
+
+#[utoipa::path(post, path = "/email-verification", tag = "self-service", request_body = EmailVerificationBody,
+    description = "Sends an 8-digit one-time code (valid 15 min) to the address. 5 per hour per address.",
+    responses(
+        (status = 202, body = Accepted),
+        (status = 422, description = "`validation_failed` (`/email`)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn email_verification(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<EmailVerificationBody>,
+) -> ApiResult<(StatusCode, Json<Accepted>)> {
+    validate_email(&body.email).map_err(|e| ApiError::field("/email", e))?;
+    let email = norm(&body.email);
+    let now = state.clock.now();
+    // 8 digits: never mistaken for a 6-digit authenticator code.
+    let n = u64::from_le_bytes(random_bytes::<8>()) % 100_000_000;
+    let code = format!("{n:08}");
+    state
+        .db
+        .call(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            limits::charge(&tx, &[(&format!("everify:{email}"), EMAIL_CODE_SEND)], now)?;
+            tx.execute(
+                "INSERT INTO email_codes (email, code_hash, expires_at) VALUES (?1, ?2, ?3)",
+                params![email, code_hash(&email, &code), now + EMAIL_CODE_SECS],
+            )?;
+            let body = format!(
+                "Hello,\n\nYour one-time code is:\n\n  {code}\n\nIt works for 15 minutes. Enter it where you asked for it. Never give it to anyone who contacts you.\n"
+            );
+            mail::queue(&tx, &email, "Your one-time code", &body, now)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    state.mailer.poke();
+    Ok(accepted(CODE_ANSWER))
+}
+
+#[utoipa::path(post, path = "/email-verification/confirm", tag = "self-service", request_body = EmailVerificationConfirmBody,
+    description = "Checks the one-time code and returns a proof (valid 7 days) that a recovery request can carry as `email_proof`. Accounts using this address count as verified from then on.",
+    responses(
+        (status = 200, body = EmailProof),
+        (status = 422, description = "`email_code_invalid` (wrong or expired), `validation_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited` (5 guesses per 15 min per address)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn email_verification_confirm(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<EmailVerificationConfirmBody>,
+) -> ApiResult<Json<EmailProof>> {
+    validate_email(&body.email).map_err(|e| ApiError::field("/email", e))?;
+    let email = norm(&body.email);
+    let code: String = body.code.chars().filter(|c| !c.is_whitespace()).collect();
+    let now = state.clock.now();
+    let proof = random_token("ep_");
+    let proof_hash = sha256_hex(&proof);
+    state
+        .db
+        .call(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            limits::charge(&tx, &[(&format!("everify-check:{email}"), EMAIL_CODE_CHECK)], now)?;
+            let hit = tx.execute(
+                "DELETE FROM email_codes WHERE email = ?1 AND code_hash = ?2 AND expires_at > ?3",
+                params![email, code_hash(&email, &code), now],
+            )?;
+            if hit == 0 {
+                tx.commit()?; // keep the charged attempt
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "email_code_invalid",
+                    "The code is not right",
+                )
+                .detail("Check the code in the latest email, or ask for a new one (codes work for 15 minutes).")
+                .with_errors(vec![reclaim_core::api::FieldError {
+                    pointer: "/code".into(),
+                    code: "email_code_invalid".into(),
+                    message: "Enter the 8-digit code from the latest email we sent".into(),
+                }]));
+            }
+            tx.execute("DELETE FROM email_codes WHERE email = ?1", params![email])?;
+            tx.execute(
+                "INSERT INTO email_proofs (proof_hash, email, expires_at) VALUES (?1, ?2, ?3)",
+                params![proof_hash, email, now + EMAIL_PROOF_SECS],
+            )?;
+            tx.execute("UPDATE users SET email_verified = 1 WHERE email = ?1", params![email])?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    Ok(Json(EmailProof { proof }))
+}

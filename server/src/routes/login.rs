@@ -1,0 +1,358 @@
+//! Sign-in: password, then (for accounts with two-factor) a TOTP code or a
+//! recovery code within 300 s.
+//!
+//! Anti-enumeration: an unknown username costs the same argon2 verification as
+//! a known one (against a dummy hash), is limited in the same bucket, and fails
+//! with the same 401 body.
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use reclaim_core::api::{
+    LoginBody, LoginOutcome, Problem, RecoveryCodesInfo, SecondFactor, SecondFactorBody,
+    SecondFactorChallenge,
+};
+use reclaim_core::codes::{parse_recovery_code, parse_totp_code};
+use reclaim_core::messages::{RECOVERY_CODE_INVALID, RECOVERY_CODE_USED};
+use rusqlite::{params, OptionalExtension};
+
+use super::{client_ip, create_session, failed, norm, session_cookie, SESSION_SECS};
+use crate::app::AppState;
+use crate::crypto::{random_token, sha256_hex};
+use crate::extract::ApiJson;
+use crate::limits::{self, LOGIN, SECOND_FACTOR};
+use crate::mail;
+use crate::problem::{ApiError, ApiResult};
+use crate::store::models::{self, User};
+use crate::totp;
+
+/// Lifetime of the second-factor step.
+pub const CHALLENGE_SECS: i64 = 300;
+/// Longest password accepted (argon2 cost does not depend on it, but bodies should be bounded).
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
+fn invalid_credentials() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "invalid_credentials",
+        "The username or password is not right",
+    )
+    .detail("Check both and try again, or reset your password.")
+}
+
+fn challenge_expired() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "challenge_expired",
+        "The sign-in step has expired",
+    )
+    .detail("Sign in with your password again; the second step lasts 5 minutes.")
+}
+
+/// Answer with a new session: cookie plus the CSRF token in the body.
+fn signed_in(state: &AppState, username: String, token: &str, csrf: String) -> Response {
+    let cookie = session_cookie(&state.settings, token, SESSION_SECS);
+    let body = LoginOutcome::Session {
+        username,
+        csrf_token: csrf,
+    };
+    ([(header::SET_COOKIE, cookie)], Json(body)).into_response()
+}
+
+#[utoipa::path(post, path = "/login", tag = "sign-in", request_body = LoginBody,
+    responses(
+        (status = 200, description = "Signed in (cookie set), or a second-factor challenge", body = LoginOutcome),
+        (status = 401, description = "`invalid_credentials`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_body`, `validation_failed`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited` (10 per 5 min per username and per client)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn login(
+    State(state): State<AppState>,
+    req_ext: axum::http::Extensions,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> ApiResult<Response> {
+    if body.password.chars().count() > MAX_PASSWORD_CHARS || body.username.chars().count() > 100 {
+        return Err(invalid_credentials());
+    }
+    let now = state.clock.now();
+    let ip = client_ip(&req_ext)
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let user_bucket = format!("login:u:{}", norm(&body.username));
+    let ip_bucket = format!("login:ip:{ip}");
+    let username = body.username.trim().to_string();
+    let buckets = vec![user_bucket.clone(), ip_bucket.clone()];
+    let user = state
+        .db
+        .call(move |c| {
+            limits::check(c, &[(&user_bucket, LOGIN), (&ip_bucket, LOGIN)], now)?;
+            Ok(models::user_by_username(c, &username)?)
+        })
+        .await?;
+    let hasher = state.hasher.clone();
+    let password = body.password;
+    let user = tokio::task::spawn_blocking(move || match user {
+        Some(u) if hasher.verify(&password, &u.password_hash) => Some(u),
+        Some(_) => None,
+        None => {
+            hasher.verify_dummy(&password);
+            None
+        }
+    })
+    .await
+    .map_err(|_| ApiError::internal())?;
+    let Some(user) = user else {
+        return Err(failed(&state, buckets, invalid_credentials()).await);
+    };
+
+    let needs_second = user.totp_enabled() || user.codes_generated_at.is_some();
+    if !needs_second {
+        let uid = user.id;
+        let (token, csrf) = state
+            .db
+            .call(move |c| Ok(create_session(c, uid, now)?))
+            .await?;
+        return Ok(signed_in(&state, user.username, &token, csrf));
+    }
+    let token = random_token("chl_");
+    let hash = sha256_hex(&token);
+    let u = user.clone();
+    let info = state
+        .db
+        .call(move |c| {
+            c.execute(
+                "INSERT INTO challenges (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)",
+                params![hash, u.id, now + CHALLENGE_SECS],
+            )?;
+            Ok(models::codes_info(c, &u)?)
+        })
+        .await?;
+    let mut methods = Vec::new();
+    if user.totp_enabled() {
+        methods.push(SecondFactor::Totp);
+    }
+    if user.codes_generated_at.is_some() {
+        methods.push(SecondFactor::RecoveryCode);
+    }
+    Ok(Json(LoginOutcome::SecondFactor(SecondFactorChallenge {
+        token,
+        methods,
+        recovery_codes: info,
+        expires_in: CHALLENGE_SECS as u32,
+    }))
+    .into_response())
+}
+
+pub fn two_fa_bucket(user_id: i64) -> String {
+    format!("2fa:{user_id}")
+}
+
+/// The user behind a live challenge, unless its second-factor attempts are used up.
+async fn challenge_user(state: &AppState, token: &str) -> ApiResult<User> {
+    let now = state.clock.now();
+    let hash = sha256_hex(token);
+    state
+        .db
+        .call(move |c| {
+            let uid: Option<i64> = c
+                .query_row(
+                    "SELECT user_id FROM challenges WHERE token_hash = ?1 AND expires_at > ?2",
+                    params![hash, now],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let user = uid
+                .map(|id| models::user_by_id(c, id))
+                .transpose()?
+                .flatten()
+                .ok_or_else(challenge_expired)?;
+            limits::check(c, &[(&two_fa_bucket(user.id), SECOND_FACTOR)], now)?;
+            Ok(user)
+        })
+        .await
+}
+
+#[utoipa::path(post, path = "/login/totp", tag = "sign-in", request_body = SecondFactorBody,
+    responses(
+        (status = 200, description = "Signed in (cookie set)", body = LoginOutcome),
+        (status = 401, description = "`totp_invalid` (wrong or already used), `totp_out_of_sync`, `challenge_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed` with `/code`: `totp_code_format`, `looks_like_recovery_code`, `looks_like_totp_secret`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited` (5 per 5 min, 20 per hour, 50 per day)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn login_totp(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<SecondFactorBody>,
+) -> ApiResult<Response> {
+    let code = parse_totp_code(&body.code).map_err(|e| ApiError::field("/code", e))?;
+    let user = challenge_user(&state, &body.token).await?;
+    let Some(secret) = user.totp_secret.as_deref().and_then(totp::base32_decode) else {
+        return Err(totp_invalid());
+    };
+    let now = state.clock.now();
+    let fail = |e| failed(&state, vec![two_fa_bucket(user.id)], e);
+    match totp::check(&secret, &code, now, user.totp_last_step) {
+        totp::Check::Ok(step) => {
+            let hash = sha256_hex(&body.token);
+            let uid = user.id;
+            let res = state
+                .db
+                .call(move |c| {
+                    let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                    // Conditional: a concurrent use of the same code loses here.
+                    let n = tx.execute(
+                        "UPDATE users SET totp_last_step = ?2 WHERE id = ?1 AND (totp_last_step IS NULL OR totp_last_step < ?2)",
+                        params![uid, step],
+                    )?;
+                    if n == 0 {
+                        return Ok(None);
+                    }
+                    tx.execute("DELETE FROM challenges WHERE token_hash = ?1", params![hash])?;
+                    let s = create_session(&tx, uid, now)?;
+                    tx.commit()?;
+                    Ok(Some(s))
+                })
+                .await?;
+            let Some((token, csrf)) = res else {
+                return Err(fail(totp_reused()).await);
+            };
+            Ok(signed_in(&state, user.username, &token, csrf))
+        }
+        totp::Check::Reused => Err(fail(totp_reused()).await),
+        totp::Check::OutOfSync => Err(fail(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "totp_out_of_sync",
+            "Your authenticator app may be out of sync",
+        )
+        .detail("The code matches a time a few minutes away. Set your phone's clock to update automatically, then try a new code."))
+        .await),
+        totp::Check::Invalid => Err(fail(totp_invalid()).await),
+    }
+}
+
+fn totp_invalid() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "totp_invalid",
+        "The code is not right",
+    )
+    .detail("Enter the current 6-digit code from your authenticator app.")
+}
+
+fn totp_reused() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "totp_invalid",
+        "The code is not right",
+    )
+    .detail("This code was already used. Wait for your authenticator app to show a new one.")
+}
+
+#[utoipa::path(post, path = "/login/recovery-code", tag = "sign-in", request_body = SecondFactorBody,
+    responses(
+        (status = 200, description = "Signed in (cookie set); the code is burned", body = LoginOutcome),
+        (status = 401, description = "`recovery_code_invalid` (\"Invalid recovery code.\"), `recovery_code_used` (\"Recovery code has been previously used.\"), `challenge_expired`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed` with `/code`: `recovery_code_format`, `looks_like_totp_code`, `looks_like_totp_secret`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn login_recovery_code(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<SecondFactorBody>,
+) -> ApiResult<Response> {
+    let code = parse_recovery_code(&body.code).map_err(|e| ApiError::field("/code", e))?;
+    let user = challenge_user(&state, &body.token).await?;
+    let code_id = match match_recovery_code(&state, &user, code).await {
+        Ok(id) => id,
+        Err(e) => return Err(failed(&state, vec![two_fa_bucket(user.id)], e).await),
+    };
+    let now = state.clock.now();
+    let hash = sha256_hex(&body.token);
+    let u = user.clone();
+    let res = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            if !models::burn_recovery_code(&tx, code_id, now)? {
+                return Ok(None);
+            }
+            tx.execute(
+                "DELETE FROM challenges WHERE token_hash = ?1",
+                params![hash],
+            )?;
+            let info = models::codes_info(&tx, &u)?;
+            mail::queue(
+                &tx,
+                &u.email,
+                "A recovery code was used to sign in",
+                &code_used_mail(&u, &info),
+                now,
+            )?;
+            let s = create_session(&tx, u.id, now)?;
+            tx.commit()?;
+            Ok(Some(s))
+        })
+        .await?;
+    state.mailer.poke();
+    let Some((token, csrf)) = res else {
+        return Err(failed(&state, vec![two_fa_bucket(user.id)], code_used()).await);
+    };
+    Ok(signed_in(&state, user.username, &token, csrf))
+}
+
+fn code_used_mail(u: &User, info: &RecoveryCodesInfo) -> String {
+    format!(
+        "Hello {},\n\nA recovery code was just used to sign in to your account. {} unused codes remain in your current set.\n\n\
+         If this was you, set up your authenticator app again and generate new recovery codes in the security checkup.\n\
+         If this was not you, reset your password now and contact support.\n",
+        u.username, info.unused
+    )
+}
+
+fn code_used() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "recovery_code_used",
+        RECOVERY_CODE_USED,
+    )
+    .detail(RECOVERY_CODE_USED)
+}
+
+pub fn code_invalid() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "recovery_code_invalid",
+        RECOVERY_CODE_INVALID,
+    )
+    .detail(RECOVERY_CODE_INVALID)
+}
+
+/// Find the code in the user's current set: its id if unused, else the
+/// matching PyPI error. Old sets are deleted, so their codes are "invalid".
+pub async fn match_recovery_code(state: &AppState, user: &User, code: String) -> ApiResult<i64> {
+    let uid = user.id;
+    let codes = state
+        .db
+        .call(move |c| Ok(models::recovery_codes(c, uid)?))
+        .await?;
+    let hasher = state.hasher.clone();
+    let found = tokio::task::spawn_blocking(move || {
+        // Check every code so the time does not depend on the position.
+        let mut found = None;
+        for (id, hash, used) in &codes {
+            if hasher.verify(&code, hash) && found.is_none() {
+                found = Some((*id, *used));
+            }
+        }
+        if codes.is_empty() {
+            hasher.verify_dummy(&code);
+        }
+        found
+    })
+    .await
+    .map_err(|_| ApiError::internal())?;
+    match found {
+        Some((id, false)) => Ok(id),
+        Some((_, true)) => Err(code_used()),
+        None => Err(code_invalid()),
+    }
+}

@@ -1,0 +1,170 @@
+//! Recovery requests: filed without signing in, followed with a status token.
+//!
+//! Answers never depend on whether the account exists. One case per username
+//! is open at a time: a later request for a username with an open one is
+//! stored as its own record, *attached* to the open one (`attached_to`), and
+//! answered exactly like any new request (201, its own id and token, status
+//! `received`), so the answer reveals neither the account nor the other
+//! request. Support sees attachments together with the open case.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{FromRequest, Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use reclaim_core::api::{
+    Problem, Reason, RecoveryRequestBody, RecoveryRequestCreated, RecoveryRequestStatusView,
+    RequestStatus, IDEMPOTENCY_KEY_HEADER,
+};
+use reclaim_core::validation::validate_request;
+
+use crate::app::AppState;
+use crate::crypto::{ct_eq, random_token, sha256_hex};
+use crate::extract::ApiJson;
+use crate::idempotency::{self, Decision};
+use crate::problem::{ApiError, ApiResult};
+use crate::store::requests as store;
+
+#[utoipa::path(post, path = "/recovery-requests", tag = "recovery requests", request_body = RecoveryRequestBody,
+    description = "Files a recovery request. Requires an `Idempotency-Key` header: the same key with the same body replays the first answer (same status and body, plus `Idempotent-Replayed: true`); with another body it is 422 `idempotency_key_reused`; while the first is still being processed, 409 `idempotency_in_flight`. Keys are kept 24 h. The answer never reveals whether the account exists.",
+    params(("Idempotency-Key" = String, Header, description = "Client-chosen unique key, 1 to 255 visible ASCII characters")),
+    responses(
+        (status = 201, body = RecoveryRequestCreated),
+        (status = 400, description = "`idempotency_key_missing`, `malformed_json`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`idempotency_in_flight`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`payload_too_large`", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "`unsupported_media_type`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed` (with `errors`), `invalid_body`, `idempotency_key_reused`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create(State(state): State<AppState>, req: Request) -> ApiResult<Response> {
+    // The key is checked before the body, so a client that forgot it learns
+    // that first, whatever else is wrong.
+    let key = idempotency::check_key(
+        req.headers()
+            .get(IDEMPOTENCY_KEY_HEADER)
+            .and_then(|v| v.to_str().ok()),
+    )?;
+    let ApiJson(body) = ApiJson::<RecoveryRequestBody>::from_request(req, &state).await?;
+    let issues = validate_request(&body, &state.clock.today());
+    if !issues.is_empty() {
+        return Err(ApiError::validation(
+            issues.iter().map(|i| i.to_field_error()).collect(),
+        ));
+    }
+    // Same body = same fields after parsing (key order and spacing do not matter).
+    let body_hash = sha256_hex(&serde_json::to_string(&body).map_err(|_| ApiError::internal())?);
+    let now = state.clock.now();
+    let k = key.clone();
+    let decision = state
+        .db
+        .call(move |c| idempotency::claim(c, &k, &body_hash, now))
+        .await?;
+    match decision {
+        Decision::Proceed => {}
+        Decision::Replay { status, body } => return Ok(stored_answer(status, body, true)),
+        Decision::InFlight => return Err(idempotency::in_flight_error()),
+        Decision::Reused => return Err(idempotency::reused_error()),
+    }
+
+    let token = random_token("st_");
+    let year = state.clock.year();
+    let token_hash = sha256_hex(&token);
+    let k = key.clone();
+    let result = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let id = store::insert(&tx, &body, &token_hash, year, now)?;
+            let created = RecoveryRequestCreated {
+                id: id.clone(),
+                status_token: token,
+                status: RequestStatus::Received,
+                submitted_at: crate::clock::rfc3339(now),
+            };
+            let json = serde_json::to_string(&created).map_err(|_| ApiError::internal())?;
+            crate::mail::queue(
+                &tx,
+                &body.contact_email,
+                &format!("We received your account recovery request {id}"),
+                &store::received_mail(&id, &body),
+                now,
+            )?;
+            idempotency::complete(&tx, &k, 201, &json)?;
+            tx.commit()?;
+            Ok(json)
+        })
+        .await;
+    match result {
+        Ok(json) => {
+            state.mailer.poke();
+            Ok(stored_answer(201, json, false))
+        }
+        Err(e) => {
+            // Not remembered: a retry with the same key may succeed.
+            let _ = state
+                .db
+                .call(move |c| Ok(idempotency::release(c, &key)?))
+                .await;
+            Err(e)
+        }
+    }
+}
+
+fn stored_answer(status: u16, body: String, replayed: bool) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let mut res = (status, body).into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if replayed {
+        h.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    res
+}
+
+fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "Request not found")
+        .detail("Check the request id and the status token you were given when you sent it.")
+}
+
+#[utoipa::path(get, path = "/recovery-requests/{id}", tag = "recovery requests",
+    description = "Status and timeline of a request. A missing or wrong bearer token answers exactly like an unknown id.",
+    params(("id" = String, Path, description = "e.g. `RR-2026-000123`")),
+    security(("status_token" = [])),
+    responses(
+        (status = 200, body = RecoveryRequestStatusView),
+        (status = 404, description = "`not_found` (unknown id or wrong token)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn show(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+) -> ApiResult<Json<RecoveryRequestStatusView>> {
+    // An undecodable id is just another unknown id.
+    let Ok(Path(id)) = id else {
+        return Err(not_found());
+    };
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| sha256_hex(t.trim()))
+        .unwrap_or_default();
+    let found = state.db.call(move |c| Ok(store::find(c, &id)?)).await?;
+    let Some(req) = found else {
+        return Err(not_found());
+    };
+    if !ct_eq(presented.as_bytes(), req.token_hash.as_bytes()) {
+        return Err(not_found());
+    }
+    Ok(Json(RecoveryRequestStatusView {
+        id: req.public_id,
+        status: req.status,
+        reason: req.reason.unwrap_or(Reason::Other),
+        submitted_at: crate::clock::rfc3339(req.submitted_at),
+        updated_at: crate::clock::rfc3339(req.updated_at),
+        timeline: req.timeline,
+    }))
+}

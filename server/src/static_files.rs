@@ -1,0 +1,313 @@
+//! The built app (`dist/`), held in memory with brotli and gzip variants made
+//! once at startup, chosen per request by `Accept-Encoding`.
+//!
+//! Trunk puts a content hash in asset names (`reclaim-1a2b3c4d5e6f7a8b_bg.wasm`),
+//! so those are cached for a year as immutable; `index.html` and `config.json`
+//! are revalidated every time so a deploy or a rebrand shows at once.
+//! A path without an extension that is not a file is an app route: it gets
+//! `index.html` (SPA fallback). Anything under `/api` gets a problem document.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::app::AppState;
+
+pub struct Asset {
+    pub content_type: &'static str,
+    pub cache_control: &'static str,
+    pub raw: Vec<u8>,
+    pub br: Option<Vec<u8>>,
+    pub gz: Option<Vec<u8>>,
+}
+
+pub struct StaticFiles {
+    pub dir: PathBuf,
+    /// Keyed by URL path (`/index.html`).
+    pub assets: HashMap<String, Asset>,
+}
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const NO_CACHE: &str = "no-cache";
+
+impl StaticFiles {
+    /// Load `dir`; a missing directory gives an empty set (API-only mode).
+    pub fn load(dir: &Path) -> StaticFiles {
+        let mut assets = HashMap::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                // Skip Trunk's `.stage` and other hidden files.
+                if entry.file_name().to_string_lossy().starts_with('.') {
+                    continue;
+                }
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if let Ok(raw) = std::fs::read(&path) {
+                    let rel = path.strip_prefix(dir).unwrap_or(&path);
+                    let url = format!("/{}", rel.to_string_lossy().replace('\\', "/"));
+                    assets.insert(url.clone(), Asset::new(&url, raw));
+                }
+            }
+        }
+        StaticFiles {
+            dir: dir.to_path_buf(),
+            assets,
+        }
+    }
+
+    pub fn index_html(&self) -> Option<&str> {
+        self.assets
+            .get("/index.html")
+            .and_then(|a| std::str::from_utf8(&a.raw).ok())
+    }
+
+    /// No `index.html`: the app is not built (or still building).
+    pub fn is_empty(&self) -> bool {
+        !self.assets.contains_key("/index.html")
+    }
+}
+
+impl Asset {
+    pub fn new(url: &str, raw: Vec<u8>) -> Asset {
+        let content_type = content_type(url);
+        let compressible = content_type.starts_with("text/")
+            || matches!(
+                content_type,
+                "application/javascript"
+                    | "application/wasm"
+                    | "application/json"
+                    | "image/svg+xml"
+                    | "application/manifest+json"
+            );
+        let (br, gz) = if compressible && raw.len() > 256 {
+            let br = brotli_bytes(&raw).filter(|c| c.len() < raw.len());
+            let gz = gzip_bytes(&raw).filter(|c| c.len() < raw.len());
+            (br, gz)
+        } else {
+            (None, None)
+        };
+        Asset {
+            content_type,
+            cache_control: if is_hashed(url) { IMMUTABLE } else { NO_CACHE },
+            raw,
+            br,
+            gz,
+        }
+    }
+
+    fn response(&self, accept: &HeaderMap, head: bool) -> Response {
+        let accepts = |enc: &str| accepts_encoding(accept, enc);
+        let (body, encoding) = match (&self.br, &self.gz) {
+            (Some(b), _) if accepts("br") => (b, Some("br")),
+            (_, Some(g)) if accepts("gzip") => (g, Some("gzip")),
+            _ => (&self.raw, None),
+        };
+        let mut res = if head {
+            let mut r = Response::new(Body::empty());
+            r.headers_mut()
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+            r
+        } else {
+            Response::new(Body::from(body.clone()))
+        };
+        let h = res.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(self.content_type),
+        );
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(self.cache_control),
+        );
+        if self.br.is_some() || self.gz.is_some() {
+            h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        }
+        if let Some(enc) = encoding {
+            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
+        }
+        res
+    }
+}
+
+fn brotli_bytes(raw: &[u8]) -> Option<Vec<u8>> {
+    // Highest quality in release (startup cost, once); quicker in debug builds.
+    let quality = if cfg!(debug_assertions) { 5 } else { 11 };
+    let mut out = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, quality, 22);
+        w.write_all(raw).ok()?;
+    }
+    Some(out)
+}
+
+fn gzip_bytes(raw: &[u8]) -> Option<Vec<u8>> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(raw).ok()?;
+    enc.finish().ok()
+}
+
+/// `Accept-Encoding` names `enc` with a non-zero q (or `*`).
+pub fn accepts_encoding(headers: &HeaderMap, enc: &str) -> bool {
+    let Some(value) = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    value.split(',').any(|part| {
+        let mut it = part.split(';');
+        let name = it.next().unwrap_or("").trim();
+        let q_zero = it.any(|p| {
+            let p = p.trim();
+            p.strip_prefix("q=")
+                .is_some_and(|q| q.trim().parse::<f32>().map(|q| q == 0.0).unwrap_or(false))
+        });
+        (name.eq_ignore_ascii_case(enc) || name == "*") && !q_zero
+    })
+}
+
+/// Trunk's content hash: a `-` followed by 16 or more hex digits in the name.
+pub fn is_hashed(url: &str) -> bool {
+    let name = url.rsplit('/').next().unwrap_or(url);
+    name.split(['-', '.', '_'])
+        .any(|part| part.len() >= 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+        && name.contains('-')
+}
+
+fn content_type(url: &str) -> &'static str {
+    let ext = url.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "application/javascript",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "webmanifest" => "application/manifest+json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "txt" => "text/plain; charset=utf-8",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+fn has_extension(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
+}
+
+/// Fallback handler: app files, SPA routes, and 404s.
+pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
+    let path = req.uri().path().to_string();
+    if path == "/api" || path.starts_with("/api/") {
+        return crate::app::api_not_found().await.into_response();
+    }
+    let head = req.method() == Method::HEAD;
+    if req.method() != Method::GET && !head {
+        return (StatusCode::METHOD_NOT_ALLOWED, "Method not allowed\n").into_response();
+    }
+    let files = &state.files;
+    if files.is_empty() {
+        return missing_dist(&files.dir, &path);
+    }
+    let key = if path == "/" {
+        "/index.html"
+    } else {
+        path.as_str()
+    };
+    if let Some(asset) = files.assets.get(key) {
+        return asset.response(req.headers(), head);
+    }
+    if !has_extension(&path) {
+        if let Some(index) = files.assets.get("/index.html") {
+            return index.response(req.headers(), head);
+        }
+    }
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CACHE_CONTROL, NO_CACHE)],
+        "Not found\n",
+    )
+        .into_response()
+}
+
+fn missing_dist(dir: &Path, path: &str) -> Response {
+    let status = if path == "/" {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Reclaim API</title></head>\
+         <body><h1>Reclaim API server</h1><p>The API is running at <a href=\"/api/v1/openapi.json\">/api/v1</a>, \
+         but the app bundle was not found in <code>{}</code>. Build it with <code>trunk build --release</code> \
+         and restart, or pass <code>--dist DIR</code>.</p></body></html>",
+        html_escape(&dir.display().to_string())
+    );
+    (status, [(header::CACHE_CONTROL, NO_CACHE)], Html(page)).into_response()
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names_are_immutable() {
+        assert!(is_hashed("/reclaim-1a2b3c4d5e6f7a8b_bg.wasm"));
+        assert!(is_hashed("/main-0123456789abcdef.css"));
+        assert!(!is_hashed("/index.html"));
+        assert!(!is_hashed("/config.json"));
+        assert!(!is_hashed("/favicon.svg"));
+    }
+
+    #[test]
+    fn encoding_negotiation() {
+        let mut h = HeaderMap::new();
+        assert!(!accepts_encoding(&h, "br"));
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip, deflate, br;q=0"),
+        );
+        assert!(accepts_encoding(&h, "gzip"));
+        assert!(!accepts_encoding(&h, "br"));
+        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("BR"));
+        assert!(accepts_encoding(&h, "br"));
+    }
+
+    #[test]
+    fn compresses_text_and_picks_variant() {
+        let raw = "let x = 1;\n".repeat(200).into_bytes();
+        let asset = Asset::new("/app-0123456789abcdef.js", raw.clone());
+        assert!(asset.br.is_some() && asset.gz.is_some());
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip, br"),
+        );
+        let res = asset.response(&h, false);
+        assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
+        assert_eq!(res.headers()[header::VARY], "Accept-Encoding");
+        assert_eq!(res.headers()[header::CACHE_CONTROL], IMMUTABLE);
+        let res = asset.response(&HeaderMap::new(), false);
+        assert!(res.headers().get(header::CONTENT_ENCODING).is_none());
+    }
+}

@@ -1,0 +1,154 @@
+//! Versioned migrations, kept in SQLite's own `user_version`.
+//!
+//! Each entry runs once, in order, inside a transaction. Never edit a shipped
+//! entry: append a new one.
+
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: accounts, sessions, second factors, requests, mail, limits, idempotency.
+    r#"
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    email TEXT NOT NULL COLLATE NOCASE,
+    email_verified INTEGER NOT NULL DEFAULT 0,
+    password_hash TEXT NOT NULL,
+    totp_secret TEXT,
+    totp_last_step INTEGER,
+    totp_pending_secret TEXT,
+    totp_pending_expires INTEGER,
+    codes_generated_at INTEGER,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX users_email ON users(email);
+
+CREATE TABLE recovery_codes (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    code_hash TEXT NOT NULL,
+    used_at INTEGER
+);
+CREATE INDEX recovery_codes_user ON recovery_codes(user_id);
+
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    reauth_at INTEGER
+);
+
+CREATE TABLE challenges (
+    token_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL
+);
+
+CREATE TABLE reset_tokens (
+    token_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+);
+
+CREATE TABLE email_codes (
+    id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL COLLATE NOCASE,
+    code_hash TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX email_codes_email ON email_codes(email);
+
+CREATE TABLE email_proofs (
+    proof_hash TEXT PRIMARY KEY,
+    email TEXT NOT NULL COLLATE NOCASE,
+    expires_at INTEGER NOT NULL
+);
+
+CREATE TABLE requests (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    public_id TEXT UNIQUE,
+    status_token_hash TEXT NOT NULL,
+    username TEXT NOT NULL,
+    account_email TEXT,
+    contact_email TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    details TEXT NOT NULL,
+    lost_access_on TEXT,
+    previous_emails TEXT NOT NULL,
+    packages TEXT NOT NULL,
+    recovery_codes_status TEXT NOT NULL,
+    email_proof_valid INTEGER NOT NULL DEFAULT 0,
+    accepted_code_of_conduct INTEGER NOT NULL,
+    acknowledged_delay INTEGER NOT NULL,
+    attached_to INTEGER REFERENCES requests(seq),
+    status TEXT NOT NULL,
+    submitted_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX requests_username ON requests(username COLLATE NOCASE, status);
+
+CREATE TABLE request_events (
+    id INTEGER PRIMARY KEY,
+    request_seq INTEGER NOT NULL REFERENCES requests(seq) ON DELETE CASCADE,
+    status TEXT NOT NULL,
+    note TEXT,
+    at INTEGER NOT NULL
+);
+CREATE INDEX request_events_request ON request_events(request_seq);
+
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    to_addr TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    sent_at INTEGER
+);
+
+CREATE TABLE rate_events (
+    bucket TEXT NOT NULL,
+    at INTEGER NOT NULL
+);
+CREATE INDEX rate_events_bucket ON rate_events(bucket, at);
+
+CREATE TABLE idempotency_keys (
+    key TEXT PRIMARY KEY,
+    body_hash TEXT NOT NULL,
+    state TEXT NOT NULL,
+    status INTEGER,
+    response TEXT,
+    created_at INTEGER NOT NULL
+);
+"#,
+];
+
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let current: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_idempotent() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        let v: usize = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, MIGRATIONS.len());
+    }
+}

@@ -1,0 +1,899 @@
+//! In-process tests of the router (no socket): the key flows end to end.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+use crate::app::{router, App, AppState, Settings};
+use crate::clock::Clock;
+use crate::crypto::Hasher;
+use crate::demo;
+use crate::headers::SecurityHeaders;
+use crate::mail::Mailer;
+use crate::static_files::{Asset, StaticFiles};
+use crate::store::Db;
+use crate::totp;
+
+const INDEX: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/reclaim-0123456789abcdef.js';init();</script></head><body></body></html>";
+
+struct T {
+    app: Router,
+    state: AppState,
+}
+
+struct Res {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Value,
+    text: String,
+}
+
+fn test_app() -> T {
+    let db = Db::memory();
+    let hasher = Hasher::fast_for_tests();
+    let clock = Clock::default();
+    let (h, now) = (hasher.clone(), clock.now());
+    db.blocking(|c| demo::seed(c, &h, now)).unwrap();
+    let mut files = StaticFiles::load(std::path::Path::new("/nonexistent"));
+    files.assets.insert(
+        "/index.html".into(),
+        Asset::new("/index.html", INDEX.as_bytes().to_vec()),
+    );
+    files.assets.insert(
+        "/reclaim-0123456789abcdef.js".into(),
+        Asset::new(
+            "/reclaim-0123456789abcdef.js",
+            "export default 1;\n".repeat(50).into_bytes(),
+        ),
+    );
+    let headers = SecurityHeaders::new(files.index_html(), false);
+    let state = Arc::new(App {
+        db,
+        clock,
+        hasher,
+        mailer: Mailer::default(),
+        settings: Settings::for_tests(),
+        files,
+        headers,
+    });
+    T {
+        app: router(state.clone()),
+        state,
+    }
+}
+
+impl T {
+    async fn req(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        hdrs: &[(&str, &str)],
+    ) -> Res {
+        let mut b = Request::builder().method(method).uri(path);
+        if body.is_some() {
+            b = b.header(header::CONTENT_TYPE, "application/json");
+        }
+        for (k, v) in hdrs {
+            b = b.header(*k, *v);
+        }
+        let req = b
+            .body(
+                body.map(|v| Body::from(v.to_string()))
+                    .unwrap_or_else(Body::empty),
+            )
+            .unwrap();
+        self.raw(req).await
+    }
+
+    async fn raw(&self, req: Request<Body>) -> Res {
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let text = String::from_utf8_lossy(&bytes).to_string();
+        Res {
+            status,
+            headers,
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+            text,
+        }
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Res {
+        self.req(Method::POST, &format!("/api/v1{path}"), Some(body), &[])
+            .await
+    }
+
+    async fn outbox(&self, to: &str) -> Vec<Value> {
+        let r = self
+            .req(
+                Method::GET,
+                &format!("/api/v1/demo/outbox?to={to}"),
+                None,
+                &[],
+            )
+            .await;
+        r.body["mails"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Sign in a user without two-factor; returns (cookie header, csrf).
+    async fn sign_in(&self, user: &str) -> (String, String) {
+        let r = self
+            .post(
+                "/login",
+                json!({"username": user, "password": demo::PASSWORD}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        assert_eq!(r.body["result"], "session");
+        let cookie = r.headers[header::SET_COOKIE].to_str().unwrap();
+        let pair = cookie.split(';').next().unwrap().to_string();
+        (pair, r.body["csrf_token"].as_str().unwrap().to_string())
+    }
+
+    async fn alice_challenge(&self) -> String {
+        let r = self
+            .post(
+                "/login",
+                json!({"username": "alice", "password": demo::PASSWORD}),
+            )
+            .await;
+        assert_eq!(r.body["result"], "second_factor", "{}", r.text);
+        r.body["token"].as_str().unwrap().to_string()
+    }
+}
+
+fn alice_secret() -> Vec<u8> {
+    totp::base32_decode(demo::ALICE_TOTP_SECRET).unwrap()
+}
+
+#[tokio::test]
+async fn password_login_session_cookie_and_csrf() {
+    let t = test_app();
+    let r = t
+        .post(
+            "/login",
+            json!({"username": "bob", "password": demo::PASSWORD}),
+        )
+        .await;
+    let cookie = r.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Strict")
+            && cookie.contains("Path=/")
+    );
+    assert!(!cookie.contains("Secure"), "loopback http: no Secure flag");
+    let (cookie, csrf) = t.sign_in("bob").await;
+    let r = t
+        .req(
+            Method::GET,
+            "/api/v1/account/security",
+            None,
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["username"], "bob");
+    assert_eq!(r.body["totp_enabled"], false);
+    assert_eq!(r.body["recovery_codes"]["unused"], 0);
+    assert_eq!(r.headers[header::CACHE_CONTROL], "no-store");
+    let r = t
+        .req(Method::POST, "/api/v1/logout", None, &[("cookie", &cookie)])
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), r.body["code"].as_str()),
+        (403, Some("csrf_failed"))
+    );
+    let r = t
+        .req(
+            Method::POST,
+            "/api/v1/logout",
+            None,
+            &[("cookie", &cookie), ("x-csrf-token", &csrf)],
+        )
+        .await;
+    assert_eq!(r.status, 204);
+    let r = t
+        .req(
+            Method::GET,
+            "/api/v1/account/security",
+            None,
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), r.body["code"].as_str()),
+        (401, Some("unauthenticated"))
+    );
+}
+
+#[tokio::test]
+async fn login_failure_is_identical_for_unknown_accounts() {
+    let t = test_app();
+    let a = t
+        .post(
+            "/login",
+            json!({"username": "bob", "password": "wrong-password"}),
+        )
+        .await;
+    let b = t
+        .post(
+            "/login",
+            json!({"username": "nobody", "password": "wrong-password"}),
+        )
+        .await;
+    assert_eq!(a.status, 401);
+    assert_eq!(a.body["code"], "invalid_credentials");
+    assert_eq!((a.status, &a.text), (b.status, &b.text));
+    assert_eq!(a.headers, b.headers);
+}
+
+#[tokio::test]
+async fn recovery_codes_at_sign_in_match_pypi() {
+    let t = test_app();
+    let r = t
+        .post(
+            "/login",
+            json!({"username": "alice", "password": demo::PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.body["methods"], json!(["totp", "recovery_code"]));
+    assert_eq!(
+        r.body["recovery_codes"],
+        json!({"generated_at": "2026-03-02T09:15:00Z", "unused": 7})
+    );
+    assert_eq!(r.body["expires_in"], 300);
+    let token = r.body["token"].as_str().unwrap().to_string();
+    let send = |code: &str| {
+        t.post(
+            "/login/recovery-code",
+            json!({"token": token, "code": code}),
+        )
+    };
+    let r = send(demo::ALICE_CODES[0]).await;
+    assert_eq!(
+        (r.status.as_u16(), r.body["code"].as_str()),
+        (401, Some("recovery_code_used"))
+    );
+    assert_eq!(r.body["detail"], "Recovery code has been previously used.");
+    let r = send(demo::ALICE_OLD_CODES[3]).await;
+    assert_eq!(r.body["code"], "recovery_code_invalid");
+    assert_eq!(r.body["detail"], "Invalid recovery code.");
+    let r = send("not-a-code").await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.body["errors"][0]["code"], "recovery_code_format");
+    assert_eq!(r.body["errors"][0]["pointer"], "/code");
+    let r = send("123 456").await;
+    assert_eq!(r.body["errors"][0]["code"], "looks_like_totp_code");
+    // Pasted with spaces and upper case: normalised like PyPI.
+    let spaced = demo::ALICE_CODES[1]
+        .to_uppercase()
+        .chars()
+        .collect::<Vec<_>>()
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let r = send(&spaced).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["result"], "session");
+    let mails = t.outbox("alice@example.org").await;
+    assert_eq!(mails[0]["subject"], "A recovery code was used to sign in");
+    // The challenge is spent, and the code is now burned.
+    let r = send(demo::ALICE_CODES[2]).await;
+    assert_eq!(r.body["code"], "challenge_expired");
+    let token = t.alice_challenge().await;
+    let r = t
+        .post(
+            "/login/recovery-code",
+            json!({"token": token, "code": demo::ALICE_CODES[1]}),
+        )
+        .await;
+    assert_eq!(r.body["code"], "recovery_code_used");
+}
+
+#[tokio::test]
+async fn totp_window_reuse_drift_and_expiry() {
+    let t = test_app();
+    let now = t.state.clock.now();
+    let token = t.alice_challenge().await;
+    let drifted = {
+        let step = now / totp::STEP;
+        // A code 5 steps ahead that is not also a code of the ±1 window.
+        let near: Vec<String> = (-1..=1)
+            .map(|o| totp::current_code(&alice_secret(), (step + o) * totp::STEP))
+            .collect();
+        let c = totp::current_code(&alice_secret(), (step + 5) * totp::STEP);
+        (!near.contains(&c)).then_some(c)
+    };
+    if let Some(code) = drifted {
+        let r = t
+            .post("/login/totp", json!({"token": token, "code": code}))
+            .await;
+        assert_eq!(r.body["code"], "totp_out_of_sync", "{}", r.text);
+    }
+    let code = totp::current_code(&alice_secret(), t.state.clock.now());
+    let r = t
+        .post("/login/totp", json!({"token": token, "code": code}))
+        .await;
+    assert_eq!(r.body["result"], "session", "{}", r.text);
+    let token = t.alice_challenge().await;
+    let r = t
+        .post("/login/totp", json!({"token": token, "code": code}))
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), r.body["code"].as_str()),
+        (401, Some("totp_invalid"))
+    );
+    let r = t
+        .post(
+            "/login/totp",
+            json!({"token": token, "code": demo::ALICE_CODES[3]}),
+        )
+        .await;
+    assert_eq!(r.body["errors"][0]["code"], "looks_like_recovery_code");
+    t.state.clock.advance(301);
+    let code = totp::current_code(&alice_secret(), t.state.clock.now());
+    let r = t
+        .post("/login/totp", json!({"token": token, "code": code}))
+        .await;
+    assert_eq!(r.body["code"], "challenge_expired");
+}
+
+#[tokio::test]
+async fn login_limit_counts_failures_per_username() {
+    let t = test_app();
+    for _ in 0..12 {
+        t.sign_in("bob").await;
+    }
+    for _ in 0..10 {
+        let r = t
+            .post(
+                "/login",
+                json!({"username": "bob", "password": "wrong-password"}),
+            )
+            .await;
+        assert_eq!(r.status, 401);
+    }
+    let r = t
+        .post(
+            "/login",
+            json!({"username": "bob", "password": demo::PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.status, 429);
+    assert_eq!(r.body["code"], "rate_limited");
+    assert_eq!(r.headers[header::RETRY_AFTER], "300");
+    // An unknown name is limited exactly the same way.
+    for _ in 0..10 {
+        t.post(
+            "/login",
+            json!({"username": "nobody", "password": "wrong-password"}),
+        )
+        .await;
+    }
+    let r = t
+        .post("/login", json!({"username": "nobody", "password": "x"}))
+        .await;
+    assert_eq!(r.status, 429);
+}
+
+#[tokio::test]
+async fn second_factor_attempts_are_limited() {
+    let t = test_app();
+    let token = t.alice_challenge().await;
+    for _ in 0..5 {
+        let r = t
+            .post(
+                "/login/recovery-code",
+                json!({"token": token, "code": "0000000000000000"}),
+            )
+            .await;
+        assert_eq!(r.body["code"], "recovery_code_invalid");
+    }
+    let r = t
+        .post(
+            "/login/recovery-code",
+            json!({"token": token, "code": "0000000000000000"}),
+        )
+        .await;
+    assert_eq!(r.status, 429);
+    let wait: u64 = r.headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wait > 0 && wait <= 300);
+}
+
+#[tokio::test]
+async fn password_reset_is_uniform_and_mails_only_verified_addresses() {
+    let t = test_app();
+    let a = t
+        .post("/password-reset", json!({"identifier": "bob"}))
+        .await;
+    let b = t
+        .post("/password-reset", json!({"identifier": "nobody-here"}))
+        .await;
+    let c = t
+        .post(
+            "/password-reset",
+            json!({"identifier": "carol@example.org"}),
+        )
+        .await;
+    assert_eq!(a.status, 202);
+    for other in [&b, &c] {
+        assert_eq!(
+            (a.status, &a.text, &a.headers),
+            (other.status, &other.text, &other.headers)
+        );
+    }
+    let mails = t.outbox("bob@example.org").await;
+    assert_eq!(mails.len(), 1);
+    let body = mails[0]["body"].as_str().unwrap();
+    let token = body
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap();
+    assert!(t.outbox("carol@example.org").await.is_empty());
+    // The link sets a new password once.
+    let r = t
+        .post(
+            "/password-reset/confirm",
+            json!({"token": token, "new_password": "a-new-long-password"}),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    let r = t
+        .post(
+            "/password-reset/confirm",
+            json!({"token": token, "new_password": "a-new-long-password"}),
+        )
+        .await;
+    assert_eq!(r.body["code"], "reset_token_invalid");
+    let r = t
+        .post(
+            "/login",
+            json!({"username": "bob", "password": "a-new-long-password"}),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    for _ in 0..4 {
+        assert_eq!(
+            t.post("/password-reset", json!({"identifier": "nobody-here"}))
+                .await
+                .status,
+            202
+        );
+    }
+    let r = t
+        .post("/password-reset", json!({"identifier": "Nobody-Here"}))
+        .await;
+    assert_eq!(r.status, 429);
+    assert!(r.headers.contains_key(header::RETRY_AFTER));
+}
+
+fn request_body() -> Value {
+    json!({
+        "username": "alice",
+        "contact_email": "new-address@example.org",
+        "reason": "lost_2fa",
+        "details": "I lost the phone with my authenticator app in May.\nThe codes do not work.",
+        "lost_access_on": "2026-01-14",
+        "previous_emails": ["old@example.com"],
+        "packages": ["example-package"],
+        "recovery_codes_status": "not_working",
+        "email_proof": null,
+        "accepted_code_of_conduct": true,
+        "acknowledged_delay": true
+    })
+}
+
+#[tokio::test]
+async fn recovery_request_idempotency_and_status() {
+    let t = test_app();
+    let path = "/api/v1/recovery-requests";
+    let r = t.req(Method::POST, path, Some(request_body()), &[]).await;
+    assert_eq!(
+        (r.status.as_u16(), r.body["code"].as_str()),
+        (400, Some("idempotency_key_missing"))
+    );
+    let first = t
+        .req(
+            Method::POST,
+            path,
+            Some(request_body()),
+            &[("idempotency-key", "k-1")],
+        )
+        .await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let id = first.body["id"].as_str().unwrap().to_string();
+    assert!(id.starts_with("RR-") && id.len() == "RR-2026-000001".len());
+    assert_eq!(first.body["status"], "received");
+    let again = t
+        .req(
+            Method::POST,
+            path,
+            Some(request_body()),
+            &[("idempotency-key", "k-1")],
+        )
+        .await;
+    assert_eq!((again.status, &again.text), (first.status, &first.text));
+    let mut other = request_body();
+    other["details"] = json!("Something else entirely happened to my account.");
+    let r = t
+        .req(
+            Method::POST,
+            path,
+            Some(other),
+            &[("idempotency-key", "k-1")],
+        )
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), r.body["code"].as_str()),
+        (422, Some("idempotency_key_reused"))
+    );
+
+    let token = first.body["status_token"].as_str().unwrap();
+    let auth = format!("Bearer {token}");
+    let r = t
+        .req(
+            Method::GET,
+            &format!("{path}/{id}"),
+            None,
+            &[("authorization", &auth)],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["timeline"][0]["status"], "received");
+    let wrong = t
+        .req(
+            Method::GET,
+            &format!("{path}/{id}"),
+            None,
+            &[("authorization", "Bearer st_nope")],
+        )
+        .await;
+    let unknown = t
+        .req(
+            Method::GET,
+            &format!("{path}/RR-2026-999999"),
+            None,
+            &[("authorization", &auth)],
+        )
+        .await;
+    assert_eq!(wrong.status, 404);
+    assert_eq!((wrong.status, &wrong.text), (unknown.status, &unknown.text));
+
+    // A second request for the same username is answered the same way.
+    let second = t
+        .req(
+            Method::POST,
+            path,
+            Some(request_body()),
+            &[("idempotency-key", "k-2")],
+        )
+        .await;
+    assert_eq!(second.status, 201);
+    assert_ne!(second.body["id"], first.body["id"]);
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&second.body), keys(&first.body));
+
+    // Support moves it; the status page and a mail show it.
+    let out = crate::ops::set_status(
+        &t.state.db,
+        &id,
+        "in_review",
+        Some("We are checking your packages."),
+    )
+    .unwrap();
+    assert!(out.contains("in_review"));
+    let r = t
+        .req(
+            Method::GET,
+            &format!("{path}/{id}"),
+            None,
+            &[("authorization", &auth)],
+        )
+        .await;
+    assert_eq!(r.body["status"], "in_review");
+    assert_eq!(
+        r.body["timeline"][1]["note"],
+        "We are checking your packages."
+    );
+    let mails = t.outbox("new-address@example.org").await;
+    assert!(mails[0]["subject"]
+        .as_str()
+        .unwrap()
+        .contains("was updated"));
+    assert!(crate::ops::show(&t.state.db, &id)
+        .unwrap()
+        .contains("attachments:"));
+}
+
+#[tokio::test]
+async fn invalid_requests_get_field_errors() {
+    let t = test_app();
+    let mut body = request_body();
+    body["contact_email"] = json!("old@example.com");
+    body["acknowledged_delay"] = json!(false);
+    let r = t
+        .req(
+            Method::POST,
+            "/api/v1/recovery-requests",
+            Some(body),
+            &[("idempotency-key", "k")],
+        )
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), r.body["code"].as_str()),
+        (422, Some("validation_failed")),
+        "{}",
+        r.text
+    );
+    let pointers: Vec<&str> = r.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["pointer"].as_str().unwrap())
+        .collect();
+    assert!(
+        pointers.contains(&"/contact_email") && pointers.contains(&"/acknowledged_delay"),
+        "{pointers:?}"
+    );
+    assert!(r.body["errors"][0]["message"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
+    let mut body = request_body();
+    body["username"] = json!("alice\u{0}");
+    let r = t
+        .req(
+            Method::POST,
+            "/api/v1/recovery-requests",
+            Some(body),
+            &[("idempotency-key", "k2")],
+        )
+        .await;
+    assert_eq!(r.body["errors"][0]["code"], "control_characters");
+}
+
+#[tokio::test]
+async fn every_bad_body_is_a_problem_document() {
+    let t = test_app();
+    let req = |ct: &str, body: Vec<u8>| {
+        Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/login")
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let cases = [
+        (
+            req("text/plain", b"{}".to_vec()),
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            req("application/json", b"{\"username\":".to_vec()),
+            400,
+            "malformed_json",
+        ),
+        (
+            req(
+                "application/json",
+                br#"{"username":"a","password":"b","x":1}"#.to_vec(),
+            ),
+            422,
+            "invalid_body",
+        ),
+        (
+            req(
+                "application/json",
+                br#"{"username":1,"password":"b"}"#.to_vec(),
+            ),
+            422,
+            "invalid_body",
+        ),
+        (
+            req("application/json", vec![b' '; 70_000]),
+            413,
+            "payload_too_large",
+        ),
+    ];
+    for (r, status, code) in cases {
+        let res = t.raw(r).await;
+        assert_eq!(res.status.as_u16(), status, "{code}: {}", res.text);
+        assert_eq!(res.body["code"], code);
+        assert_eq!(
+            res.headers[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+    }
+    let r = t.req(Method::GET, "/api/v1/no-such-thing", None, &[]).await;
+    assert_eq!(
+        (r.status.as_u16(), r.body["code"].as_str()),
+        (404, Some("not_found"))
+    );
+    let r = t.req(Method::GET, "/api/v1/login", None, &[]).await;
+    assert_eq!(
+        (r.status.as_u16(), r.body["code"].as_str()),
+        (405, Some("method_not_allowed"))
+    );
+}
+
+#[tokio::test]
+async fn app_routes_fall_back_to_index_with_strict_headers() {
+    let t = test_app();
+    let r = t
+        .req(
+            Method::GET,
+            "/checkup",
+            None,
+            &[("accept-encoding", "gzip")],
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.headers[header::CACHE_CONTROL], "no-cache");
+    let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    let hash = crate::headers::inline_script_hashes(INDEX).remove(0);
+    assert!(csp.contains(&format!("'{hash}'")), "{csp}");
+    assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert_eq!(r.headers[header::REFERRER_POLICY], "no-referrer");
+    assert_eq!(r.headers[header::X_FRAME_OPTIONS], "DENY");
+    assert!(!r.headers.contains_key(header::STRICT_TRANSPORT_SECURITY));
+    let r = t
+        .req(
+            Method::GET,
+            "/reclaim-0123456789abcdef.js",
+            None,
+            &[("accept-encoding", "br, gzip")],
+        )
+        .await;
+    assert_eq!(r.headers[header::CONTENT_ENCODING], "br");
+    assert_eq!(
+        r.headers[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    let r = t.req(Method::GET, "/missing.png", None, &[]).await;
+    assert_eq!(r.status, 404);
+    let r = t.req(Method::GET, "/api/v1/openapi.json", None, &[]).await;
+    assert_eq!(r.body["openapi"], "3.1.0");
+}
+
+#[tokio::test]
+async fn checkup_regenerates_codes_and_adds_an_authenticator() {
+    let t = test_app();
+    let (cookie, csrf) = t.sign_in("bob").await;
+    let h = [("cookie", cookie.as_str()), ("x-csrf-token", csrf.as_str())];
+    let r = t
+        .req(Method::POST, "/api/v1/account/recovery-codes", None, &h)
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), r.body["code"].as_str()),
+        (403, Some("reauth_required"))
+    );
+    let r = t
+        .req(
+            Method::POST,
+            "/api/v1/account/reauth",
+            Some(json!({"password": "nope-nope"})),
+            &h,
+        )
+        .await;
+    assert_eq!(r.body["code"], "password_incorrect");
+    let r = t
+        .req(
+            Method::POST,
+            "/api/v1/account/reauth",
+            Some(json!({"password": demo::PASSWORD})),
+            &h,
+        )
+        .await;
+    assert_eq!(r.body["valid_for"], 300);
+    let r = t
+        .req(Method::POST, "/api/v1/account/recovery-codes", None, &h)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.headers[header::CACHE_CONTROL], "no-store");
+    let codes: Vec<String> = serde_json::from_value(r.body["codes"].clone()).unwrap();
+    assert_eq!(codes.len(), 8);
+    assert!(codes.iter().all(|c| c.len() == 16
+        && c.bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())));
+    let filename = r.body["filename"].as_str().unwrap();
+    assert_eq!(
+        filename,
+        format!(
+            "PyPI-Recovery-Codes-bob-{}.txt",
+            r.body["generated_at"].as_str().unwrap()
+        )
+    );
+    let r = t
+        .req(
+            Method::POST,
+            "/api/v1/account/recovery-codes/confirm",
+            Some(json!({"code": codes[4]})),
+            &h,
+        )
+        .await;
+    assert_eq!(r.body["unused"], 7, "{}", r.text);
+    let r = t
+        .req(
+            Method::POST,
+            "/api/v1/account/recovery-codes/confirm",
+            Some(json!({"code": codes[4]})),
+            &h,
+        )
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), r.body["code"].as_str()),
+        (422, Some("recovery_code_used"))
+    );
+
+    let r = t.req(Method::POST, "/api/v1/account/totp", None, &h).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let secret = r.body["secret"].as_str().unwrap().to_string();
+    assert_eq!(secret.len(), 32);
+    assert!(r.body["otpauth_uri"]
+        .as_str()
+        .unwrap()
+        .starts_with("otpauth://totp/PyPI:bob?secret="));
+    let code = totp::current_code(&totp::base32_decode(&secret).unwrap(), t.state.clock.now());
+    let r = t
+        .req(
+            Method::POST,
+            "/api/v1/account/totp/confirm",
+            Some(json!({"code": code})),
+            &h,
+        )
+        .await;
+    assert_eq!(r.body["totp_enabled"], true, "{}", r.text);
+    let subjects: Vec<String> = t
+        .outbox("bob@example.org")
+        .await
+        .iter()
+        .map(|m| m["subject"].as_str().unwrap().to_string())
+        .collect();
+    assert!(subjects.contains(&"An authenticator app was added to your account".to_string()));
+    assert!(subjects.contains(&"New recovery codes were generated".to_string()));
+}
+
+#[tokio::test]
+async fn email_code_gives_a_proof() {
+    let t = test_app();
+    let r = t
+        .post("/email-verification", json!({"email": "carol@example.org"}))
+        .await;
+    assert_eq!(r.status, 202);
+    let mail = t.outbox("carol@example.org").await.remove(0);
+    let body = mail["body"].as_str().unwrap();
+    let code = body
+        .split_whitespace()
+        .find(|w| w.len() == 8 && w.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap();
+    let r = t
+        .post(
+            "/email-verification/confirm",
+            json!({"email": "carol@example.org", "code": "00000000"}),
+        )
+        .await;
+    assert_eq!(r.body["code"], "email_code_invalid");
+    let r = t
+        .post(
+            "/email-verification/confirm",
+            json!({"email": "Carol@example.org", "code": code}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.body["proof"].as_str().unwrap().starts_with("ep_"));
+}
