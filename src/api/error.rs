@@ -1,0 +1,152 @@
+//! Everything that can go wrong with an API call, typed.
+//!
+//! Problem documents (RFC 9457, `application/problem+json`) are decoded into
+//! [`ApiError`] so pages can react by kind (retry, wait, show field errors)
+//! without parsing HTTP themselves.
+
+use reclaim_core::api::Problem;
+use reclaim_core::ErrorCode;
+
+/// One server-side field error, by JSON pointer into the body that was sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub pointer: String,
+    /// The stable code, when the server used one the app knows.
+    pub code: Option<ErrorCode>,
+    /// The server's words, used only when the code is unknown to the app.
+    pub message: String,
+}
+
+impl FieldProblem {
+    /// Words for people: the shared copy for known codes, else the server's.
+    pub fn text(&self) -> String {
+        match self.code {
+            Some(code) => reclaim_core::messages::field_message(&self.pointer, code).to_string(),
+            None => self.message.clone(),
+        }
+    }
+}
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// The request never got an answer (offline, DNS, connection reset, CORS).
+    Network,
+    /// 429: too many attempts; wait this many seconds (if the server said).
+    RateLimited { retry_after: Option<u32> },
+    /// 409: the same submission is still being processed; retry after a wait.
+    Conflict {
+        retry_after: Option<u32>,
+        code: String,
+    },
+    /// 422 with field errors: the body was refused, field by field.
+    Validation { fields: Vec<FieldProblem> },
+    /// 401, 403 or 404: not found, or not yours (answered alike on purpose).
+    NotFound,
+    /// 5xx: the server failed; safe to retry the same idempotent call.
+    Server {
+        status: u16,
+        retry_after: Option<u32>,
+    },
+    /// Any other answer with a problem document (e.g. 422 `idempotency_key_reused`).
+    Problem {
+        status: u16,
+        code: String,
+        title: String,
+        detail: Option<String>,
+    },
+    /// A 2xx answer whose body was not what the contract promises.
+    Decode,
+}
+
+impl ApiError {
+    /// Whether an identical retry may succeed (network, 5xx, 409).
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Network | ApiError::Server { .. } | ApiError::Conflict { .. }
+        )
+    }
+
+    /// Seconds the server asked us to wait, if any.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            ApiError::RateLimited { retry_after }
+            | ApiError::Conflict { retry_after, .. }
+            | ApiError::Server { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Build the error for a non-2xx answer from its status, `Retry-After`
+    /// header and body text.
+    pub fn from_response(
+        status: u16,
+        retry_after_header: Option<&str>,
+        body: &str,
+        now_ms: f64,
+    ) -> ApiError {
+        let retry_after = retry_after_header.and_then(|v| parse_retry_after(v, now_ms));
+        let problem: Option<Problem> = serde_json::from_str(body).ok();
+        let code = problem.as_ref().map(|p| p.code.clone()).unwrap_or_default();
+        match status {
+            429 => ApiError::RateLimited { retry_after },
+            409 => ApiError::Conflict { retry_after, code },
+            401 | 403 | 404 => ApiError::NotFound,
+            500..=599 => ApiError::Server {
+                status,
+                retry_after,
+            },
+            _ => match problem {
+                Some(p) if !p.errors.is_empty() => ApiError::Validation {
+                    fields: p
+                        .errors
+                        .into_iter()
+                        .map(|e| FieldProblem {
+                            code: parse_code(&e.code),
+                            pointer: e.pointer,
+                            message: e.message,
+                        })
+                        .collect(),
+                },
+                Some(p) => ApiError::Problem {
+                    status,
+                    code: p.code,
+                    title: p.title,
+                    detail: p.detail,
+                },
+                None => ApiError::Problem {
+                    status,
+                    code: String::new(),
+                    title: format!("HTTP {status}"),
+                    detail: None,
+                },
+            },
+        }
+    }
+}
+
+/// A stable error code string (`username_format`) as the shared enum.
+pub fn parse_code(code: &str) -> Option<ErrorCode> {
+    serde_json::from_value(serde_json::Value::String(code.to_string())).ok()
+}
+
+/// `Retry-After`: delay-seconds or an HTTP-date, as whole seconds from now
+/// (never negative; capped at one day so a bad header cannot lock the form).
+pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u32> {
+    const MAX: u32 = 24 * 3600;
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    if value.bytes().all(|b| b.is_ascii_digit()) {
+        let secs: u64 = value.parse().unwrap_or(u64::MAX);
+        return Some(secs.min(MAX as u64) as u32);
+    }
+    let at = js_sys::Date::parse(value);
+    if at.is_nan() {
+        return None;
+    }
+    let secs = ((at - now_ms) / 1000.0).ceil();
+    Some(secs.clamp(0.0, MAX as f64) as u32)
+}

@@ -1,0 +1,42 @@
+//! The router and the app-wide context.
+
+use leptos::prelude::*;
+use leptos_meta::provide_meta_context;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use reclaim_core::config::AppConfig;
+
+use crate::api::ApiClient;
+use crate::components::Layout;
+use crate::pages::checkup::CheckupPage;
+use crate::pages::not_found::NotFound;
+use crate::pages::recover::{RecoverBranch, RecoverIndex};
+use crate::pages::request::{CheckAnswers, Confirmation, RequestFlow, RequestForm};
+use crate::pages::start::StartPage;
+use crate::pages::status::StatusPage;
+
+/// The app, once `config.json` is loaded.
+#[component]
+pub fn App(config: AppConfig) -> impl IntoView {
+    provide_meta_context();
+    provide_context(ApiClient::new(&config.api_base));
+    provide_context(config);
+    provide_context(RequestFlow::restore());
+
+    view! {
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=StartPage/>
+                    <Route path=path!("/recover") view=RecoverIndex/>
+                    <Route path=path!("/recover/:branch") view=RecoverBranch/>
+                    <Route path=path!("/request") view=RequestForm/>
+                    <Route path=path!("/request/check") view=CheckAnswers/>
+                    <Route path=path!("/request/confirmation") view=Confirmation/>
+                    <Route path=path!("/status") view=StatusPage/>
+                    <Route path=path!("/checkup") view=CheckupPage/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,184 @@
+//! Small wrappers around browser APIs (storage, randomness, dates, focus).
+//!
+//! Everything here degrades quietly: a browser that refuses storage (private
+//! mode, quota) still gets a working app, only without drafts.
+
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, Storage};
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// `sessionStorage`, if the browser lets us use it.
+pub fn session_storage() -> Option<Storage> {
+    window()?.session_storage().ok().flatten()
+}
+
+/// `localStorage`, if the browser lets us use it.
+pub fn local_storage() -> Option<Storage> {
+    window()?.local_storage().ok().flatten()
+}
+
+/// Read a key; `None` when absent or storage is unavailable.
+pub fn storage_get(storage: Option<Storage>, key: &str) -> Option<String> {
+    storage?.get_item(key).ok().flatten()
+}
+
+/// Write a key; returns whether it was stored.
+pub fn storage_set(storage: Option<Storage>, key: &str, value: &str) -> bool {
+    storage.is_some_and(|s| s.set_item(key, value).is_ok())
+}
+
+/// Remove a key (no error when absent).
+pub fn storage_remove(storage: Option<Storage>, key: &str) {
+    if let Some(s) = storage {
+        let _ = s.remove_item(key);
+    }
+}
+
+/// `n` random bytes from the browser's CSPRNG, as lowercase hex.
+///
+/// Falls back to `Math.random` only if `crypto` is missing (very old
+/// browsers); the value is an idempotency key, not a secret.
+pub fn random_hex(n: usize) -> String {
+    let mut bytes = vec![0u8; n];
+    let filled = window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for b in bytes.iter_mut() {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Today's date in the user's time zone, `YYYY-MM-DD`.
+pub fn today_iso() -> String {
+    let d = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    )
+}
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Format an RFC 3339 timestamp for people, in their locale and time zone.
+/// Falls back to the raw text if the browser cannot parse it.
+pub fn format_timestamp(rfc3339: &str) -> String {
+    let ms = js_sys::Date::parse(rfc3339);
+    if ms.is_nan() {
+        return rfc3339.to_string();
+    }
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"long".into());
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    date.to_locale_string("en-GB", &options)
+        .as_string()
+        .unwrap_or_else(|| rfc3339.to_string())
+}
+
+/// The element with this id, as an `HtmlElement`.
+pub fn element_by_id(id: &str) -> Option<HtmlElement> {
+    window()?
+        .document()?
+        .get_element_by_id(id)?
+        .dyn_into::<HtmlElement>()
+        .ok()
+}
+
+/// Move focus to the element with this id and bring it into view.
+/// Returns whether the element exists.
+pub fn focus_id(id: &str) -> bool {
+    match element_by_id(id) {
+        Some(el) => {
+            focus_element(&el);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Focus an element, making it programmatically focusable if needed.
+pub fn focus_element(el: &HtmlElement) {
+    let focusable = el.tab_index() >= 0
+        || matches!(
+            el.tag_name().as_str(),
+            "INPUT" | "TEXTAREA" | "SELECT" | "BUTTON" | "A"
+        );
+    if !focusable {
+        let _ = el.set_attribute("tabindex", "-1");
+    }
+    let _ = el.focus();
+    // Bring the whole question (label, hint, error) into view, not only the
+    // input, as the GOV.UK error summary does.
+    match el.closest(".form-group") {
+        Ok(Some(group)) => group.scroll_into_view_with_bool(true),
+        _ => el.scroll_into_view_with_bool(true),
+    }
+}
+
+/// The element that has focus, if any (the body counts as none).
+pub fn active_element() -> Option<web_sys::Element> {
+    let doc = window()?.document()?;
+    let active = doc.active_element()?;
+    if active.tag_name() == "BODY" {
+        None
+    } else {
+        Some(active)
+    }
+}
+
+/// The current location hash without `#`, percent-decoded.
+pub fn location_hash() -> Option<String> {
+    let hash = window()?.location().hash().ok()?;
+    let hash = hash.strip_prefix('#')?;
+    if hash.is_empty() {
+        return None;
+    }
+    js_sys::decode_uri_component(hash)
+        .ok()
+        .and_then(|v| v.as_string())
+}
+
+/// Percent-encode one path segment or query value.
+pub fn encode_component(value: &str) -> String {
+    js_sys::encode_uri_component(value).into()
+}
+
+/// Scroll the window to the top.
+pub fn scroll_to_top() {
+    if let Some(w) = window() {
+        w.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}
+
+/// Resolve after `ms` milliseconds (a `setTimeout` as a future).
+pub async fn sleep_ms(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(w) = window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                &resolve,
+                ms.min(i32::MAX as u32) as i32,
+            );
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Copy text to the clipboard; resolves to whether it worked.
+pub async fn copy_to_clipboard(text: &str) -> bool {
+    let Some(w) = window() else { return false };
+    let clipboard = w.navigator().clipboard();
+    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text))
+        .await
+        .is_ok()
+}

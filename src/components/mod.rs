@@ -1,0 +1,24 @@
+//! Reusable pieces: page frame, form fields (GOV.UK patterns), error summary.
+
+pub mod back_link;
+pub mod error_summary;
+pub mod fields;
+pub mod layout;
+pub mod status_message;
+
+pub use back_link::BackLink;
+pub use error_summary::{ErrorSummary, SummaryItem};
+pub use fields::{Checkbox, DateInput, ListInput, RadioOption, Radios, TextInput, Textarea};
+pub use layout::{Layout, Page};
+pub use status_message::StatusMessage;
+
+/// Join the ids a control is described by (hint, error), or `None`.
+pub(crate) fn described_by(parts: &[Option<String>]) -> Option<String> {
+    let joined = parts
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!joined.is_empty()).then_some(joined)
+}

@@ -1,0 +1,70 @@
+//! Runtime configuration: `/config.json`, fetched before the router mounts.
+//!
+//! The file is parsed and checked by `reclaim_core::config::AppConfig`, the
+//! same code the server and the contract tests use. When it is missing or
+//! wrong, the app shows a page that says which field is wrong instead of a
+//! blank page.
+
+use leptos::prelude::*;
+use reclaim_core::config::{AppConfig, ConfigError};
+
+/// Where the configuration is fetched from, relative to the app's origin.
+pub const CONFIG_URL: &str = "/config.json";
+
+/// Why the app could not start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigLoadError {
+    /// The request itself failed (offline, blocked).
+    Network(String),
+    /// The server answered, but not with the file (404, 500…).
+    Http(u16),
+    /// The file is not valid, field by field.
+    Invalid(Vec<ConfigError>),
+}
+
+/// Fetch and check `/config.json`.
+pub async fn load() -> Result<AppConfig, ConfigLoadError> {
+    let response = gloo_net::http::Request::get(CONFIG_URL)
+        .cache(web_sys::RequestCache::NoCache)
+        .send()
+        .await
+        .map_err(|e| ConfigLoadError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(ConfigLoadError::Http(response.status()));
+    }
+    let text = response
+        .text()
+        .await
+        .map_err(|e| ConfigLoadError::Network(e.to_string()))?;
+    AppConfig::from_json(&text).map_err(ConfigLoadError::Invalid)
+}
+
+/// The configuration, from context. Panics outside the app (a programming error).
+pub fn use_config() -> AppConfig {
+    use_context::<AppConfig>().expect("AppConfig is provided by App")
+}
+
+/// What to show people for each problem: a title and one line per issue.
+pub fn describe(error: &ConfigLoadError) -> Vec<String> {
+    match error {
+        ConfigLoadError::Network(reason) => vec![format!(
+            "The file {CONFIG_URL} could not be fetched ({reason}). Check your connection and reload the page."
+        )],
+        ConfigLoadError::Http(404) => vec![format!(
+            "The file {CONFIG_URL} is missing: the server answered 404 Not Found. Put config.json next to index.html."
+        )],
+        ConfigLoadError::Http(status) => vec![format!(
+            "The file {CONFIG_URL} could not be read: the server answered HTTP {status}."
+        )],
+        ConfigLoadError::Invalid(errors) => errors
+            .iter()
+            .map(|e| {
+                if e.pointer.is_empty() {
+                    format!("config.json is not valid: {}", e.reason)
+                } else {
+                    format!("Field {} {}", e.pointer, e.reason)
+                }
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,29 @@
+//! Reclaim's browser app: account recovery for package-index maintainers.
+//!
+//! Leptos (client-side rendering) built by Trunk to WebAssembly. It knows the
+//! shared rules crate `reclaim_core` and talks to the API over HTTP; it never
+//! knows the server's code.
+
+pub mod api;
+pub mod app;
+pub mod browser;
+pub mod components;
+pub mod config;
+pub mod copy;
+pub mod draft;
+pub mod pages;
+
+use leptos::prelude::*;
+
+/// Fetch `config.json`, then mount the app (or the configuration error page).
+pub fn run() {
+    console_error_panic_hook::set_once();
+    wasm_bindgen_futures::spawn_local(async {
+        match config::load().await {
+            Ok(config) => leptos::mount::mount_to_body(move || view! { <app::App config=config/> }),
+            Err(error) => leptos::mount::mount_to_body(move || {
+                view! { <pages::config_error::ConfigErrorPage error=error/> }
+            }),
+        }
+    });
+}

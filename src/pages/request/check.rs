@@ -1,0 +1,282 @@
+//! `/request/check`: "Check your answers", then send.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+use super::send::{send, send_as_new, SendState};
+use super::{codes_status_label, reason_label, RequestFlow};
+use crate::api::ApiClient;
+use crate::components::{ErrorSummary, Page, StatusMessage, SummaryItem};
+use crate::draft::Draft;
+
+/// `/request/check`
+#[component]
+pub fn CheckAnswers() -> impl IntoView {
+    let flow = expect_context::<RequestFlow>();
+    let client = expect_context::<ApiClient>();
+    let navigate = use_navigate();
+
+    // No step skipping: answers that would not pass go back to the form.
+    // (Not while a submission is under way: that one owns the draft.)
+    let incomplete = {
+        let draft = flow.draft.get_untracked();
+        let body = draft.to_body();
+        !reclaim_core::validation::validate_request(&body, &crate::browser::today_iso()).is_empty()
+    };
+    if incomplete && !flow.send.with_untracked(SendState::is_busy) {
+        let navigate = navigate.clone();
+        request_animation_frame(move || {
+            navigate(
+                "/request",
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            )
+        });
+    }
+
+    let state = flow.send;
+    let error_items = Signal::derive(move || {
+        state
+            .with(SendState::error_text)
+            .map(|t| vec![SummaryItem::text(t)])
+            .unwrap_or_default()
+    });
+    let has_errors = Signal::derive(move || state.with(SendState::is_error));
+    let status_text = Signal::derive(move || state.with(SendState::status_text));
+    let busy = move || state.with(SendState::is_busy);
+    let retrying = move || state.with(|s| matches!(s, SendState::Retrying { .. }));
+    let key_reused = move || state.with(|s| matches!(s, SendState::KeyReused));
+
+    let on_send = {
+        let client = client.clone();
+        let navigate = navigate.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            send(flow, client.clone(), navigate.clone());
+        }
+    };
+    let on_send_new = {
+        let client = client.clone();
+        let navigate = navigate.clone();
+        move |_| send_as_new(flow, client.clone(), navigate.clone())
+    };
+
+    view! {
+        <Page title="Check your answers before sending your request" has_errors=has_errors back="/request".to_string()>
+            <ErrorSummary items=error_items/>
+            <h1 class="heading-l">"Check your answers before sending your request"</h1>
+            {move || answers(&flow.draft.get())}
+            <h2 class="heading-m">"Now send your request"</h2>
+            <p class="body">
+                "By sending this request you confirm that the details you gave are correct to the best of your knowledge. Send it only once: you will get a request ID straight away."
+            </p>
+            // The button stays focusable while sending (aria-disabled, not
+            // disabled) so keyboard focus is not lost; `send` ignores presses
+            // while a submission is under way.
+            <form novalidate on:submit=on_send>
+                <StatusMessage text=status_text/>
+                <div class="button-group">
+                    <button
+                        type="submit"
+                        class="button"
+                        aria-disabled=move || busy().then_some("true")
+                    >
+                        "Send recovery request"
+                    </button>
+                    <Show when=retrying>
+                        <button type="button" class="button button--secondary" on:click=move |_| flow.retry_now.set(true)>
+                            "Try again now"
+                        </button>
+                    </Show>
+                    <Show when=key_reused>
+                        <button type="button" class="button button--warning" on:click=on_send_new.clone()>
+                            "Send as a new request"
+                        </button>
+                    </Show>
+                </div>
+            </form>
+        </Page>
+    }
+}
+
+/// The summary list of answers with a Change link each.
+fn answers(draft: &Draft) -> impl IntoView {
+    let none = || "None given".to_string();
+    let body = draft.to_body();
+    let mut rows: Vec<(&'static str, AnyView, &'static str, &'static str)> = Vec::new();
+    if draft.unknown_username {
+        rows.push((
+            "Email address your account used",
+            text_value(body.account_email.clone().unwrap_or_default()),
+            "account-email",
+            "email address your account used",
+        ));
+    } else {
+        rows.push((
+            "Username",
+            text_value(body.username.clone()),
+            "username",
+            "username",
+        ));
+    }
+    rows.push((
+        "Why you are asking",
+        text_value(
+            body.reason
+                .map(reason_label)
+                .unwrap_or_default()
+                .to_string(),
+        ),
+        "reason",
+        "why you are asking",
+    ));
+    rows.push((
+        "What happened",
+        view! { <span class="pre-wrap">{body.details.clone()}</span> }.into_any(),
+        "details",
+        "what happened",
+    ));
+    rows.push((
+        "When you lost access",
+        text_value(
+            body.lost_access_on
+                .as_deref()
+                .map(format_date)
+                .unwrap_or_else(|| "Not given".to_string()),
+        ),
+        "lost-access-on-day",
+        "when you lost access",
+    ));
+    rows.push((
+        "Previous email addresses",
+        list_value(&body.previous_emails, none()),
+        "previous-emails-0",
+        "previous email addresses",
+    ));
+    rows.push((
+        "Packages you maintain",
+        list_value(&body.packages, none()),
+        "packages-0",
+        "packages you maintain",
+    ));
+    rows.push((
+        "Contact email address",
+        text_value(body.contact_email.clone()),
+        "contact-email",
+        "contact email address",
+    ));
+    rows.push((
+        "Recovery codes",
+        text_value(
+            body.recovery_codes_status
+                .map(codes_status_label)
+                .unwrap_or_default()
+                .to_string(),
+        ),
+        "recovery-codes-status",
+        "recovery codes",
+    ));
+    rows.push((
+        "Code of Conduct",
+        text_value(
+            if body.accepted_code_of_conduct {
+                "Agreed"
+            } else {
+                "Not agreed"
+            }
+            .to_string(),
+        ),
+        "accepted-code-of-conduct",
+        "Code of Conduct",
+    ));
+    rows.push((
+        "Time it may take",
+        text_value(
+            if body.acknowledged_delay {
+                "Understood"
+            } else {
+                "Not confirmed"
+            }
+            .to_string(),
+        ),
+        "acknowledged-delay",
+        "time it may take",
+    ));
+    let proof = body.email_proof.is_some().then(|| {
+        view! {
+            <div class="summary-list__row">
+                <dt class="summary-list__key">"Email verified"</dt>
+                <dd class="summary-list__value">"Yes, the proof is attached"</dd>
+                <dd class="summary-list__actions"></dd>
+            </div>
+        }
+    });
+    view! {
+        <dl class="summary-list">
+            {rows
+                .into_iter()
+                .map(|(key, value, target, hidden)| {
+                    view! {
+                        <div class="summary-list__row">
+                            <dt class="summary-list__key">{key}</dt>
+                            <dd class="summary-list__value">{value}</dd>
+                            <dd class="summary-list__actions">
+                                <a class="link" href=format!("/request#{target}")>
+                                    "Change"
+                                    <span class="visually-hidden">{format!(" {hidden}")}</span>
+                                </a>
+                            </dd>
+                        </div>
+                    }
+                })
+                .collect_view()}
+            {proof}
+        </dl>
+    }
+}
+
+fn text_value(text: String) -> AnyView {
+    view! { {text} }.into_any()
+}
+
+fn list_value(items: &[String], empty: String) -> AnyView {
+    if items.is_empty() {
+        return text_value(empty);
+    }
+    view! {
+        <ul class="list">
+            {items.iter().map(|i| view! { <li>{i.clone()}</li> }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// `2026-05-14` → `14 May 2026`.
+pub fn format_date(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let parts: Vec<&str> = iso.split('-').collect();
+    if let [y, m, d] = parts.as_slice() {
+        if let (Ok(m), Ok(d)) = (m.parse::<usize>(), d.parse::<u32>()) {
+            if (1..=12).contains(&m) {
+                return format!("{d} {} {y}", MONTHS[m - 1]);
+            }
+        }
+    }
+    iso.to_string()
+}

@@ -1,0 +1,306 @@
+//! The request form: one page, grouped in sections, GOV.UK style.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use reclaim_core::api::{Reason, RecoveryCodesStatus};
+
+use super::{codes_status_label, reason_label, RequestFlow};
+use crate::browser;
+use crate::components::{
+    Checkbox, DateInput, ErrorSummary, ListInput, Page, RadioOption, Radios, TextInput, Textarea,
+};
+use crate::config::use_config;
+use crate::draft::{Draft, MAX_DETAILS_CHARS, MAX_PACKAGES, MAX_PREVIOUS_EMAILS};
+
+/// `/request`
+#[component]
+pub fn RequestForm() -> impl IntoView {
+    let flow = expect_context::<RequestFlow>();
+    let config = use_config();
+    let navigate = use_navigate();
+    let query = use_query_map();
+
+    // Arriving from the wizard with ?reason=…: preselect it once, then drop
+    // it from the address so a reload does not undo a later change.
+    if let Some(reason) = query.with_untracked(|q| q.get("reason")) {
+        if let Some(reason) = Reason::parse(&reason) {
+            flow.draft.update(|d| d.reason = Some(reason));
+        }
+        navigate(
+            "/request",
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    }
+
+    // A Change link from "Check your answers" (`/request#details`) lands on
+    // its field.
+    Effect::new(move |_| {
+        if let Some(id) = browser::location_hash() {
+            browser::focus_id(&id);
+        }
+    });
+
+    let draft = flow.draft;
+    let err = move |pointer: &'static str| Signal::derive(move || flow.error(pointer));
+    let text =
+        move |get: fn(&Draft) -> &String| Signal::derive(move || draft.with(|d| get(d).clone()));
+    let set = move |put: fn(&mut Draft, String)| {
+        Callback::new(move |v: String| draft.update(|d| put(d, v)))
+    };
+    let blur = move |prefix: &'static str| Callback::new(move |_: ()| flow.on_blur(prefix));
+    flow.track_pointer();
+
+    let summary = Signal::derive(move || flow.summary());
+    let has_errors = Signal::derive(move || !summary.with(Vec::is_empty));
+
+    let on_submit = {
+        let navigate = navigate.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if flow.validate_all() {
+                flow.show_summary.set(false);
+                navigate("/request/check", NavigateOptions::default());
+            }
+        }
+    };
+
+    let start_again = move |_| {
+        flow.start_again();
+        browser::scroll_to_top();
+        browser::focus_id("main-content");
+    };
+
+    let reason_options = Reason::ALL
+        .into_iter()
+        .map(|r| RadioOption::new(r.as_str(), reason_label(r)))
+        .collect::<Vec<_>>();
+    let codes_options = RecoveryCodesStatus::ALL
+        .into_iter()
+        .map(|s| RadioOption::new(s.as_str(), codes_status_label(s)))
+        .collect::<Vec<_>>();
+
+    let coc_url = config.support.code_of_conduct_url.clone();
+    let expected = config.expected_response_time.clone();
+    let site = config.site_name.clone();
+    let username_hint = format!("The name you sign in to {site} with.");
+
+    view! {
+        <Page title="Ask support to recover your account" has_errors=has_errors back="/recover".to_string()>
+            <ErrorSummary items=summary focus_key=flow.focus_summary/>
+            <h1 class="heading-l">"Ask support to recover your account"</h1>
+            <p class="body">
+                "Answer these questions so that support can check that the account is yours. You will be able to check your answers before you send them."
+            </p>
+            <div class="warning-text">
+                <span class="warning-text__icon" aria-hidden="true">"!"</span>
+                <strong class="warning-text__text">
+                    <span class="visually-hidden">"Warning: "</span>
+                    "Never enter your password, your recovery codes or a code from your authenticator app in this form. Support will never ask for them."
+                </strong>
+            </div>
+            <p class="body">"Your answers are saved in this browser tab until you send them or close the tab."</p>
+
+            <form novalidate on:submit=on_submit>
+                <h2 class="heading-m">"Your account"</h2>
+                <Show
+                    when=move || !draft.with(|d| d.unknown_username)
+                    fallback=move || view! {
+                        <TextInput
+                            id="account-email"
+                            label="Email address your account used"
+                            hint="We will use it to find your account. It will not be shown to anyone else."
+                            value=text(|d| &d.account_email)
+                            on_input=set(|d, v| d.account_email = v)
+                            on_blur=blur("/account_email")
+                            error=err("/account_email")
+                            input_type="email"
+                            autocomplete="email"
+                            no_spellcheck=true
+                            width="input--width-30"
+                        />
+                    }
+                >
+                    <TextInput
+                        id="username"
+                        label="Username"
+                        hint=username_hint.clone()
+                        value=text(|d| &d.username)
+                        on_input=set(|d, v| d.username = v)
+                        on_blur=blur("/username")
+                        error=err("/username")
+                        autocomplete="username"
+                        no_spellcheck=true
+                        width="input--width-20"
+                    />
+                </Show>
+                <Checkbox
+                    id="unknown-username"
+                    label="I do not know my username"
+                    checked=Signal::derive(move || draft.with(|d| d.unknown_username))
+                    on_change=Callback::new(move |v: bool| {
+                        draft.update(|d| d.unknown_username = v);
+                        // Errors of the hidden question no longer apply.
+                        flow.errors.update(|e| {
+                            e.remove("/username");
+                            e.remove("/account_email");
+                        });
+                    })
+                />
+
+                <Radios
+                    id="reason"
+                    legend="Why are you asking for help?"
+                    options=reason_options
+                    selected=Signal::derive(move || draft.with(|d| d.reason.map(|r| r.as_str().to_string())))
+                    on_change=Callback::new(move |v: String| {
+                        draft.update(|d| d.reason = Reason::parse(&v));
+                        flow.validate_field("/reason");
+                    })
+                    error=err("/reason")
+                />
+
+                <h2 class="heading-m">"What happened"</h2>
+                <Textarea
+                    id="details"
+                    label="Tell us what happened"
+                    hint="For example, when you last signed in, what changed, and what you tried. Do not include any codes."
+                    value=text(|d| &d.details)
+                    on_input=set(|d, v| d.details = v)
+                    on_blur=blur("/details")
+                    error=err("/details")
+                    max_chars=MAX_DETAILS_CHARS
+                />
+                <DateInput
+                    id="lost-access-on"
+                    legend="When did you lose access? (optional)"
+                    hint="For example, 14 5 2026. Leave it empty if you do not know."
+                    day=text(|d| &d.lost_day)
+                    month=text(|d| &d.lost_month)
+                    year=text(|d| &d.lost_year)
+                    on_input=Callback::new(move |(part, v): (&'static str, String)| {
+                        draft.update(|d| match part {
+                            "day" => d.lost_day = v,
+                            "month" => d.lost_month = v,
+                            _ => d.lost_year = v,
+                        })
+                    })
+                    on_blur=blur("/lost_access_on")
+                    error=err("/lost_access_on")
+                />
+
+                <h2 class="heading-m">"What support can check"</h2>
+                <ListInput
+                    id="previous-emails"
+                    legend="Email addresses your account used before (optional)"
+                    hint="Support can compare them with their records. Add the one you lost access to, if that is why you are here."
+                    item_label="Email address"
+                    add_label="Add another email address"
+                    rows=Signal::derive(move || draft.with(|d| d.previous_emails.clone()))
+                    on_change=Callback::new(move |rows: Vec<String>| draft.update(|d| d.previous_emails = rows))
+                    on_blur=blur("/previous_emails")
+                    row_error=Callback::new(move |i: usize| flow.error(&format!("/previous_emails/{i}")))
+                    error=err("/previous_emails")
+                    max=MAX_PREVIOUS_EMAILS
+                    input_type="email"
+                    autocomplete="off"
+                />
+                <ListInput
+                    id="packages"
+                    legend="Packages you maintain (optional)"
+                    hint=format!("The project names on {}, for example example-package. Support checks ownership through them.", site.clone())
+                    item_label="Package name"
+                    add_label="Add another package"
+                    rows=Signal::derive(move || draft.with(|d| d.packages.clone()))
+                    on_change=Callback::new(move |rows: Vec<String>| draft.update(|d| d.packages = rows))
+                    on_blur=blur("/packages")
+                    row_error=Callback::new(move |i: usize| flow.error(&format!("/packages/{i}")))
+                    error=err("/packages")
+                    max=MAX_PACKAGES
+                    autocomplete="off"
+                />
+
+                <h2 class="heading-m">"How to reach you"</h2>
+                <TextInput
+                    id="contact-email"
+                    label="Contact email address"
+                    hint="An address you can read now. Support will write to you there, and you must answer by email. It must not be an address you lost access to."
+                    value=text(|d| &d.contact_email)
+                    on_input=set(|d, v| d.contact_email = v)
+                    on_blur=blur("/contact_email")
+                    error=err("/contact_email")
+                    input_type="email"
+                    autocomplete="email"
+                    no_spellcheck=true
+                    width="input--width-30"
+                />
+
+                <Radios
+                    id="recovery-codes-status"
+                    legend="What about your recovery codes?"
+                    hint="Do not enter the codes themselves, here or anywhere else in this form."
+                    options=codes_options
+                    selected=Signal::derive(move || {
+                        draft.with(|d| d.recovery_codes_status.map(|s| s.as_str().to_string()))
+                    })
+                    on_change=Callback::new(move |v: String| {
+                        draft.update(|d| d.recovery_codes_status = RecoveryCodesStatus::parse(&v));
+                        flow.validate_field("/recovery_codes_status");
+                    })
+                    error=err("/recovery_codes_status")
+                />
+
+                <Show when=move || draft.with(|d| d.email_proof.is_some())>
+                    <div class="inset-text">
+                        "Your request will include the proof that you verified your email address earlier."
+                    </div>
+                </Show>
+
+                <h2 class="heading-m">"Before you continue"</h2>
+                <Checkbox
+                    id="accepted-code-of-conduct"
+                    label="I agree to follow the Code of Conduct"
+                    hint=view! {
+                        <a class="link" href=coc_url.clone() rel="external">
+                            {format!("Read the {} Code of Conduct", site.clone())}
+                        </a>
+                    }
+                    .into_any()
+                    checked=Signal::derive(move || draft.with(|d| d.accepted_code_of_conduct))
+                    on_change=Callback::new(move |v: bool| {
+                        draft.update(|d| d.accepted_code_of_conduct = v);
+                        flow.validate_field("/accepted_code_of_conduct");
+                    })
+                    error=err("/accepted_code_of_conduct")
+                />
+                <Checkbox
+                    id="acknowledged-delay"
+                    label="I understand that it may take a significant amount of time to process my request"
+                    hint=view! {
+                        {format!(
+                            "Support checks every request by hand. It usually takes {expected}. Sending more than one request does not make it faster."
+                        )}
+                    }
+                    .into_any()
+                    checked=Signal::derive(move || draft.with(|d| d.acknowledged_delay))
+                    on_change=Callback::new(move |v: bool| {
+                        draft.update(|d| d.acknowledged_delay = v);
+                        flow.validate_field("/acknowledged_delay");
+                    })
+                    error=err("/acknowledged_delay")
+                />
+
+                <div class="button-group">
+                    <button type="submit" class="button">"Continue"</button>
+                    <button type="button" class="button button--secondary" on:click=start_again>
+                        "Start again"
+                    </button>
+                </div>
+            </form>
+        </Page>
+    }
+}

@@ -1,0 +1,274 @@
+//! Sending the request: one idempotency key per draft, automatic retries
+//! with backoff, waits from `Retry-After`, and no second request ever.
+
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use reclaim_core::api::RecoveryRequestCreated;
+
+use super::RequestFlow;
+use crate::api::{ApiClient, ApiError};
+use crate::browser;
+use crate::copy;
+use crate::draft::{new_idempotency_key, Draft};
+
+/// Automatic retries after a network failure or a 5xx (waits 1, 2, 4 s).
+pub const MAX_AUTO_RETRIES: u32 = 3;
+/// Retries while the server says the same submission is still running (409).
+pub const MAX_CONFLICT_RETRIES: u32 = 10;
+/// Wait after a 429 that did not say how long.
+pub const DEFAULT_RATE_LIMIT_WAIT: u32 = 60;
+
+/// Where a submission is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendState {
+    Idle,
+    /// A request is in flight.
+    Sending,
+    /// An automatic retry is due in `in_secs` (attempt `attempt` of the max).
+    Retrying {
+        in_secs: u32,
+        attempt: u32,
+        max: u32,
+        why: &'static str,
+    },
+    /// 429: the form is locked for `in_secs` more seconds.
+    RateLimited {
+        in_secs: u32,
+    },
+    /// 429 wait is over: the user may press the button again.
+    RateLimitOver,
+    /// Automatic retries are exhausted; the user can try again.
+    Failed {
+        why: &'static str,
+    },
+    /// The key was used for other answers (422 `idempotency_key_reused`).
+    KeyReused,
+    /// Anything else the server refused, in its words.
+    Problem {
+        message: String,
+    },
+}
+
+impl SendState {
+    /// Whether the send button must be disabled.
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self,
+            SendState::Sending | SendState::Retrying { .. } | SendState::RateLimited { .. }
+        )
+    }
+
+    /// Whether the page shows an error (title prefix, summary).
+    pub fn is_error(&self) -> bool {
+        matches!(
+            self,
+            SendState::Failed { .. } | SendState::KeyReused | SendState::Problem { .. }
+        )
+    }
+
+    /// The words of the live region.
+    pub fn status_text(&self) -> String {
+        match self {
+            SendState::Idle => String::new(),
+            SendState::Sending => "Sending…".to_string(),
+            SendState::Retrying {
+                in_secs,
+                attempt,
+                max,
+                why,
+            } => format!(
+                "{why} Trying again in {} (attempt {attempt} of {max}). Your answers are saved.",
+                copy::duration(*in_secs)
+            ),
+            SendState::RateLimited { in_secs } => format!(
+                "There have been too many attempts. {}.",
+                copy::try_again_in(*in_secs)
+            ),
+            SendState::RateLimitOver => "You can try again now.".to_string(),
+            SendState::Failed { .. } | SendState::KeyReused | SendState::Problem { .. } => {
+                String::new()
+            }
+        }
+    }
+
+    /// The error summary text, when the page shows an error.
+    pub fn error_text(&self) -> Option<String> {
+        match self {
+            SendState::Failed { why } => Some(format!("{why} {}", copy::SEND_FAILED)),
+            SendState::KeyReused => Some(copy::KEY_REUSED.to_string()),
+            SendState::Problem { message } => Some(message.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// Count down `secs` seconds, updating the state each second; returns early
+/// when the user asks to retry now.
+async fn count_down(
+    flow: RequestFlow,
+    secs: u32,
+    state: impl Fn(u32) -> SendState,
+    skippable: bool,
+) {
+    flow.retry_now.set(false);
+    let mut left = secs;
+    while left > 0 {
+        flow.send.set(state(left));
+        browser::sleep_ms(1000).await;
+        left -= 1;
+        if skippable && flow.retry_now.get_untracked() {
+            break;
+        }
+    }
+}
+
+/// Send the draft. Does nothing if a submission is already under way, so a
+/// double click cannot send twice.
+pub fn send(
+    flow: RequestFlow,
+    client: ApiClient,
+    navigate: impl Fn(&str, NavigateOptions) + 'static,
+) {
+    if flow.send.with_untracked(SendState::is_busy) {
+        return;
+    }
+    flow.send.set(SendState::Sending);
+    leptos::task::spawn_local(async move {
+        let mut retries = 0;
+        let mut conflicts = 0;
+        loop {
+            flow.send.set(SendState::Sending);
+            // Read the draft at every attempt: the key is the draft's, so a
+            // reload during sending reuses it.
+            let draft = flow.draft.get_untracked();
+            let body = draft.to_body();
+            match client
+                .submit_recovery_request(&body, &draft.idempotency_key)
+                .await
+            {
+                Ok(created) => {
+                    succeed(flow, created, body.contact_email.clone());
+                    navigate("/request/confirmation", NavigateOptions::default());
+                    return;
+                }
+                Err(ApiError::Conflict { retry_after, .. }) if conflicts < MAX_CONFLICT_RETRIES => {
+                    conflicts += 1;
+                    let wait = retry_after.unwrap_or(1).max(1);
+                    count_down(
+                        flow,
+                        wait,
+                        |in_secs| SendState::Retrying {
+                            in_secs,
+                            attempt: conflicts,
+                            max: MAX_CONFLICT_RETRIES,
+                            why: "Your request is still being processed.",
+                        },
+                        false,
+                    )
+                    .await;
+                }
+                Err(err @ (ApiError::Network | ApiError::Server { .. }))
+                    if retries < MAX_AUTO_RETRIES =>
+                {
+                    retries += 1;
+                    let backoff = 1u32 << (retries - 1); // 1, 2, 4 s
+                    let wait = err.retry_after().map_or(backoff, |s| s.max(backoff));
+                    let why = if err == ApiError::Network {
+                        copy::NETWORK_ERROR
+                    } else {
+                        copy::SERVER_ERROR
+                    };
+                    count_down(
+                        flow,
+                        wait,
+                        |in_secs| SendState::Retrying {
+                            in_secs,
+                            attempt: retries,
+                            max: MAX_AUTO_RETRIES,
+                            why,
+                        },
+                        true,
+                    )
+                    .await;
+                }
+                Err(ApiError::Network) => {
+                    flow.send.set(SendState::Failed {
+                        why: copy::NETWORK_ERROR,
+                    });
+                    return;
+                }
+                Err(ApiError::Server { .. } | ApiError::Conflict { .. }) => {
+                    flow.send.set(SendState::Failed {
+                        why: copy::SERVER_ERROR,
+                    });
+                    return;
+                }
+                Err(ApiError::RateLimited { retry_after }) => {
+                    let wait = retry_after.unwrap_or(DEFAULT_RATE_LIMIT_WAIT).max(1);
+                    count_down(
+                        flow,
+                        wait,
+                        |in_secs| SendState::RateLimited { in_secs },
+                        false,
+                    )
+                    .await;
+                    flow.send.set(SendState::RateLimitOver);
+                    return;
+                }
+                Err(ApiError::Validation { fields }) => {
+                    flow.send.set(SendState::Idle);
+                    flow.set_server_errors(
+                        fields
+                            .iter()
+                            .map(|f| (f.pointer.clone(), f.text()))
+                            .collect(),
+                    );
+                    navigate("/request", NavigateOptions::default());
+                    return;
+                }
+                Err(ApiError::Problem { code, .. }) if code == "idempotency_key_reused" => {
+                    flow.send.set(SendState::KeyReused);
+                    return;
+                }
+                Err(ApiError::Problem { title, detail, .. }) => {
+                    let message = match detail {
+                        Some(detail) => format!("{title}. {detail}"),
+                        None => title,
+                    };
+                    flow.send.set(SendState::Problem { message });
+                    return;
+                }
+                Err(ApiError::NotFound | ApiError::Decode) => {
+                    flow.send.set(SendState::Problem {
+                        message: copy::UNEXPECTED.to_string(),
+                    });
+                    return;
+                }
+            }
+        }
+    });
+}
+
+/// After "A request may already have been sent": send these answers as a new
+/// request, with a new key.
+pub fn send_as_new(
+    flow: RequestFlow,
+    client: ApiClient,
+    navigate: impl Fn(&str, NavigateOptions) + 'static,
+) {
+    flow.draft
+        .update(|d| d.idempotency_key = new_idempotency_key());
+    flow.send.set(SendState::Idle);
+    send(flow, client, navigate);
+}
+
+fn succeed(flow: RequestFlow, created: RecoveryRequestCreated, contact_email: String) {
+    flow.created.set(Some(created));
+    flow.sent_to.set(Some(contact_email));
+    // The request exists: the draft has done its job.
+    Draft::clear();
+    flow.draft.set(Draft::fresh());
+    flow.errors.set(Default::default());
+    flow.show_summary.set(false);
+    flow.send.set(SendState::Idle);
+}

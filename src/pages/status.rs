@@ -1,0 +1,313 @@
+//! `/status`: look up a request by id and status token (or the one
+//! remembered on this device). The token never goes in a URL: it is sent in
+//! the `Authorization` header only.
+
+use leptos::prelude::*;
+use reclaim_core::api::{RecoveryRequestStatusView, RequestStatus};
+
+use crate::api::{ApiClient, ApiError};
+use crate::browser;
+use crate::components::{ErrorSummary, Page, StatusMessage, SummaryItem, TextInput};
+use crate::config::use_config;
+use crate::copy;
+use crate::draft::RememberedRequest;
+use crate::pages::request::reason_label;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Lookup {
+    Idle,
+    Loading,
+    Found(RecoveryRequestStatusView),
+}
+
+/// `/status`
+#[component]
+pub fn StatusPage() -> impl IntoView {
+    let client = expect_context::<ApiClient>();
+    let config = use_config();
+    let id = RwSignal::new(String::new());
+    let token = RwSignal::new(String::new());
+    let remembered = RwSignal::new(RememberedRequest::load());
+    let id_error = RwSignal::new(None::<String>);
+    let token_error = RwSignal::new(None::<String>);
+    let lookup_error = RwSignal::new(None::<String>);
+    let focus = RwSignal::new(0u32);
+    let lookup = RwSignal::new(Lookup::Idle);
+    let announce = RwSignal::new(String::new());
+
+    let summary = Signal::derive(move || {
+        let mut items = Vec::new();
+        if let Some(e) = id_error.get() {
+            items.push(SummaryItem::field("request-id", e));
+        }
+        if let Some(e) = token_error.get() {
+            items.push(SummaryItem::field("status-token", e));
+        }
+        if let Some(e) = lookup_error.get() {
+            items.push(SummaryItem::field("request-id", e));
+        }
+        items
+    });
+    let has_errors = Signal::derive(move || !summary.with(Vec::is_empty));
+
+    let run = {
+        let client = client.clone();
+        move |request_id: String, status_token: String| {
+            if lookup.with_untracked(|l| *l == Lookup::Loading) {
+                return;
+            }
+            lookup.set(Lookup::Loading);
+            lookup_error.set(None);
+            announce.set("Looking up your request…".to_string());
+            let client = client.clone();
+            leptos::task::spawn_local(async move {
+                let result = client
+                    .recovery_request_status(&request_id, &status_token)
+                    .await;
+                match result {
+                    Ok(view) => {
+                        announce.set(format!(
+                            "Found request {}: {}.",
+                            view.id,
+                            status_label(view.status)
+                        ));
+                        lookup.set(Lookup::Found(view));
+                        request_animation_frame(|| {
+                            browser::focus_id("request-status");
+                        });
+                    }
+                    Err(err) => {
+                        announce.set(String::new());
+                        lookup.set(Lookup::Idle);
+                        lookup_error.set(Some(lookup_error_text(&err)));
+                        focus.update(|n| *n += 1);
+                    }
+                }
+            });
+        }
+    };
+
+    let on_submit = {
+        let run = run.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let (i, t) = (id.get_untracked(), token.get_untracked());
+            id_error.set(
+                i.trim()
+                    .is_empty()
+                    .then(|| copy::ENTER_REQUEST_ID.to_string()),
+            );
+            token_error.set(
+                t.trim()
+                    .is_empty()
+                    .then(|| copy::ENTER_STATUS_TOKEN.to_string()),
+            );
+            lookup_error.set(None);
+            if id_error.get_untracked().is_some() || token_error.get_untracked().is_some() {
+                focus.update(|n| *n += 1);
+                return;
+            }
+            run(i, t);
+        }
+    };
+    let look_up_remembered = {
+        let run = run.clone();
+        move |_| {
+            if let Some(r) = remembered.get_untracked() {
+                id_error.set(None);
+                token_error.set(None);
+                run(r.id, r.status_token);
+            }
+        }
+    };
+    let forget = move |_| {
+        RememberedRequest::forget();
+        remembered.set(None);
+        announce.set("The request is no longer remembered on this device.".to_string());
+    };
+
+    let expected = config.expected_response_time.clone();
+    let support_email = config.support.email.clone();
+
+    view! {
+        <Page title="Check the status of a recovery request" has_errors=has_errors back="/".to_string()>
+            <ErrorSummary items=summary focus_key=focus/>
+            <h1 class="heading-l">"Check the status of a recovery request"</h1>
+            <StatusMessage text=announce/>
+            {move || {
+                remembered
+                    .get()
+                    .map(|r| {
+                        view! {
+                            <div class="inset-text">
+                                <p class="body">
+                                    {format!("Request {} is remembered on this device.", r.id)}
+                                </p>
+                                <div class="button-group">
+                                    <button type="button" class="button" on:click=look_up_remembered.clone()>
+                                        {format!("Show the status of {}", r.id)}
+                                    </button>
+                                    <button type="button" class="button button--secondary" on:click=forget>
+                                        "Forget it on this device"
+                                    </button>
+                                </div>
+                            </div>
+                        }
+                    })
+            }}
+            <form novalidate on:submit=on_submit>
+                <TextInput
+                    id="request-id"
+                    label="Request ID"
+                    hint="You got it when you sent your request, for example RR-2026-000123."
+                    value=id
+                    on_input=Callback::new(move |v: String| id.set(v))
+                    error=id_error
+                    autocomplete="off"
+                    no_spellcheck=true
+                    width="input--width-20"
+                />
+                <TextInput
+                    id="status-token"
+                    label="Status token"
+                    hint="The token shown once when you sent your request."
+                    value=token
+                    on_input=Callback::new(move |v: String| token.set(v))
+                    error=token_error
+                    input_type="password"
+                    autocomplete="off"
+                    no_spellcheck=true
+                    width="input--width-30"
+                />
+                <button
+                    type="submit"
+                    class="button"
+                    aria-disabled=move || lookup.with(|l| *l == Lookup::Loading).then_some("true")
+                >
+                    "Check status"
+                </button>
+            </form>
+            {move || match lookup.get() {
+                Lookup::Found(view) => status_view(view, &expected, &support_email).into_any(),
+                _ => ().into_any(),
+            }}
+        </Page>
+    }
+}
+
+fn lookup_error_text(err: &ApiError) -> String {
+    match err {
+        ApiError::NotFound => copy::STATUS_NOT_FOUND.to_string(),
+        ApiError::Network => copy::NETWORK_ERROR.to_string(),
+        ApiError::RateLimited { retry_after } => format!(
+            "There have been too many attempts. {}.",
+            copy::try_again_in(retry_after.unwrap_or(60))
+        ),
+        ApiError::Server { .. } => format!("{} Try again later.", copy::SERVER_ERROR),
+        // A malformed id gets the same answer as an unknown one.
+        ApiError::Validation { .. }
+        | ApiError::Problem {
+            status: 400..=499, ..
+        } => copy::STATUS_NOT_FOUND.to_string(),
+        _ => copy::UNEXPECTED.to_string(),
+    }
+}
+
+/// A status in plain words.
+pub fn status_label(status: RequestStatus) -> &'static str {
+    match status {
+        RequestStatus::Received => "Received",
+        RequestStatus::InReview => "In review",
+        RequestStatus::AwaitingUser => "Waiting for your reply",
+        RequestStatus::Approved => "Approved",
+        RequestStatus::Rejected => "Not approved",
+        RequestStatus::Closed => "Closed",
+    }
+}
+
+fn status_tag_class(status: RequestStatus) -> &'static str {
+    match status {
+        RequestStatus::Received | RequestStatus::InReview => "tag tag--blue",
+        RequestStatus::AwaitingUser => "tag tag--yellow",
+        RequestStatus::Approved => "tag tag--green",
+        RequestStatus::Rejected => "tag tag--red",
+        RequestStatus::Closed => "tag tag--grey",
+    }
+}
+
+/// What the user should do next, per status.
+fn next_step(status: RequestStatus, expected: &str) -> String {
+    match status {
+        RequestStatus::Received => format!(
+            "Support has your request and will read it. It usually takes {expected}. You do not need to do anything now: support will write to your contact email address."
+        ),
+        RequestStatus::InReview => "Support is checking your request. They may write to ask you to prove that your packages are yours, for example by pushing a branch with a token to a project's public repository. Check your email, including spam.".to_string(),
+        RequestStatus::AwaitingUser => "Support is waiting for your reply. Find their email (check your spam folder too) and answer it by email. Your request cannot go on until you do.".to_string(),
+        RequestStatus::Approved => "Your request was approved. Follow the instructions in the email from support to sign in. Then set up two-factor authentication again and save new recovery codes.".to_string(),
+        RequestStatus::Rejected => "Support could not confirm that the account is yours. Their email explains why. You can answer that email if you have more information.".to_string(),
+        RequestStatus::Closed => "This request is closed. If you still cannot sign in, you can send a new request.".to_string(),
+    }
+}
+
+fn status_view(
+    view: RecoveryRequestStatusView,
+    expected: &str,
+    support_email: &str,
+) -> impl IntoView {
+    let status = view.status;
+    let mut timeline = view.timeline.clone();
+    timeline.sort_by(|a, b| b.at.cmp(&a.at));
+    view! {
+        <section class="status-result" aria-labelledby="request-status">
+            <h2 class="heading-m" id="request-status" tabindex="-1">
+                {format!("Request {}", view.id)}
+            </h2>
+            <dl class="summary-list summary-list--no-actions">
+                <div class="summary-list__row">
+                    <dt class="summary-list__key">"Status"</dt>
+                    <dd class="summary-list__value">
+                        <strong class=status_tag_class(status)>{status_label(status)}</strong>
+                    </dd>
+                </div>
+                <div class="summary-list__row">
+                    <dt class="summary-list__key">"Reason"</dt>
+                    <dd class="summary-list__value">{reason_label(view.reason)}</dd>
+                </div>
+                <div class="summary-list__row">
+                    <dt class="summary-list__key">"Sent"</dt>
+                    <dd class="summary-list__value">{browser::format_timestamp(&view.submitted_at)}</dd>
+                </div>
+                <div class="summary-list__row">
+                    <dt class="summary-list__key">"Last update"</dt>
+                    <dd class="summary-list__value">{browser::format_timestamp(&view.updated_at)}</dd>
+                </div>
+            </dl>
+            <h3 class="heading-s">"What happens next"</h3>
+            <p class="body">{next_step(status, expected)}</p>
+            {(status == RequestStatus::Closed || status == RequestStatus::Rejected).then(|| view! {
+                <p class="body"><a class="link" href="/request">"Send a new request"</a></p>
+            })}
+            <h3 class="heading-s">"History"</h3>
+            <ol class="timeline">
+                {timeline
+                    .into_iter()
+                    .map(|entry| {
+                        view! {
+                            <li class="timeline__item">
+                                <span class="timeline__title">{status_label(entry.status)}</span>
+                                " "
+                                <span class="timeline__date">{browser::format_timestamp(&entry.at)}</span>
+                                {entry.note.map(|n| view! { <p class="timeline__note pre-wrap">{n}</p> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+            <p class="body">
+                "Questions about your request? Answer the last email from support, or write to "
+                <a class="link" href=format!("mailto:{support_email}")>{support_email.to_string()}</a>
+                " with your request ID."
+            </p>
+        </section>
+    }
+}
