@@ -241,9 +241,7 @@ pub fn demo_api(test: &str) -> Option<&'static Api> {
     }
 }
 
-/// An API whose state no other test touches: locally a new reference server;
-/// against an external API the shared one, only with RECLAIM_CONTRACT_DESTRUCTIVE=1.
-/// `needs_demo`: also require demo data. Prints why when it answers `None`.
+/// The API of [`fresh_api`]: a server of the test's own, or the shared external one.
 pub enum Fresh {
     Own(Api),
     Shared(&'static Api),
@@ -259,6 +257,9 @@ impl std::ops::Deref for Fresh {
     }
 }
 
+/// An API whose state no other test touches: locally a new reference server;
+/// against an external API the shared one, only with RECLAIM_CONTRACT_DESTRUCTIVE=1.
+/// `needs_demo`: also require demo data. Prints why when it answers `None`.
 pub fn fresh_api(test: &str, needs_demo: bool) -> Option<Fresh> {
     if external_base().is_none() {
         return Some(Fresh::Own(start_local()));

@@ -19,13 +19,20 @@ use serde_json::json;
 /// Samples per kind; existing accounts share them round-robin.
 const SAMPLES: usize = 21;
 const EXISTING: [&str; 3] = ["alice", "bob", "carol"];
-/// The largest difference of medians that passes, in ms (or 10% of the
-/// slower median when hashing is slow, e.g. an unoptimised debug build).
+/// The largest difference of medians that passes, in ms — lowered to half the
+/// cost of the password check when that is cheaper (so a server that skips the
+/// check for unknown users always fails), raised to 10% of the slower median
+/// when hashing is slow (an unoptimised build on a loaded machine).
 const MAX_DELTA_MS: f64 = 15.0;
+/// Never demand a difference below this, in ms (scheduler noise).
+const MIN_DELTA_MS: f64 = 3.0;
 
 struct Timing {
     existing: Vec<Duration>,
     unknown: Vec<Duration>,
+    /// A sign-in refused before any password check (a body of the wrong
+    /// shape): what the request costs without the hashing.
+    baseline: Vec<Duration>,
 }
 
 fn measure(api: &Api) -> Timing {
@@ -52,48 +59,74 @@ fn measure(api: &Api) -> Timing {
             ))
         })
     };
-    let once = |username: &str, source: Option<IpAddr>| -> Duration {
-        let body = json!({ "username": username, "password": "wrong-password-for-timing" });
+    let once = |body: serde_json::Value, source: Option<IpAddr>, failed_sign_in: bool| {
         let (status, text, elapsed) = raw_post_json(server, source, &host, &path, &body)
             .or_else(|_| raw_post_json(server, None, &host, &path, &body))
             .expect("POST /login");
-        assert_eq!(
-            status,
-            401,
-            "a failed sign-in: {}",
-            String::from_utf8_lossy(&text)
-        );
+        if failed_sign_in {
+            assert_eq!(
+                status,
+                401,
+                "a failed sign-in: {}",
+                String::from_utf8_lossy(&text)
+            );
+        } else {
+            assert!(
+                (400..500).contains(&status) && status != 401,
+                "a refused body: {status} {}",
+                String::from_utf8_lossy(&text)
+            );
+        }
         elapsed
     };
+    let sign_in = |username: &str, source| {
+        once(
+            json!({ "username": username, "password": "wrong-password-for-timing" }),
+            source,
+            true,
+        )
+    };
     // warm up (connection setup, lazy statics), not counted
-    once(&unique_username(), next_source());
+    sign_in(&unique_username(), next_source());
     let mut t = Timing {
         existing: Vec::new(),
         unknown: Vec::new(),
+        baseline: Vec::new(),
     };
     for i in 0..SAMPLES {
         let existing = EXISTING[i % EXISTING.len()];
         let unknown = unique_username();
         // alternate the order so drift in load hits both kinds alike
         if i % 2 == 0 {
-            t.existing.push(once(existing, next_source()));
-            t.unknown.push(once(&unknown, next_source()));
+            t.existing.push(sign_in(existing, next_source()));
+            t.unknown.push(sign_in(&unknown, next_source()));
         } else {
-            t.unknown.push(once(&unknown, next_source()));
-            t.existing.push(once(existing, next_source()));
+            t.unknown.push(sign_in(&unknown, next_source()));
+            t.existing.push(sign_in(existing, next_source()));
         }
+        let wrong_shape = json!({ "username": 1, "password": "wrong-password-for-timing" });
+        t.baseline.push(once(wrong_shape, next_source(), false));
     }
     t
 }
 
 fn verdict(t: &Timing) -> (bool, String) {
-    let (e, u) = (median_ms(&t.existing), median_ms(&t.unknown));
+    let (e, u, b) = (
+        median_ms(&t.existing),
+        median_ms(&t.unknown),
+        median_ms(&t.baseline),
+    );
     let delta = (e - u).abs();
-    let allowed = MAX_DELTA_MS.max(0.1 * e.max(u));
+    let check_cost = e - b;
+    let allowed = MAX_DELTA_MS
+        .min(0.5 * check_cost)
+        .max(0.1 * e.max(u))
+        .max(MIN_DELTA_MS);
     (
         delta < allowed,
         format!(
-            "median existing {e:.1} ms, unknown {u:.1} ms, |Δ| {delta:.1} ms (allowed {allowed:.1} ms)"
+            "median existing {e:.1} ms, unknown {u:.1} ms, |Δ| {delta:.1} ms \
+             (allowed {allowed:.1} ms; a request without the password check: {b:.1} ms)"
         ),
     )
 }
@@ -179,22 +212,40 @@ fn timing_verdict_catches_a_skipped_hash() {
             .map(|&m| Duration::from_millis(m))
             .collect::<Vec<_>>()
     };
-    // a server that hashes only for existing accounts (release-build argon2 ≈ 30 ms)
+    let quick = ms(&[1, 1, 2, 1, 1, 3, 1]);
+    // a server that hashes only for existing accounts (optimised argon2 ≈ 15 ms)
     let leaky = Timing {
-        existing: ms(&[31, 30, 33, 29, 30, 45, 30]),
+        existing: ms(&[16, 15, 17, 15, 16, 30, 15]),
         unknown: ms(&[1, 2, 1, 1, 9, 1, 2]),
+        baseline: quick.clone(),
     };
     assert!(!verdict(&leaky).0, "{}", verdict(&leaky).1);
+    // a cheaper hash (8 ms) skipped: still caught, below the 15 ms cap
+    let cheap_leaky = Timing {
+        existing: ms(&[9, 9, 10, 9, 9, 12, 9]),
+        unknown: ms(&[1, 2, 1, 1, 3, 1, 2]),
+        baseline: quick.clone(),
+    };
+    assert!(!verdict(&cheap_leaky).0, "{}", verdict(&cheap_leaky).1);
     // an unoptimised build: 275 ms per hash, one side skipping it
     let slow_leaky = Timing {
         existing: ms(&[275, 280, 290, 270, 300]),
         unknown: ms(&[3, 4, 3, 3, 5]),
+        baseline: ms(&[3, 3, 3, 4, 3]),
     };
-    assert!(!verdict(&slow_leaky).0);
+    assert!(!verdict(&slow_leaky).0, "{}", verdict(&slow_leaky).1);
     // the same work either way, with noise and an outlier
     let fair = Timing {
-        existing: ms(&[31, 30, 33, 29, 30, 90, 30]),
-        unknown: ms(&[30, 32, 29, 31, 30, 30, 28]),
+        existing: ms(&[16, 15, 17, 15, 16, 90, 15]),
+        unknown: ms(&[15, 17, 15, 16, 16, 15, 14]),
+        baseline: quick.clone(),
     };
     assert!(verdict(&fair).0, "{}", verdict(&fair).1);
+    // slow and noisy, but fair
+    let slow_fair = Timing {
+        existing: ms(&[360, 380, 340, 420, 365]),
+        unknown: ms(&[350, 390, 345, 400, 385]),
+        baseline: ms(&[5, 6, 5, 5, 7]),
+    };
+    assert!(verdict(&slow_fair).0, "{}", verdict(&slow_fair).1);
 }
