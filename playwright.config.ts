@@ -6,8 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const port = Number(process.env.E2E_PORT ?? 18765);
-const database = join(tmpdir(), `reclaim-e2e-${process.pid}-${Date.now()}.sqlite3`);
-const server = process.env.RECLAIM_SERVER_BIN ?? 'target/debug/reclaim-server';
+// Computed once in the runner and inherited by the workers through the
+// environment, so tests can read the same database with the operator commands.
+process.env.E2E_DATABASE ??= join(tmpdir(), `reclaim-e2e-${process.pid}-${Date.now()}.sqlite3`);
+process.env.RECLAIM_SERVER_BIN ??= 'target/debug/reclaim-server';
+const database = process.env.E2E_DATABASE;
+const server = process.env.RECLAIM_SERVER_BIN;
 
 export default defineConfig({
   testDir: 'tests/e2e',

@@ -1,0 +1,348 @@
+// The recovery request in the browser: fill, fail, fix, check, submit, and
+// follow it on /status; failures of the network and the server never lose
+// the draft nor create two requests.
+import type { Page } from '@playwright/test';
+import { test, expect, expectAccessible, appReady } from './fixtures';
+import { requestIdsFor, setStatus, showRequest } from './operator';
+
+let counter = 0;
+/** A username no other test uses, so counts of stored requests are exact. */
+function freshUsername(): string {
+  counter += 1;
+  return `e2e-${Date.now().toString(36)}-${counter}`;
+}
+
+async function fillValidRequest(page: Page, username: string): Promise<void> {
+  await page.getByLabel('Username', { exact: true }).fill(username);
+  await page.getByLabel('I lost my two-factor authentication device or app').check();
+  await page
+    .getByLabel('Tell us what happened')
+    .fill('I lost the phone with my authenticator app in May and my recovery codes were on it too.');
+  await page.getByLabel('Day').fill('14');
+  await page.getByLabel('Month').fill('5');
+  await page.getByLabel('Year').fill('2026');
+  await page.locator('#previous-emails-0').fill(`old-${username}@example.com`);
+  await page.locator('#packages-0').fill('example-package');
+  await page.getByLabel('Contact email address').fill(`${username}@example.org`);
+  await page.getByLabel('I have recovery codes but they do not work').check();
+  await page.getByLabel('I agree to follow the Code of Conduct').check();
+  await page.getByLabel(/I understand that it may take a significant amount of time/).check();
+}
+
+async function continueToCheck(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your answers before sending your request');
+}
+
+async function readConfirmation(page: Page, timeout = 10_000): Promise<{ id: string; token: string }> {
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Recovery request sent', { timeout });
+  const id = (await page.locator('.panel__id').innerText()).trim();
+  const token = (await page.locator('#status-token').innerText()).trim();
+  expect(id).toMatch(/^RR-\d{4}-\d{6}$/);
+  expect(token.length).toBeGreaterThanOrEqual(20);
+  return { id, token };
+}
+
+test('a newcomer goes from the start page to a sent request and sees it on /status', async ({ page }) => {
+  const username = freshUsername();
+  await page.goto('/');
+  await appReady(page);
+  await page.getByRole('link', { name: /start now/i }).click();
+  // The start leads through the recovery options; the request is the last resort.
+  await page.goto('/request?reason=lost_2fa');
+  await appReady(page);
+  await expect(page.getByLabel('I lost my two-factor authentication device or app')).toBeChecked();
+  await expectAccessible(page, 'request form');
+  await fillValidRequest(page, username);
+  await continueToCheck(page);
+  await expectAccessible(page, 'check your answers');
+  await page.getByRole('button', { name: 'Send recovery request' }).click();
+  const { id, token } = await readConfirmation(page);
+  await page.screenshot({ path: 'test-results/screens/request-confirmation.png', fullPage: true });
+  await expectAccessible(page, 'confirmation');
+
+  // The operator sees every field as it was entered.
+  expect(requestIdsFor(username)).toEqual([id]);
+  const stored = showRequest(id);
+  expect(stored).toContain(`${username}@example.org`);
+  expect(stored).toContain('example-package');
+  expect(stored).toContain('2026-05-14');
+  expect(stored).toContain('not_working');
+
+  // The draft is gone after a successful submission.
+  await page.goto('/request');
+  await expect(page.getByLabel('Username', { exact: true })).toHaveValue('');
+
+  await page.goto('/status');
+  await page.getByLabel('Request ID').fill(id);
+  await page.getByLabel('Status token').fill(token);
+  await page.getByRole('button', { name: 'Check status' }).click();
+  await expect(page.getByRole('main')).toContainText('Received');
+  await expectAccessible(page, 'status page');
+
+  // Support moves the request; the user sees the new status and the note.
+  setStatus(id, 'in_review', 'We are checking your packages.');
+  await page.getByRole('button', { name: 'Check status' }).click();
+  await expect(page.getByRole('main')).toContainText('In review');
+  await expect(page.getByRole('main')).toContainText('We are checking your packages.');
+  await page.screenshot({ path: 'test-results/screens/status-in-review.png', fullPage: true });
+});
+
+test('errors are summarised, linked to their fields, and fixed in place', async ({ page }) => {
+  const username = freshUsername();
+  await page.goto('/request');
+  await appReady(page);
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  const summary = page.getByRole('alert');
+  await expect(summary).toContainText('There is a problem');
+  await expect(summary).toBeFocused();
+  await expect(page).toHaveTitle(/^Error: /);
+  await page.screenshot({ path: 'test-results/screens/request-errors.png', fullPage: true });
+  await expectAccessible(page, 'request form with errors');
+
+  // Each summary entry links to its field, with the same words as inline.
+  const first = summary.getByRole('link').first();
+  const words = (await first.innerText()).trim();
+  await first.click();
+  await expect(page.getByLabel('Username', { exact: true })).toBeFocused();
+  await expect(page.locator('#username-error')).toContainText(words);
+
+  // A recovery code pasted into the description is refused, and explained.
+  await fillValidRequest(page, username);
+  await page
+    .getByLabel('Tell us what happened')
+    .fill('My codes do not work, for example 5c8e 1f0b 3d7a 9e24 says invalid.');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('alert')).toContainText(/recovery code/i);
+  await expect(page.getByRole('alert')).toContainText(/never share/i);
+  await expectAccessible(page, 'leak guard error');
+
+  // The contact address must not be one listed as lost.
+  await page.getByLabel('Tell us what happened').fill('I lost my phone with the authenticator app.');
+  await page.getByLabel('Contact email address').fill(`old-${username}@example.com`);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('alert')).toContainText(/contact email/i);
+
+  await page.getByLabel('Contact email address').fill(`${username}@example.org`);
+  await continueToCheck(page);
+
+  // A Change link returns to the field, and Continue back to the summary.
+  await page.getByRole('link', { name: /Change.*contact email/i }).click();
+  await expect(page.getByLabel('Contact email address')).toBeVisible();
+  await page.getByLabel('Contact email address').fill(`new-${username}@example.org`);
+  await continueToCheck(page);
+  await expect(page.getByRole('main')).toContainText(`new-${username}@example.org`);
+});
+
+test('the draft survives a reload, and Start again clears it', async ({ page }) => {
+  const username = freshUsername();
+  await page.goto('/request');
+  await appReady(page);
+  await fillValidRequest(page, username);
+  await page.reload();
+  await appReady(page);
+  await expect(page.getByLabel('Username', { exact: true })).toHaveValue(username);
+  await expect(page.getByLabel('Contact email address')).toHaveValue(`${username}@example.org`);
+  await expect(page.getByLabel('I have recovery codes but they do not work')).toBeChecked();
+  // Nothing secret-shaped is in web storage: the draft holds answers only.
+  const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }));
+  expect(stored).toContain(username);
+  expect(stored).not.toMatch(/status_token|password/i);
+
+  await page.getByRole('button', { name: 'Start again' }).click();
+  await expect(page.getByLabel('Username', { exact: true })).toHaveValue('');
+  await page.reload();
+  await appReady(page);
+  await expect(page.getByLabel('Username', { exact: true })).toHaveValue('');
+});
+
+test('a double click sends one request', async ({ page }) => {
+  const username = freshUsername();
+  await page.goto('/request');
+  await appReady(page);
+  await fillValidRequest(page, username);
+  await continueToCheck(page);
+  await page.getByRole('button', { name: 'Send recovery request' }).dblclick();
+  await readConfirmation(page);
+  expect(requestIdsFor(username)).toHaveLength(1);
+});
+
+test('offline while sending: the draft is kept and a retry lands once', async ({ page, consoleErrors }) => {
+  const username = freshUsername();
+  await page.goto('/request');
+  await appReady(page);
+  await fillValidRequest(page, username);
+  await continueToCheck(page);
+
+  // The request reaches the server, but the answer is lost on the way back:
+  // the worst case for duplicates.
+  let attempts = 0;
+  await page.route('**/api/v1/recovery-requests', async (route) => {
+    attempts += 1;
+    if (attempts === 1) {
+      await route.fetch();
+      await route.abort('internetdisconnected');
+    } else {
+      await route.continue();
+    }
+  });
+  await page.getByRole('button', { name: 'Send recovery request' }).click();
+  const { id } = await readConfirmation(page);
+  expect(attempts).toBeGreaterThanOrEqual(2);
+  expect(requestIdsFor(username)).toEqual([id]);
+  consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource|net::/.test(e)));
+});
+
+test('a 5xx answer is retried with the same key and lands once', async ({ page, consoleErrors }) => {
+  const username = freshUsername();
+  await page.goto('/request');
+  await appReady(page);
+  await fillValidRequest(page, username);
+  await continueToCheck(page);
+
+  const keys: string[] = [];
+  await page.route('**/api/v1/recovery-requests', async (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    if (keys.length <= 2) {
+      await route.fulfill({
+        status: 503,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'about:blank', title: 'Unavailable', status: 503, code: 'unavailable' }),
+      });
+    } else {
+      await route.continue();
+    }
+  });
+  await page.getByRole('button', { name: 'Send recovery request' }).click();
+  await expect(page.getByRole('status').filter({ hasText: /try|sending/i }).first()).toBeVisible();
+  const { id } = await readConfirmation(page);
+  expect(keys.length).toBe(3);
+  expect(new Set(keys).size).toBe(1);
+  expect(requestIdsFor(username)).toEqual([id]);
+  consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !/503|Failed to load resource/.test(e)));
+});
+
+test('a 429 answer counts down the Retry-After wait, then sends', async ({ page, consoleErrors }) => {
+  const username = freshUsername();
+  await page.goto('/request');
+  await appReady(page);
+  await fillValidRequest(page, username);
+  await continueToCheck(page);
+
+  let limited = false;
+  await page.route('**/api/v1/recovery-requests', async (route) => {
+    if (!limited) {
+      limited = true;
+      await route.fulfill({
+        status: 429,
+        headers: { 'Retry-After': '3' },
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'about:blank', title: 'Too many requests', status: 429, code: 'rate_limited' }),
+      });
+    } else {
+      await route.continue();
+    }
+  });
+  await page.getByRole('button', { name: 'Send recovery request' }).click();
+  await expect(page.getByText(/Try again in \d+ s/)).toBeVisible();
+  await expectAccessible(page, 'rate limited state');
+  // After the wait the app sends again by itself, with the same key.
+  const { id } = await readConfirmation(page, 15_000);
+  expect(requestIdsFor(username)).toEqual([id]);
+});
+
+test('server field errors (422) are placed on the fields', async ({ page }) => {
+  const username = freshUsername();
+  await page.goto('/request');
+  await appReady(page);
+  await fillValidRequest(page, username);
+  await continueToCheck(page);
+  await page.route('**/api/v1/recovery-requests', (route) =>
+    route.fulfill({
+      status: 422,
+      contentType: 'application/problem+json',
+      body: JSON.stringify({
+        type: 'urn:reclaim:problem:validation_failed',
+        title: 'Some answers need changing',
+        status: 422,
+        code: 'validation_failed',
+        errors: [{ pointer: '/packages/0', code: 'package_name_format', message: 'Package name is not valid' }],
+      }),
+    }),
+  );
+  await page.getByRole('button', { name: 'Send recovery request' }).click();
+  // The app words known codes itself (one place for copy), on the right field.
+  const words = /Enter the package name as it appears on the index/;
+  await expect(page.getByRole('alert')).toContainText(words);
+  await expect(page.locator('#packages-0-error')).toContainText(words);
+  await expectAccessible(page, 'server field errors');
+});
+
+test('a reload while sending reuses the idempotency key: one request', async ({ page }) => {
+  const username = freshUsername();
+  await page.goto('/request');
+  await appReady(page);
+  await fillValidRequest(page, username);
+  await continueToCheck(page);
+
+  const keys: string[] = [];
+  let stored = false;
+  await page.route('**/api/v1/recovery-requests', async (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    if (keys.length === 1) {
+      // The server stores the request, but its answer never reaches the page.
+      await route.fetch();
+      stored = true;
+      return;
+    }
+    await route.continue();
+  });
+  await page.getByRole('button', { name: 'Send recovery request' }).click();
+  await expect.poll(() => stored).toBe(true);
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your answers before sending your request');
+  await page.getByRole('button', { name: 'Send recovery request' }).click();
+  await readConfirmation(page);
+  expect(keys.length).toBe(2);
+  expect(keys[0]).toBe(keys[1]);
+  expect(requestIdsFor(username)).toHaveLength(1);
+});
+
+test('an unknown id and a wrong token get the same answer on /status', async ({ page }) => {
+  await page.goto('/status');
+  await appReady(page);
+  await page.getByLabel('Request ID').fill('RR-2026-999999');
+  await page.getByLabel('Status token').fill('not-a-real-token-at-all-000000');
+  await page.getByRole('button', { name: 'Check status' }).click();
+  await expect(page.getByRole('alert')).toContainText(/could not find/i);
+  const unknown = (await page.getByRole('alert').innerText()).trim();
+  expect(unknown.length).toBeGreaterThan(0);
+  await expectAccessible(page, 'status not found');
+
+  // A real request with a wrong token reads the same.
+  const username = freshUsername();
+  const response = await page.request.post('/api/v1/recovery-requests', {
+    headers: { 'Idempotency-Key': `status-${username}` },
+    data: {
+      username,
+      contact_email: `${username}@example.org`,
+      reason: 'lost_email',
+      details: 'I lost access to my old email address.',
+      lost_access_on: null,
+      previous_emails: [],
+      packages: [],
+      recovery_codes_status: 'lost',
+      email_proof: null,
+      accepted_code_of_conduct: true,
+      acknowledged_delay: true,
+    },
+  });
+  expect(response.status()).toBe(201);
+  const { id } = await response.json();
+  await page.getByLabel('Request ID').fill(id);
+  await page.getByLabel('Status token').fill('not-a-real-token-at-all-000000');
+  await page.getByRole('button', { name: 'Check status' }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  expect((await page.getByRole('alert').innerText()).trim()).toBe(unknown);
+});

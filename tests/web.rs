@@ -1,0 +1,407 @@
+//! Browser tests of components and client-side rules, in headless Chromium:
+//! `cargo test -p reclaim --target wasm32-unknown-unknown --test web`
+//! (runner `wasm-bindgen-test-runner`, `CHROMEDRIVER=/usr/bin/chromedriver`).
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use reclaim::api::ApiError;
+use reclaim::components::{ErrorSummary, RadioOption, Radios, SummaryItem, TextInput};
+use reclaim::draft::{Draft, RememberedRequest, DRAFT_KEY, REMEMBERED_KEY};
+use reclaim_core::ErrorCode;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// A fresh container in the page, so tests do not see each other's DOM.
+fn container() -> web_sys::HtmlElement {
+    let div = document()
+        .create_element("div")
+        .unwrap()
+        .dyn_into::<web_sys::HtmlElement>()
+        .unwrap();
+    document().body().unwrap().append_child(&div).unwrap();
+    div
+}
+
+/// Let effects and animation-frame callbacks run.
+async fn settle() {
+    leptos::task::tick().await;
+    reclaim::browser::sleep_ms(50).await;
+}
+
+fn query(root: &web_sys::HtmlElement, selector: &str) -> web_sys::Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+}
+
+fn active_id() -> String {
+    document()
+        .active_element()
+        .map(|e| e.id())
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn error_summary_lists_links_to_fields_and_takes_focus() {
+    let root = container();
+    let items = vec![
+        SummaryItem::field("username", "Enter your username"),
+        SummaryItem::field(
+            "previous-emails-1",
+            "Enter an email address in the correct format",
+        ),
+        SummaryItem::text("Something without a field"),
+    ];
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <ErrorSummary items=Signal::stored(items)/> }
+    });
+    settle().await;
+
+    let summary = query(&root, ".error-summary");
+    assert_eq!(summary.get_attribute("role").as_deref(), Some("alert"));
+    assert_eq!(
+        query(&root, ".error-summary__title")
+            .text_content()
+            .unwrap(),
+        "There is a problem"
+    );
+    let links = root.query_selector_all(".error-summary__list a").unwrap();
+    assert_eq!(links.length(), 2, "entries with a field are links");
+    let hrefs: Vec<String> = (0..links.length())
+        .map(|i| {
+            links
+                .item(i)
+                .unwrap()
+                .dyn_into::<web_sys::Element>()
+                .unwrap()
+                .get_attribute("href")
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(hrefs, ["#username", "#previous-emails-1"]);
+    assert!(root
+        .text_content()
+        .unwrap()
+        .contains("Something without a field"));
+    assert_eq!(
+        document().active_element().unwrap(),
+        summary,
+        "focus moves to the summary"
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn error_summary_is_absent_without_errors() {
+    let root = container();
+    let _handle = leptos::mount::mount_to(root.clone(), || {
+        view! { <ErrorSummary items=Signal::stored(Vec::<SummaryItem>::new())/> }
+    });
+    settle().await;
+    assert!(!root.text_content().unwrap().contains("There is a problem"));
+    assert!(query(&root, ".error-summary")
+        .class_list()
+        .contains("hidden"));
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn summary_link_moves_focus_to_its_field_with_the_same_words() {
+    let root = container();
+    let message = "Enter your username, like jbber";
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        let value = RwSignal::new(String::new());
+        view! {
+            <ErrorSummary items=Signal::stored(vec![SummaryItem::field("username", message)])/>
+            <TextInput
+                id="username"
+                label="Username"
+                value=value
+                on_input=Callback::new(move |v: String| value.set(v))
+                error=Signal::stored(Some(message.to_string()))
+                autocomplete="username"
+            />
+        }
+    });
+    settle().await;
+
+    query(&root, ".error-summary__list a")
+        .dyn_into::<web_sys::HtmlElement>()
+        .unwrap()
+        .click();
+    settle().await;
+    assert_eq!(active_id(), "username");
+    let inline = query(&root, "#username-error").text_content().unwrap();
+    assert_eq!(
+        inline,
+        format!("Error: {message}"),
+        "same words as the summary"
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn text_input_has_label_hint_error_and_autocomplete() {
+    let root = container();
+    let value = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <TextInput
+                id="contact-email"
+                label="Contact email address"
+                hint="An address you can read now."
+                value=value
+                on_input=Callback::new(move |v: String| value.set(v))
+                error=error
+                input_type="email"
+                autocomplete="email"
+            />
+        }
+    });
+    settle().await;
+
+    let input = query(&root, "input");
+    assert_eq!(
+        query(&root, "label").get_attribute("for").as_deref(),
+        Some("contact-email")
+    );
+    assert_eq!(input.get_attribute("type").as_deref(), Some("email"));
+    assert_eq!(
+        input.get_attribute("autocomplete").as_deref(),
+        Some("email")
+    );
+    assert_eq!(
+        input.get_attribute("aria-describedby").as_deref(),
+        Some("contact-email-hint")
+    );
+    assert!(root.query_selector(".error-message").unwrap().is_none());
+
+    error.set(Some("Enter an email address".into()));
+    settle().await;
+    assert_eq!(
+        input.get_attribute("aria-describedby").as_deref(),
+        Some("contact-email-hint contact-email-error")
+    );
+    assert!(input.class_list().contains("input--error"));
+    assert_eq!(
+        query(&root, "#contact-email-error").text_content().unwrap(),
+        "Error: Enter an email address"
+    );
+
+    // Typing reaches the caller's state.
+    let el = input.dyn_into::<web_sys::HtmlInputElement>().unwrap();
+    el.set_value("new@example.org");
+    el.dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(value.get_untracked(), "new@example.org");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn radios_are_a_fieldset_with_legend_and_report_the_choice() {
+    let root = container();
+    let selected = RwSignal::new(None::<String>);
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <Radios
+                id="reason"
+                legend="Why are you asking for help?"
+                options=vec![
+                    RadioOption::new("lost_2fa", "I lost my device"),
+                    RadioOption::new("other", "Something else"),
+                ]
+                selected=selected
+                on_change=Callback::new(move |v: String| selected.set(Some(v)))
+            />
+        }
+    });
+    settle().await;
+
+    assert_eq!(
+        query(&root, "fieldset legend").text_content().unwrap(),
+        "Why are you asking for help?"
+    );
+    // The first radio carries the group's id: the error summary links to it.
+    assert_eq!(query(&root, "input[type=radio]").id(), "reason");
+    let second = query(&root, "#reason-2")
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .unwrap();
+    second.click();
+    settle().await;
+    assert_eq!(selected.get_untracked().as_deref(), Some("other"));
+    assert!(second.checked());
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+fn draft_body_drops_empty_rows_and_builds_the_date() {
+    let draft = Draft {
+        username: "  jbber ".into(),
+        previous_emails: vec!["".into(), "old@example.com".into(), " ".into()],
+        packages: vec!["example-package".into()],
+        lost_day: "4".into(),
+        lost_month: "5".into(),
+        lost_year: "2026".into(),
+        ..Draft::fresh()
+    };
+    let body = draft.to_body();
+    assert_eq!(body.username, "jbber");
+    assert_eq!(body.account_email, None);
+    assert_eq!(body.previous_emails, ["old@example.com"]);
+    assert_eq!(body.lost_access_on.as_deref(), Some("2026-05-04"));
+    assert_eq!(Draft::nonempty_rows(&draft.previous_emails), [1]);
+
+    let unknown = Draft {
+        unknown_username: true,
+        username: "ignored".into(),
+        account_email: "me@example.com".into(),
+        ..Draft::fresh()
+    };
+    let body = unknown.to_body();
+    assert_eq!(body.username, "");
+    assert_eq!(body.account_email.as_deref(), Some("me@example.com"));
+    assert_eq!(Draft::fresh().lost_access_on(), None);
+}
+
+#[wasm_bindgen_test]
+fn draft_survives_a_reload_but_never_stores_a_code() {
+    Draft::clear();
+    let draft = Draft {
+        username: "jbber".into(),
+        details: "I lost my phone in May.".into(),
+        ..Draft::fresh()
+    };
+    draft.save();
+    let restored = Draft::load().expect("draft restored");
+    assert_eq!(restored, draft, "same answers and same idempotency key");
+    assert_eq!(restored.idempotency_key.len(), 32);
+
+    // A recovery code typed into the free text is not written: the last
+    // safe text is kept instead.
+    let leaky = Draft {
+        details: "my codes: 0123 4567 89ab cdef".into(),
+        ..draft.clone()
+    };
+    leaky.save();
+    let stored = web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap()
+        .get_item(DRAFT_KEY)
+        .unwrap()
+        .unwrap();
+    assert!(!stored.contains("89ab"), "{stored}");
+    assert_eq!(Draft::load().unwrap().details, "I lost my phone in May.");
+    Draft::clear();
+    assert!(Draft::load().is_none());
+}
+
+#[wasm_bindgen_test]
+fn remembered_request_only_in_local_storage_until_forgotten() {
+    RememberedRequest::forget();
+    assert!(RememberedRequest::load().is_none());
+    let r = RememberedRequest {
+        id: "RR-2026-000001".into(),
+        status_token: "token".into(),
+    };
+    assert!(r.save());
+    assert_eq!(RememberedRequest::load(), Some(r));
+    let session = web_sys::window()
+        .unwrap()
+        .session_storage()
+        .unwrap()
+        .unwrap();
+    assert!(session.get_item(REMEMBERED_KEY).unwrap().is_none());
+    RememberedRequest::forget();
+    assert!(RememberedRequest::load().is_none());
+}
+
+#[wasm_bindgen_test]
+fn problem_documents_become_typed_errors() {
+    let body = r#"{"type":"about:blank","title":"Invalid request","status":422,
+        "code":"validation_failed",
+        "errors":[{"pointer":"/previous_emails/1","code":"email_format","message":""},
+                  {"pointer":"/username","code":"some_future_code","message":"Server words"},
+                  {"pointer":"/packages/0","code":"package_name_format","message":"Enter a package name that exists"}]}"#;
+    match ApiError::from_response(422, None, body, 0.0) {
+        ApiError::Validation { fields } => {
+            assert_eq!(fields.len(), 3);
+            assert_eq!(fields[0].pointer, "/previous_emails/1");
+            assert_eq!(fields[0].code, Some(ErrorCode::EmailFormat));
+            // A known code: the shared copy.
+            assert_eq!(
+                fields[0].text(),
+                reclaim_core::messages::field_message("/previous_emails/1", ErrorCode::EmailFormat)
+            );
+            assert_eq!(fields[1].code, None);
+            assert_eq!(fields[1].text(), "Server words");
+            // Known codes are worded by the app, whatever the server said.
+            assert_eq!(fields[2].code, Some(ErrorCode::PackageNameFormat));
+            assert_eq!(
+                fields[2].text(),
+                reclaim_core::messages::field_message("/packages/0", ErrorCode::PackageNameFormat)
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+
+    assert_eq!(
+        ApiError::from_response(429, Some("42"), "", 0.0),
+        ApiError::RateLimited {
+            retry_after: Some(42)
+        }
+    );
+    let now = js_sys::Date::parse("Wed, 21 Oct 2026 07:28:00 GMT");
+    assert_eq!(
+        ApiError::from_response(429, Some("Wed, 21 Oct 2026 07:29:30 GMT"), "", now),
+        ApiError::RateLimited {
+            retry_after: Some(90)
+        }
+    );
+    assert_eq!(
+        ApiError::from_response(429, Some("Wed, 21 Oct 2026 07:00:00 GMT"), "", now),
+        ApiError::RateLimited {
+            retry_after: Some(0)
+        },
+        "a date in the past means now"
+    );
+    assert!(matches!(
+        ApiError::from_response(503, Some("5"), "<html>", 0.0),
+        ApiError::Server {
+            status: 503,
+            retry_after: Some(5)
+        }
+    ));
+    assert!(ApiError::from_response(502, None, "", 0.0).is_retryable());
+    assert_eq!(
+        ApiError::from_response(404, None, "{}", 0.0),
+        ApiError::NotFound
+    );
+    assert_eq!(
+        ApiError::from_response(401, None, "{}", 0.0),
+        ApiError::NotFound,
+        "a wrong token reads like an unknown id"
+    );
+    let reused =
+        r#"{"type":"about:blank","title":"Reused","status":422,"code":"idempotency_key_reused"}"#;
+    assert!(matches!(
+        ApiError::from_response(422, None, reused, 0.0),
+        ApiError::Problem { code, .. } if code == "idempotency_key_reused"
+    ));
+    assert!(matches!(
+        ApiError::from_response(409, Some("1"), "{}", 0.0),
+        ApiError::Conflict {
+            retry_after: Some(1),
+            ..
+        }
+    ));
+}
