@@ -18,6 +18,9 @@ pub enum ConfigLoadError {
     Network(String),
     /// The server answered, but not with the file (404, 500…).
     Http(u16),
+    /// The server answered with a web page (an SPA fallback): the file is
+    /// most likely missing.
+    HtmlInsteadOfJson,
     /// The file is not valid, field by field.
     Invalid(Vec<ConfigError>),
 }
@@ -31,6 +34,10 @@ pub async fn load() -> Result<AppConfig, ConfigLoadError> {
         .map_err(|e| ConfigLoadError::Network(e.to_string()))?;
     if !response.ok() {
         return Err(ConfigLoadError::Http(response.status()));
+    }
+    let content_type = response.headers().get("content-type").unwrap_or_default();
+    if content_type.contains("text/html") {
+        return Err(ConfigLoadError::HtmlInsteadOfJson);
     }
     let text = response
         .text()
@@ -52,6 +59,9 @@ pub fn describe(error: &ConfigLoadError) -> Vec<String> {
         )],
         ConfigLoadError::Http(404) => vec![format!(
             "The file {CONFIG_URL} is missing: the server answered 404 Not Found. Put config.json next to index.html."
+        )],
+        ConfigLoadError::HtmlInsteadOfJson => vec![format!(
+            "The server answered {CONFIG_URL} with a web page instead of JSON: the file is probably missing. Put config.json next to index.html."
         )],
         ConfigLoadError::Http(status) => vec![format!(
             "The file {CONFIG_URL} could not be read: the server answered HTTP {status}."

@@ -18,6 +18,8 @@ pub const STATUS_NOT_FOUND: &str =
 /// Something unexpected came back.
 pub const UNEXPECTED: &str =
     "Something unexpected happened. Try again, or email support if it keeps happening.";
+/// The server refused a field without saying why in words we know.
+pub const FIELD_REFUSED: &str = "Check this answer: the service did not accept it";
 /// The status page's request id field is empty.
 pub const ENTER_REQUEST_ID: &str = "Enter your request ID";
 /// The status page's token field is empty.

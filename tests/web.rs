@@ -5,7 +5,9 @@
 
 use leptos::prelude::*;
 use reclaim::api::ApiError;
-use reclaim::components::{ErrorSummary, RadioOption, Radios, SummaryItem, TextInput};
+use reclaim::components::{
+    DateInput, ErrorSummary, ListInput, RadioOption, Radios, SummaryItem, TextInput,
+};
 use reclaim::draft::{Draft, RememberedRequest, DRAFT_KEY, REMEMBERED_KEY};
 use reclaim_core::ErrorCode;
 use wasm_bindgen::JsCast;
@@ -238,6 +240,141 @@ async fn radios_are_a_fieldset_with_legend_and_report_the_choice() {
     settle().await;
     assert_eq!(selected.get_untracked().as_deref(), Some("other"));
     assert!(second.checked());
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn list_input_adds_and_removes_rows_and_keeps_focus_nearby() {
+    let root = container();
+    let rows = RwSignal::new(vec!["old@example.com".to_string()]);
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <ListInput
+                id="previous-emails"
+                legend="Email addresses your account used before (optional)"
+                item_label="Email address"
+                add_label="Add another email address"
+                rows=rows
+                on_change=Callback::new(move |r: Vec<String>| rows.set(r))
+                row_error=Callback::new(|_: usize| None)
+                max=2
+                input_type="email"
+            />
+        }
+    });
+    settle().await;
+    assert_eq!(
+        query(&root, "label[for=previous-emails-0]")
+            .text_content()
+            .unwrap(),
+        "Email address 1"
+    );
+
+    query(&root, "#previous-emails-add")
+        .dyn_into::<web_sys::HtmlElement>()
+        .unwrap()
+        .click();
+    settle().await;
+    assert_eq!(rows.get_untracked().len(), 2);
+    assert_eq!(
+        active_id(),
+        "previous-emails-1",
+        "focus moves to the new row"
+    );
+    assert_eq!(
+        query(&root, "label[for=previous-emails-1]")
+            .text_content()
+            .unwrap(),
+        "Email address 2"
+    );
+    assert!(
+        root.query_selector("#previous-emails-add")
+            .unwrap()
+            .is_none(),
+        "no Add button at the maximum"
+    );
+
+    // Each Remove button names its row for screen readers.
+    let buttons = root.query_selector_all(".list-input__row button").unwrap();
+    assert_eq!(buttons.length(), 2);
+    let second = buttons
+        .item(1)
+        .unwrap()
+        .dyn_into::<web_sys::HtmlElement>()
+        .unwrap();
+    assert!(second.text_content().unwrap().contains("email address 2"));
+    second.click();
+    settle().await;
+    assert_eq!(rows.get_untracked(), ["old@example.com"]);
+    assert_eq!(
+        active_id(),
+        "previous-emails-0",
+        "focus moves to the row before"
+    );
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn date_input_is_three_numeric_text_boxes_in_a_group() {
+    let root = container();
+    let (day, month, year) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
+    let error = RwSignal::new(None::<String>);
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <DateInput
+                id="lost-access-on"
+                legend="When did you lose access? (optional)"
+                hint="For example, 14 5 2026."
+                day=day
+                month=month
+                year=year
+                on_input=Callback::new(move |(part, v): (&'static str, String)| match part {
+                    "day" => day.set(v),
+                    "month" => month.set(v),
+                    _ => year.set(v),
+                })
+                error=error
+            />
+        }
+    });
+    settle().await;
+    let fieldset = query(&root, "fieldset");
+    assert_eq!(fieldset.get_attribute("role").as_deref(), Some("group"));
+    for (part, label) in [("day", "Day"), ("month", "Month"), ("year", "Year")] {
+        let input = query(&root, &format!("#lost-access-on-{part}"));
+        assert_eq!(
+            input.get_attribute("type").as_deref(),
+            Some("text"),
+            "never type=number"
+        );
+        assert_eq!(input.get_attribute("inputmode").as_deref(), Some("numeric"));
+        assert_eq!(
+            query(&root, &format!("label[for=lost-access-on-{part}]"))
+                .text_content()
+                .unwrap(),
+            label
+        );
+    }
+    let year_input = query(&root, "#lost-access-on-year")
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .unwrap();
+    year_input.set_value("2026");
+    year_input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(year.get_untracked(), "2026");
+
+    error.set(Some("Date you lost access must be a real date".into()));
+    settle().await;
+    assert_eq!(
+        fieldset.get_attribute("aria-describedby").as_deref(),
+        Some("lost-access-on-hint lost-access-on-error")
+    );
     root.remove();
 }
 

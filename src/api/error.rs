@@ -13,16 +13,19 @@ pub struct FieldProblem {
     pub pointer: String,
     /// The stable code, when the server used one the app knows.
     pub code: Option<ErrorCode>,
-    /// The server's words, used only when the code is unknown to the app.
+    /// The server's words (may be empty).
     pub message: String,
 }
 
 impl FieldProblem {
-    /// Words for people: the shared copy for known codes, else the server's.
+    /// Words for people: the shared copy for codes the app knows (one place
+    /// for copy, the same words the browser's own checks use), else the
+    /// server's words, else a general sentence.
     pub fn text(&self) -> String {
         match self.code {
             Some(code) => reclaim_core::messages::field_message(&self.pointer, code).to_string(),
-            None => self.message.clone(),
+            None if !self.message.trim().is_empty() => self.message.trim().to_string(),
+            None => crate::copy::FIELD_REFUSED.to_string(),
         }
     }
 }

@@ -134,6 +134,18 @@ pub fn TextInput(
     }
 }
 
+/// `5000` → `5,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let groups: Vec<&str> = digits
+        .as_bytes()
+        .rchunks(3)
+        .rev()
+        .map(|g| std::str::from_utf8(g).unwrap_or_default())
+        .collect();
+    groups.join(",")
+}
+
 /// Multi-line text input with a character count in its hint.
 #[component]
 pub fn Textarea(
@@ -170,13 +182,15 @@ pub fn Textarea(
             if used <= max {
                 let left = max - used;
                 format!(
-                    "You have {left} character{} remaining",
+                    "You have {} character{} remaining",
+                    thousands(left),
                     if left == 1 { "" } else { "s" }
                 )
             } else {
                 let over = used - max;
                 format!(
-                    "You have {over} character{} too many",
+                    "You have {} character{} too many",
+                    thousands(over),
                     if over == 1 { "" } else { "s" }
                 )
             }
@@ -433,7 +447,8 @@ pub fn DateInput(
 }
 
 /// "Add another" list of short text inputs in a fieldset (0 to `max` rows).
-/// Row `i` has id `{id}-{i}`; removing a row moves focus to a neighbour.
+/// Row `i` has id `{id}-{i}` and the label "{item_label} {i+1}"; removing a
+/// row moves focus to a neighbour.
 #[component]
 pub fn ListInput(
     #[prop(into)] id: String,
@@ -515,7 +530,10 @@ pub fn ListInput(
                 let remove_label = format!("{} {}", item_label.to_lowercase(), i + 1);
                 let show_remove = move || count.get() > 1 || rows.with(|r| r.get(i).is_some_and(|v| !v.is_empty()));
                 view! {
-                    <div class="list-input__row" class:form-group--error=move || row_error_text.with(|e| e.is_some())>
+                    <div
+                        class="list-input__row"
+                        class:form-group--error=move || row_error_text.with(|e| e.is_some())
+                    >
                         <label class="label" for=input_id.clone()>{label}</label>
                         <ErrorMessage id=row_err_id error=row_error_text/>
                         <div class="list-input__controls">

@@ -223,7 +223,7 @@ test('a 5xx answer is retried with the same key and lands once', async ({ page, 
   consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !/503|Failed to load resource/.test(e)));
 });
 
-test('a 429 answer counts down the Retry-After wait, then sends', async ({ page, consoleErrors }) => {
+test('a 429 answer counts down the Retry-After wait, then sends', async ({ page }) => {
   const username = freshUsername();
   await page.goto('/request');
   await appReady(page);

@@ -8,7 +8,8 @@ use reclaim_core::api::{Reason, RecoveryCodesStatus};
 use super::{codes_status_label, reason_label, RequestFlow};
 use crate::browser;
 use crate::components::{
-    Checkbox, DateInput, ErrorSummary, ListInput, Page, RadioOption, Radios, TextInput, Textarea,
+    Checkbox, DateInput, ErrorSummary, ListInput, Page, RadioOption, Radios, StatusMessage,
+    TextInput, Textarea,
 };
 use crate::config::use_config;
 use crate::draft::{Draft, MAX_DETAILS_CHARS, MAX_PACKAGES, MAX_PREVIOUS_EMAILS};
@@ -39,11 +40,12 @@ pub fn RequestForm() -> impl IntoView {
 
     // A Change link from "Check your answers" (`/request#details`) lands on
     // its field.
-    Effect::new(move |_| {
-        if let Some(id) = browser::location_hash() {
+    if let Some(id) = browser::location_hash() {
+        // After the page is in the document and the router has scrolled.
+        request_animation_frame(move || {
             browser::focus_id(&id);
-        }
-    });
+        });
+    }
 
     let draft = flow.draft;
     let err = move |pointer: &'static str| Signal::derive(move || flow.error(pointer));
@@ -69,10 +71,12 @@ pub fn RequestForm() -> impl IntoView {
         }
     };
 
+    let cleared = RwSignal::new(String::new());
     let start_again = move |_| {
         flow.start_again();
-        browser::scroll_to_top();
+        cleared.set("Your answers have been cleared. You can start again.".to_string());
         browser::focus_id("main-content");
+        browser::scroll_to_top();
     };
 
     let reason_options = Reason::ALL
@@ -93,6 +97,7 @@ pub fn RequestForm() -> impl IntoView {
         <Page title="Ask support to recover your account" has_errors=has_errors back="/recover".to_string()>
             <ErrorSummary items=summary focus_key=flow.focus_summary/>
             <h1 class="heading-l">"Ask support to recover your account"</h1>
+            <StatusMessage text=cleared/>
             <p class="body">
                 "Answer these questions so that support can check that the account is yours. You will be able to check your answers before you send them."
             </p>

@@ -106,7 +106,10 @@ impl RequestFlow {
             // After the click that follows this pointerup.
             set_timeout(
                 move || {
-                    let pending = flow.pending.try_update_value(std::mem::take).unwrap_or_default();
+                    let pending = flow
+                        .pending
+                        .try_update_value(std::mem::take)
+                        .unwrap_or_default();
                     for prefix in pending {
                         flow.validate_field(prefix);
                     }

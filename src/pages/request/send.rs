@@ -17,6 +17,11 @@ pub const MAX_AUTO_RETRIES: u32 = 3;
 pub const MAX_CONFLICT_RETRIES: u32 = 10;
 /// Wait after a 429 that did not say how long.
 pub const DEFAULT_RATE_LIMIT_WAIT: u32 = 60;
+/// After a 429, send again by itself when the wait is over, this many times
+/// and only for waits up to [`MAX_AUTO_RATE_LIMIT_WAIT`] seconds; otherwise
+/// the user presses the button again when the wait is over.
+pub const MAX_RATE_LIMIT_RETRIES: u32 = 3;
+pub const MAX_AUTO_RATE_LIMIT_WAIT: u32 = 300;
 
 /// Where a submission is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,9 +36,11 @@ pub enum SendState {
         max: u32,
         why: &'static str,
     },
-    /// 429: the form is locked for `in_secs` more seconds.
+    /// 429: the form is locked for `in_secs` more seconds; then, if `auto`,
+    /// the request is sent again by itself.
     RateLimited {
         in_secs: u32,
+        auto: bool,
     },
     /// 429 wait is over: the user may press the button again.
     RateLimitOver,
@@ -80,9 +87,14 @@ impl SendState {
                 "{why} Trying again in {} (attempt {attempt} of {max}). Your answers are saved.",
                 copy::duration(*in_secs)
             ),
-            SendState::RateLimited { in_secs } => format!(
-                "There have been too many attempts. {}.",
-                copy::try_again_in(*in_secs)
+            SendState::RateLimited { in_secs, auto } => format!(
+                "There have been too many attempts. {}.{}",
+                copy::try_again_in(*in_secs),
+                if *auto {
+                    " Your request will be sent again then: you do not need to do anything."
+                } else {
+                    ""
+                }
             ),
             SendState::RateLimitOver => "You can try again now.".to_string(),
             SendState::Failed { .. } | SendState::KeyReused | SendState::Problem { .. } => {
@@ -136,6 +148,7 @@ pub fn send(
     leptos::task::spawn_local(async move {
         let mut retries = 0;
         let mut conflicts = 0;
+        let mut rate_limited = 0;
         loop {
             flow.send.set(SendState::Sending);
             // Read the draft at every attempt: the key is the draft's, so a
@@ -205,15 +218,21 @@ pub fn send(
                 }
                 Err(ApiError::RateLimited { retry_after }) => {
                     let wait = retry_after.unwrap_or(DEFAULT_RATE_LIMIT_WAIT).max(1);
+                    rate_limited += 1;
+                    let auto =
+                        rate_limited <= MAX_RATE_LIMIT_RETRIES && wait <= MAX_AUTO_RATE_LIMIT_WAIT;
                     count_down(
                         flow,
                         wait,
-                        |in_secs| SendState::RateLimited { in_secs },
+                        |in_secs| SendState::RateLimited { in_secs, auto },
                         false,
                     )
                     .await;
-                    flow.send.set(SendState::RateLimitOver);
-                    return;
+                    if !auto {
+                        flow.send.set(SendState::RateLimitOver);
+                        return;
+                    }
+                    // The wait is over: send again, same key, same answers.
                 }
                 Err(ApiError::Validation { fields }) => {
                     flow.send.set(SendState::Idle);
@@ -230,10 +249,18 @@ pub fn send(
                     flow.send.set(SendState::KeyReused);
                     return;
                 }
-                Err(ApiError::Problem { title, detail, .. }) => {
-                    let message = match detail {
-                        Some(detail) => format!("{title}. {detail}"),
-                        None => title,
+                Err(ApiError::Problem {
+                    code,
+                    title,
+                    detail,
+                    ..
+                }) => {
+                    // Shared words when the code is a rule the app knows;
+                    // otherwise the server's own.
+                    let message = match (crate::api::error::parse_code(&code), detail) {
+                        (Some(code), _) => reclaim_core::messages::message(code).to_string(),
+                        (None, Some(detail)) => format!("{title}. {detail}"),
+                        (None, None) => title,
                     };
                     flow.send.set(SendState::Problem { message });
                     return;
