@@ -17,6 +17,23 @@ fn error_id(id: &str) -> String {
     format!("{id}-error")
 }
 
+/// The `aria-describedby` of a field: its hint, its error while it shows
+/// one, and an extra description (a character count) if any.
+fn description_ids(
+    hint_id: Option<String>,
+    err_id: String,
+    error: Signal<Option<String>>,
+    extra: Option<String>,
+) -> impl Fn() -> Option<String> + Clone + 'static {
+    move || {
+        described_by(&[
+            hint_id.clone(),
+            error.with(|e| e.is_some()).then(|| err_id.clone()),
+            extra.clone(),
+        ])
+    }
+}
+
 /// The inline error: "Error:" for screen readers, then the message.
 #[component]
 fn ErrorMessage(id: String, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
@@ -79,16 +96,7 @@ pub fn TextInput(
 ) -> impl IntoView {
     let hint_id = hint.as_ref().map(|_| hint_id(&id));
     let err_id = error_id(&id);
-    let described = {
-        let hint_id = hint_id.clone();
-        let err_id = err_id.clone();
-        move || {
-            described_by(&[
-                hint_id.clone(),
-                error.with(|e| e.is_some()).then(|| err_id.clone()),
-            ])
-        }
-    };
+    let described = description_ids(hint_id.clone(), err_id.clone(), error, None);
     let input_class = move || {
         let mut c = String::from("input");
         if let Some(w) = width {
@@ -164,18 +172,12 @@ pub fn Textarea(
     let hint_id = hint.as_ref().map(|_| hint_id(&id));
     let err_id = error_id(&id);
     let count_id = format!("{id}-count");
-    let described = {
-        let hint_id = hint_id.clone();
-        let err_id = err_id.clone();
-        let count_id = count_id.clone();
-        move || {
-            described_by(&[
-                hint_id.clone(),
-                error.with(|e| e.is_some()).then(|| err_id.clone()),
-                max_chars.map(|_| count_id.clone()),
-            ])
-        }
-    };
+    let described = description_ids(
+        hint_id.clone(),
+        err_id.clone(),
+        error,
+        max_chars.map(|_| count_id.clone()),
+    );
     let count_text = move || {
         max_chars.map(|max| {
             let used = value.with(|v| v.chars().count());
@@ -261,16 +263,7 @@ pub fn Radios(
 ) -> impl IntoView {
     let hint_id = hint.as_ref().map(|_| hint_id(&id));
     let err_id = error_id(&id);
-    let described = {
-        let hint_id = hint_id.clone();
-        let err_id = err_id.clone();
-        move || {
-            described_by(&[
-                hint_id.clone(),
-                error.with(|e| e.is_some()).then(|| err_id.clone()),
-            ])
-        }
-    };
+    let described = description_ids(hint_id.clone(), err_id.clone(), error, None);
     let has_error = move || error.with(|e| e.is_some());
     let legend_view = if is_page_heading {
         view! {
@@ -337,16 +330,7 @@ pub fn Checkbox(
     let has_hint = hint.is_some();
     let hint_id = has_hint.then(|| hint_id(&id));
     let err_id = error_id(&id);
-    let described = {
-        let hint_id = hint_id.clone();
-        let err_id = err_id.clone();
-        move || {
-            described_by(&[
-                hint_id.clone(),
-                error.with(|e| e.is_some()).then(|| err_id.clone()),
-            ])
-        }
-    };
+    let described = description_ids(hint_id.clone(), err_id.clone(), error, None);
     let has_error = move || error.with(|e| e.is_some());
     view! {
         <div class="form-group" class:form-group--error=has_error>
@@ -388,16 +372,7 @@ pub fn DateInput(
 ) -> impl IntoView {
     let hint_id = hint.as_ref().map(|_| hint_id(&id));
     let err_id = error_id(&id);
-    let described = {
-        let hint_id = hint_id.clone();
-        let err_id = err_id.clone();
-        move || {
-            described_by(&[
-                hint_id.clone(),
-                error.with(|e| e.is_some()).then(|| err_id.clone()),
-            ])
-        }
-    };
+    let described = description_ids(hint_id.clone(), err_id.clone(), error, None);
     let has_error = move || error.with(|e| e.is_some());
     let part =
         |part: &'static str, label: &'static str, value: Signal<String>, width: &'static str| {
@@ -473,16 +448,7 @@ pub fn ListInput(
 ) -> impl IntoView {
     let hint_id = hint.as_ref().map(|_| hint_id(&id));
     let err_id = error_id(&id);
-    let described = {
-        let hint_id = hint_id.clone();
-        let err_id = err_id.clone();
-        move || {
-            described_by(&[
-                hint_id.clone(),
-                error.with(|e| e.is_some()).then(|| err_id.clone()),
-            ])
-        }
-    };
+    let described = description_ids(hint_id.clone(), err_id.clone(), error, None);
     let count = Memo::new(move |_| rows.with(Vec::len));
     let any_error =
         move || error.with(|e| e.is_some()) || (0..count.get()).any(|i| row_error.run(i).is_some());
