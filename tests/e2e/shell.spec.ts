@@ -78,3 +78,18 @@ test('the app is served with the strict security headers', async ({ request }) =
   expect(response.headers()['x-content-type-options']).toBe('nosniff');
   expect(response.headers()['cache-control']).toContain('no-cache');
 });
+
+// Every route, in dark mode and at the narrowest supported width.
+const ROUTES = ['/', '/recover', '/recover/no-codes', '/recover/compromised', '/request', '/status', '/checkup'];
+for (const path of ROUTES) {
+  test(`${path} passes axe in dark mode at 320px without sideways scrolling`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
+    await page.setViewportSize({ width: 320, height: 800 });
+    await page.goto(path);
+    await appReady(page);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await expectAccessible(page, `${path} (dark, 320px)`);
+  });
+}

@@ -1,0 +1,48 @@
+// The request can be filed with the keyboard alone: every control is reached
+// with Tab (never clicked), typed into, and operated with Space, arrows, Enter.
+import type { Page } from '@playwright/test';
+import { test, expect, appReady } from './fixtures';
+import { requestIdsFor } from './operator';
+
+/** Press Tab until the element matching `selector` has focus (at most 60 stops). */
+async function tabTo(page: Page, selector: string): Promise<void> {
+  for (let i = 0; i < 60; i += 1) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`${selector} is not reachable with Tab`);
+}
+
+test('a request is filed with the keyboard alone', async ({ page }) => {
+  const username = `kbd-${Date.now().toString(36)}`;
+  await page.goto('/request?reason=lost_2fa');
+  await appReady(page);
+
+  await tabTo(page, '#username');
+  await page.keyboard.type(username);
+  await tabTo(page, '#details');
+  await page.keyboard.type('I lost the phone with my authenticator app in May.');
+  await tabTo(page, '#lost-access-on-day');
+  await page.keyboard.type('14');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('5');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('2026');
+  await tabTo(page, '#contact-email');
+  await page.keyboard.type(`${username}@example.org`);
+  // A radio group is one Tab stop; Space picks the focused option.
+  await tabTo(page, 'input[type=radio][name="recovery-codes-status"]');
+  await page.keyboard.press('Space');
+  await tabTo(page, '#accepted-code-of-conduct');
+  await page.keyboard.press('Space');
+  await tabTo(page, '#acknowledged-delay');
+  await page.keyboard.press('Space');
+  await tabTo(page, 'button[type=submit]');
+  await page.keyboard.press('Enter');
+
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your answers before sending your request');
+  await tabTo(page, 'button.button:not(.button--secondary):not(.button--warning)');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Recovery request sent');
+  expect(requestIdsFor(username)).toHaveLength(1);
+});
