@@ -176,11 +176,13 @@ pub fn accepts_encoding(headers: &HeaderMap, enc: &str) -> bool {
     })
 }
 
-/// Trunk's content hash: a `-` followed by 16 or more hex digits in the name.
+/// Trunk's content hash: a `-` followed by a u64 in hex. Trunk does not pad
+/// it, so it has 16 digits or, one time in sixteen, fewer.
 pub fn is_hashed(url: &str) -> bool {
+    const MIN_HASH_DIGITS: usize = 12;
     let name = url.rsplit('/').next().unwrap_or(url);
     name.split(['-', '.', '_'])
-        .any(|part| part.len() >= 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+        .any(|part| part.len() >= MIN_HASH_DIGITS && part.bytes().all(|b| b.is_ascii_hexdigit()))
         && name.contains('-')
 }
 
@@ -274,6 +276,8 @@ mod tests {
     fn hashed_names_are_immutable() {
         assert!(is_hashed("/reclaim-1a2b3c4d5e6f7a8b_bg.wasm"));
         assert!(is_hashed("/main-0123456789abcdef.css"));
+        // Unpadded: this hash had a leading zero.
+        assert!(is_hashed("/reclaim-d48cf17130677cf_bg.wasm"));
         assert!(!is_hashed("/index.html"));
         assert!(!is_hashed("/config.json"));
         assert!(!is_hashed("/favicon.svg"));

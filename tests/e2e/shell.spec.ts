@@ -93,3 +93,17 @@ for (const path of ROUTES) {
     await expectAccessible(page, `${path} (dark, 320px)`);
   });
 }
+
+test('hashed assets are cached for a year and sent precompressed', async ({ request }) => {
+  const html = await (await request.get('/')).text();
+  const assets = [...html.matchAll(/href="(\/[^"]+\.(?:wasm|js|css))"/g)].map((m) => m[1]);
+  expect(assets.length).toBeGreaterThanOrEqual(3);
+  for (const asset of assets) {
+    const response = await request.get(asset, { headers: { 'Accept-Encoding': 'br' } });
+    expect(response.status(), asset).toBe(200);
+    expect(response.headers()['cache-control'], asset).toContain('immutable');
+    expect(response.headers()['content-encoding'], asset).toBe('br');
+  }
+  const config = await request.get('/config.json');
+  expect(config.headers()['cache-control']).toContain('no-cache');
+});
