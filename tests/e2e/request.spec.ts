@@ -258,6 +258,34 @@ test('a 429 answer counts down the Retry-After wait, then sends', async ({ page 
   expect(requestIdsFor(username)).toEqual([id]);
 });
 
+test('a 409 (the same key still in flight) waits and retries: one request', async ({ page }) => {
+  const username = freshUsername();
+  await page.goto('/request');
+  await appReady(page);
+  await fillValidRequest(page, username);
+  await continueToCheck(page);
+
+  const keys: string[] = [];
+  await page.route('**/api/v1/recovery-requests', async (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    if (keys.length === 1) {
+      await route.fulfill({
+        status: 409,
+        headers: { 'Retry-After': '1' },
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ type: 'urn:reclaim:problem:idempotency_in_flight', title: 'In flight', status: 409, code: 'idempotency_in_flight' }),
+      });
+    } else {
+      await route.continue();
+    }
+  });
+  await page.getByRole('button', { name: 'Send recovery request' }).click();
+  const { id } = await readConfirmation(page);
+  expect(keys.length).toBe(2);
+  expect(keys[0]).toBe(keys[1]);
+  expect(requestIdsFor(username)).toEqual([id]);
+});
+
 test('server field errors (422) are placed on the fields', async ({ page }) => {
   const username = freshUsername();
   await page.goto('/request');
