@@ -1,6 +1,6 @@
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_location;
 
 use super::BackLink;
 use crate::browser;
@@ -8,24 +8,9 @@ use crate::config::use_config;
 
 /// The frame of every page: skip link, header with the site name, the page,
 /// and a footer with the support contact.
-///
-/// On every client-side navigation, focus moves to the new page's `<h1>`
-/// (unless the page already moved it, e.g. to an error summary), so screen
-/// reader and keyboard users start at the top of the new content.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let config = use_config();
-    let location = use_location();
-
-    let first = StoredValue::new(true);
-    Effect::new(move |_| {
-        location.pathname.track();
-        if first.get_value() {
-            first.set_value(false);
-            return;
-        }
-        set_timeout(focus_new_page, std::time::Duration::ZERO);
-    });
 
     let skip = move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
@@ -72,6 +57,11 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
+/// Set once the first page has been mounted (the app is single-threaded).
+static NAVIGATED: AtomicBool = AtomicBool::new(false);
+
+/// Focus the new page's `<h1>`, unless the page already moved focus into
+/// itself (e.g. to an error summary).
 fn focus_new_page() {
     let in_main = browser::active_element()
         .and_then(|el| el.closest("#main-content").ok().flatten())
@@ -116,8 +106,23 @@ pub fn Page(
             site
         )
     };
+    // The document title follows `full_title` while the page is mounted.
+    // A render effect (what leptos_meta's `<Title>` used) runs at once, as
+    // the page is built; the owner's stored value keeps it alive until the
+    // page is left. Not pulling leptos_meta for this saves ~1% of the wasm.
+    let title_effect = RenderEffect::new(move |_| document().set_title(&full_title()));
+    StoredValue::new_local(title_effect);
+    // Every page mounted after the first is a client-side navigation: the
+    // link that was followed is gone, so focus would fall back to <body> and
+    // the next Tab would land in the footer. Move it to the new page's <h1>
+    // instead. This runs once the new page is in the document, which the
+    // router's own location change comes too early for.
+    Effect::new(move |_| {
+        if NAVIGATED.swap(true, Ordering::Relaxed) {
+            set_timeout(focus_new_page, std::time::Duration::ZERO);
+        }
+    });
     view! {
-        <Title text=full_title/>
         {back.map(|href| view! { <BackLink href=href/> })}
         <main id="main-content" class="main" tabindex="-1">
             {children()}

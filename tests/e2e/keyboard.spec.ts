@@ -46,3 +46,16 @@ test('a request is filed with the keyboard alone', async ({ page }) => {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Recovery request sent');
   expect(requestIdsFor(username)).toHaveLength(1);
 });
+
+test('after following a link, focus is on the new page\'s heading, not lost', async ({ page }) => {
+  await page.goto('/');
+  await appReady(page);
+  await tabTo(page, 'a.button--start');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('What happened?');
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+  // The next Tab continues in the new page's content, not in the footer.
+  await page.keyboard.press('Tab');
+  const inMain = await page.evaluate(() => document.activeElement?.closest('main') !== null);
+  expect(inMain).toBe(true);
+});
