@@ -67,6 +67,18 @@ fn test_app() -> T {
     }
 }
 
+impl Res {
+    /// The answer is a problem document with this status and machine code.
+    fn assert_problem(&self, status: u16, code: &str) {
+        assert_eq!(
+            (self.status.as_u16(), self.body["code"].as_str()),
+            (status, Some(code)),
+            "body: {}",
+            self.body
+        );
+    }
+}
+
 impl T {
     async fn req(
         &self,
@@ -186,10 +198,7 @@ async fn password_login_session_cookie_and_csrf() {
     let r = t
         .req(Method::POST, "/api/v1/logout", None, &[("cookie", &cookie)])
         .await;
-    assert_eq!(
-        (r.status.as_u16(), r.body["code"].as_str()),
-        (403, Some("csrf_failed"))
-    );
+    r.assert_problem(403, "csrf_failed");
     let r = t
         .req(
             Method::POST,
@@ -207,10 +216,7 @@ async fn password_login_session_cookie_and_csrf() {
             &[("cookie", &cookie)],
         )
         .await;
-    assert_eq!(
-        (r.status.as_u16(), r.body["code"].as_str()),
-        (401, Some("unauthenticated"))
-    );
+    r.assert_problem(401, "unauthenticated");
 }
 
 #[tokio::test]
@@ -257,10 +263,7 @@ async fn recovery_codes_at_sign_in_match_pypi() {
         )
     };
     let r = send(demo::ALICE_CODES[0]).await;
-    assert_eq!(
-        (r.status.as_u16(), r.body["code"].as_str()),
-        (401, Some("recovery_code_used"))
-    );
+    r.assert_problem(401, "recovery_code_used");
     assert_eq!(r.body["detail"], "Recovery code has been previously used.");
     let r = send(demo::ALICE_OLD_CODES[3]).await;
     assert_eq!(r.body["code"], "recovery_code_invalid");
@@ -327,10 +330,7 @@ async fn totp_window_reuse_drift_and_expiry() {
     let r = t
         .post("/login/totp", json!({"token": token, "code": code}))
         .await;
-    assert_eq!(
-        (r.status.as_u16(), r.body["code"].as_str()),
-        (401, Some("totp_invalid"))
-    );
+    r.assert_problem(401, "totp_invalid");
     let r = t
         .post(
             "/login/totp",
@@ -503,10 +503,7 @@ async fn recovery_request_idempotency_and_status() {
     let t = test_app();
     let path = "/api/v1/recovery-requests";
     let r = t.req(Method::POST, path, Some(request_body()), &[]).await;
-    assert_eq!(
-        (r.status.as_u16(), r.body["code"].as_str()),
-        (400, Some("idempotency_key_missing"))
-    );
+    r.assert_problem(400, "idempotency_key_missing");
     let first = t
         .req(
             Method::POST,
@@ -538,10 +535,7 @@ async fn recovery_request_idempotency_and_status() {
             &[("idempotency-key", "k-1")],
         )
         .await;
-    assert_eq!(
-        (r.status.as_u16(), r.body["code"].as_str()),
-        (422, Some("idempotency_key_reused"))
-    );
+    r.assert_problem(422, "idempotency_key_reused");
 
     let token = first.body["status_token"].as_str().unwrap();
     let auth = format!("Bearer {token}");
@@ -720,15 +714,9 @@ async fn every_bad_body_is_a_problem_document() {
         );
     }
     let r = t.req(Method::GET, "/api/v1/no-such-thing", None, &[]).await;
-    assert_eq!(
-        (r.status.as_u16(), r.body["code"].as_str()),
-        (404, Some("not_found"))
-    );
+    r.assert_problem(404, "not_found");
     let r = t.req(Method::GET, "/api/v1/login", None, &[]).await;
-    assert_eq!(
-        (r.status.as_u16(), r.body["code"].as_str()),
-        (405, Some("method_not_allowed"))
-    );
+    r.assert_problem(405, "method_not_allowed");
 }
 
 #[tokio::test]
@@ -778,10 +766,7 @@ async fn checkup_regenerates_codes_and_adds_an_authenticator() {
     let r = t
         .req(Method::POST, "/api/v1/account/recovery-codes", None, &h)
         .await;
-    assert_eq!(
-        (r.status.as_u16(), r.body["code"].as_str()),
-        (403, Some("reauth_required"))
-    );
+    r.assert_problem(403, "reauth_required");
     let r = t
         .req(
             Method::POST,
@@ -835,10 +820,7 @@ async fn checkup_regenerates_codes_and_adds_an_authenticator() {
             &h,
         )
         .await;
-    assert_eq!(
-        (r.status.as_u16(), r.body["code"].as_str()),
-        (422, Some("recovery_code_used"))
-    );
+    r.assert_problem(422, "recovery_code_used");
 
     let r = t.req(Method::POST, "/api/v1/account/totp", None, &h).await;
     assert_eq!(r.status, 200, "{}", r.text);
