@@ -141,24 +141,40 @@ impl RequestStatus {
 pub struct RecoveryRequestBody {
     /// The account's username; may be empty when `account_email` is given.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::request_username))]
     pub username: String,
     /// The email the account used, for users who do not know their username.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::request_account_email))]
     pub account_email: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::email))]
     pub contact_email: String,
+    // `None` (absent or null) is refused as `required`, so the schema says so.
+    #[cfg_attr(feature = "openapi", schema(value_type = Reason, required = true))]
     pub reason: Option<Reason>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::request_details))]
     pub details: String,
     /// ISO date `YYYY-MM-DD`, optional.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::request_lost_access_on))]
     pub lost_access_on: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::request_previous_emails))]
     pub previous_emails: Vec<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::request_packages))]
     pub packages: Vec<String>,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = RecoveryCodesStatus, required = true)
+    )]
     pub recovery_codes_status: Option<RecoveryCodesStatus>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::request_email_proof))]
     pub email_proof: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::must_be_true))]
     pub accepted_code_of_conduct: bool,
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::must_be_true))]
     pub acknowledged_delay: bool,
 }
 
@@ -205,6 +221,7 @@ pub struct RecoveryRequestStatusView {
 #[serde(deny_unknown_fields)]
 pub struct PasswordResetBody {
     /// A username or an email address.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub identifier: String,
 }
 
@@ -213,6 +230,7 @@ pub struct PasswordResetBody {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UsernameReminderBody {
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::email))]
     pub email: String,
 }
 
@@ -229,6 +247,8 @@ pub struct Accepted {
 #[serde(deny_unknown_fields)]
 pub struct LoginBody {
     pub username: String,
+    /// Longer passwords are refused (`401 invalid_credentials`).
+    #[cfg_attr(feature = "openapi", schema(max_length = 1024))]
     pub password: String,
 }
 
@@ -280,6 +300,9 @@ pub enum LoginOutcome {
 #[serde(deny_unknown_fields)]
 pub struct SecondFactorBody {
     pub token: String,
+    /// A TOTP code or a recovery code; whitespace (and, for recovery codes,
+    /// dashes and case) is normalised away before checking.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub code: String,
 }
 
@@ -288,6 +311,7 @@ pub struct SecondFactorBody {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EmailVerificationBody {
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::email))]
     pub email: String,
 }
 
@@ -296,6 +320,7 @@ pub struct EmailVerificationBody {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EmailVerificationConfirmBody {
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::email))]
     pub email: String,
     pub code: String,
 }
@@ -340,6 +365,7 @@ pub struct Problem {
 #[serde(deny_unknown_fields)]
 pub struct PasswordResetConfirmBody {
     pub token: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 1024))]
     pub new_password: String,
 }
 
@@ -361,6 +387,8 @@ pub struct AccountSecurity {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReauthBody {
+    /// Longer passwords are refused (`401`).
+    #[cfg_attr(feature = "openapi", schema(max_length = 1024))]
     pub password: String,
 }
 
@@ -388,6 +416,9 @@ pub struct RecoveryCodesGenerated {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CodeBody {
+    /// A recovery code or a TOTP code; whitespace (and, for recovery codes,
+    /// dashes and case) is normalised away before checking.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub code: String,
 }
 
@@ -402,3 +433,6 @@ pub struct TotpSetup {
     /// Seconds until this pending secret expires unless confirmed.
     pub expires_in: u32,
 }
+
+#[cfg(feature = "openapi")]
+pub mod schemas;

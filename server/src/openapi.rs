@@ -97,6 +97,23 @@ mod tests {
         );
     }
 
+    /// Limits the server enforces itself (core cannot name these consts, so
+    /// `reclaim_core::api` writes them as literals): keep the two equal.
+    #[test]
+    fn password_limits_are_the_servers() {
+        use crate::routes::{auth::MIN_PASSWORD_CHARS, login::MAX_PASSWORD_CHARS};
+        let v: serde_json::Value = serde_json::from_str(super::json()).unwrap();
+        let schemas = &v["components"]["schemas"];
+        let new_password = &schemas["PasswordResetConfirmBody"]["properties"]["new_password"];
+        assert_eq!(new_password["minLength"], MIN_PASSWORD_CHARS);
+        assert_eq!(new_password["maxLength"], MAX_PASSWORD_CHARS);
+        for body in ["LoginBody", "ReauthBody"] {
+            let password = &schemas[body]["properties"]["password"];
+            assert_eq!(password["maxLength"], MAX_PASSWORD_CHARS, "{body}");
+            assert!(password["minLength"].is_null(), "{body}");
+        }
+    }
+
     #[test]
     fn document_is_openapi_3_1_with_every_path() {
         let v: serde_json::Value = serde_json::from_str(super::json()).unwrap();
