@@ -34,6 +34,16 @@ async function continueToCheck(page: Page): Promise<void> {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your answers before sending your request');
 }
 
+/** A fresh, valid request filled in and shown on "Check your answers". */
+async function readyToSend(page: Page): Promise<string> {
+  const username = freshUsername();
+  await page.goto('/request');
+  await appReady(page);
+  await fillValidRequest(page, username);
+  await continueToCheck(page);
+  return username;
+}
+
 async function readConfirmation(page: Page, timeout = 10_000): Promise<{ id: string; token: string }> {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Recovery request sent', { timeout });
   const id = (await page.locator('.panel__id').innerText()).trim();
@@ -164,22 +174,14 @@ test('the draft survives a reload, and Start again clears it', async ({ page }) 
 });
 
 test('a double click sends one request', async ({ page }) => {
-  const username = freshUsername();
-  await page.goto('/request');
-  await appReady(page);
-  await fillValidRequest(page, username);
-  await continueToCheck(page);
+  const username = await readyToSend(page);
   await page.getByRole('button', { name: 'Send recovery request' }).dblclick();
   await readConfirmation(page);
   expect(requestIdsFor(username)).toHaveLength(1);
 });
 
 test('offline while sending: the draft is kept and a retry lands once', async ({ page, consoleErrors }) => {
-  const username = freshUsername();
-  await page.goto('/request');
-  await appReady(page);
-  await fillValidRequest(page, username);
-  await continueToCheck(page);
+  const username = await readyToSend(page);
 
   // The request reaches the server, but the answer is lost on the way back:
   // the worst case for duplicates.
@@ -201,11 +203,7 @@ test('offline while sending: the draft is kept and a retry lands once', async ({
 });
 
 test('a 5xx answer is retried with the same key and lands once', async ({ page, consoleErrors }) => {
-  const username = freshUsername();
-  await page.goto('/request');
-  await appReady(page);
-  await fillValidRequest(page, username);
-  await continueToCheck(page);
+  const username = await readyToSend(page);
 
   const keys: string[] = [];
   await page.route('**/api/v1/recovery-requests', async (route) => {
@@ -230,11 +228,7 @@ test('a 5xx answer is retried with the same key and lands once', async ({ page, 
 });
 
 test('a 429 answer counts down the Retry-After wait, then sends', async ({ page }) => {
-  const username = freshUsername();
-  await page.goto('/request');
-  await appReady(page);
-  await fillValidRequest(page, username);
-  await continueToCheck(page);
+  const username = await readyToSend(page);
 
   let limited = false;
   await page.route('**/api/v1/recovery-requests', async (route) => {
@@ -259,11 +253,7 @@ test('a 429 answer counts down the Retry-After wait, then sends', async ({ page 
 });
 
 test('a 409 (the same key still in flight) waits and retries: one request', async ({ page }) => {
-  const username = freshUsername();
-  await page.goto('/request');
-  await appReady(page);
-  await fillValidRequest(page, username);
-  await continueToCheck(page);
+  const username = await readyToSend(page);
 
   const keys: string[] = [];
   await page.route('**/api/v1/recovery-requests', async (route) => {
@@ -287,11 +277,7 @@ test('a 409 (the same key still in flight) waits and retries: one request', asyn
 });
 
 test('server field errors (422) are placed on the fields', async ({ page }) => {
-  const username = freshUsername();
-  await page.goto('/request');
-  await appReady(page);
-  await fillValidRequest(page, username);
-  await continueToCheck(page);
+  const username = await readyToSend(page);
   await page.route('**/api/v1/recovery-requests', (route) =>
     route.fulfill({
       status: 422,
@@ -314,11 +300,7 @@ test('server field errors (422) are placed on the fields', async ({ page }) => {
 });
 
 test('a reload while sending reuses the idempotency key: one request', async ({ page }) => {
-  const username = freshUsername();
-  await page.goto('/request');
-  await appReady(page);
-  await fillValidRequest(page, username);
-  await continueToCheck(page);
+  const username = await readyToSend(page);
 
   const keys: string[] = [];
   let stored = false;
