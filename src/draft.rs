@@ -222,7 +222,7 @@ impl Draft {
 /// Whether the shared leak guard refuses this text as containing a code.
 pub fn is_leak(text: &str) -> bool {
     matches!(
-        reclaim_core::validation::leak_guard(text),
+        reclaim_core::validation::leak_guard(text, reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX),
         Err(ErrorCode::ContainsRecoveryCode
             | ErrorCode::ContainsTotpSecret
             | ErrorCode::ContainsTotpCode)

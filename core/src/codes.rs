@@ -14,8 +14,15 @@
 //! 2. without whitespace and dashes, exactly 6 ASCII digits → [`CodeKind::TotpCode`].
 //! 3. without whitespace, dashes and trailing `=` padding, 16 to 64 base32
 //!    characters (either case) → [`CodeKind::TotpSecret`].
-//! 4. anything else → [`CodeKind::Unknown`].
+//! 4. without whitespace and dashes, exactly 8 ASCII digits →
+//!    [`CodeKind::EmailCode`] (the one-time code of an email).
+//! 5. anything else → [`CodeKind::Unknown`].
+//!
+//! API tokens depend on the registry's prefix, so they are recognised by the
+//! `_with` functions, which take it ([`recognise`], [`parse_recovery_code_with`],
+//! [`parse_totp_code_with`]).
 
+use crate::limits::{EMAIL_CODE_DIGITS, MIN_API_TOKEN_BODY_CHARS};
 use crate::ErrorCode;
 
 /// Characters in a recovery code (PyPI).
@@ -33,6 +40,10 @@ pub enum CodeKind {
     RecoveryCode,
     TotpCode,
     TotpSecret,
+    /// 8 digits: an email one-time code.
+    EmailCode,
+    /// The registry's API-token prefix and a token body (see [`recognise`]).
+    ApiToken,
     Unknown,
 }
 
@@ -79,6 +90,8 @@ pub fn parse_recovery_code(input: &str) -> Result<String, ErrorCode> {
     Err(match classify(input) {
         CodeKind::TotpCode => ErrorCode::LooksLikeTotpCode,
         CodeKind::TotpSecret => ErrorCode::LooksLikeTotpSecret,
+        CodeKind::EmailCode => ErrorCode::LooksLikeEmailCode,
+        CodeKind::ApiToken => ErrorCode::LooksLikeApiToken,
         CodeKind::RecoveryCode | CodeKind::Unknown => ErrorCode::RecoveryCodeFormat,
     })
 }
@@ -100,6 +113,8 @@ pub fn parse_totp_code(input: &str) -> Result<String, ErrorCode> {
     Err(match classify(input) {
         CodeKind::RecoveryCode => ErrorCode::LooksLikeRecoveryCode,
         CodeKind::TotpSecret => ErrorCode::LooksLikeTotpSecret,
+        CodeKind::EmailCode => ErrorCode::LooksLikeEmailCode,
+        CodeKind::ApiToken => ErrorCode::LooksLikeApiToken,
         CodeKind::TotpCode | CodeKind::Unknown => ErrorCode::TotpCodeFormat,
     })
 }
@@ -122,7 +137,94 @@ pub fn classify(input: &str) -> CodeKind {
     {
         return CodeKind::TotpSecret;
     }
+    if normalised.len() == EMAIL_CODE_DIGITS && normalised.bytes().all(|b| b.is_ascii_digit()) {
+        return CodeKind::EmailCode;
+    }
     CodeKind::Unknown
+}
+
+/// [`classify`], but first an API token of the registry (`api_token_prefix`,
+/// e.g. `pypi-`; empty: none is recognised).
+pub fn recognise(input: &str, api_token_prefix: &str) -> CodeKind {
+    if is_api_token(input.trim(), api_token_prefix) {
+        CodeKind::ApiToken
+    } else {
+        classify(input)
+    }
+}
+
+/// [`parse_recovery_code`] that also names an API token for what it is.
+pub fn parse_recovery_code_with(input: &str, api_token_prefix: &str) -> Result<String, ErrorCode> {
+    if is_api_token(input.trim(), api_token_prefix) {
+        return Err(ErrorCode::LooksLikeApiToken);
+    }
+    parse_recovery_code(input)
+}
+
+/// [`parse_totp_code`] that also names an API token for what it is.
+pub fn parse_totp_code_with(input: &str, api_token_prefix: &str) -> Result<String, ErrorCode> {
+    if is_api_token(input.trim(), api_token_prefix) {
+        return Err(ErrorCode::LooksLikeApiToken);
+    }
+    parse_totp_code(input)
+}
+
+/// Strip whitespace, check [`EMAIL_CODE_DIGITS`] ASCII digits; returns the digits.
+///
+/// Errors: [`ErrorCode::Required`]; [`ErrorCode::LooksLikeTotpCode`] /
+/// [`ErrorCode::LooksLikeRecoveryCode`] for the other kinds; otherwise
+/// [`ErrorCode::EmailCodeFormat`].
+pub fn parse_email_code(input: &str) -> Result<String, ErrorCode> {
+    let compact: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace() && !is_dash(*c))
+        .collect();
+    if compact.is_empty() {
+        return Err(ErrorCode::Required);
+    }
+    if compact.len() == EMAIL_CODE_DIGITS && compact.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(compact);
+    }
+    Err(match classify(input) {
+        CodeKind::TotpCode => ErrorCode::LooksLikeTotpCode,
+        CodeKind::RecoveryCode => ErrorCode::LooksLikeRecoveryCode,
+        _ => ErrorCode::EmailCodeFormat,
+    })
+}
+
+fn is_token_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+/// The whole input is an API token: the prefix, then at least
+/// [`MIN_API_TOKEN_BODY_CHARS`] base64url characters (tokens are pasted cut short).
+fn is_api_token(input: &str, prefix: &str) -> bool {
+    !prefix.is_empty()
+        && input.len() >= prefix.len() + MIN_API_TOKEN_BODY_CHARS
+        && input.is_char_boundary(prefix.len())
+        && input[..prefix.len()].eq_ignore_ascii_case(prefix)
+        && input.bytes().skip(prefix.len()).all(is_token_char)
+}
+
+/// Whether free text holds an API token anywhere (for the leak guard): the
+/// prefix at the start of a word, followed by a token body.
+pub fn find_api_token(text: &str, prefix: &str) -> bool {
+    if prefix.is_empty() {
+        return false;
+    }
+    let lower = text.to_ascii_lowercase();
+    let prefix = prefix.to_ascii_lowercase();
+    lower.match_indices(&prefix).any(|(at, _)| {
+        let starts_word = text[..at]
+            .bytes()
+            .next_back()
+            .is_none_or(|b| !is_token_char(b));
+        let body = text.as_bytes()[at + prefix.len()..]
+            .iter()
+            .take_while(|b| is_token_char(**b))
+            .count();
+        starts_word && body >= MIN_API_TOKEN_BODY_CHARS
+    })
 }
 
 /// `A`–`Z` or `2`–`7`: the RFC 4648 base32 alphabet.
@@ -309,6 +411,8 @@ mod tests {
         assert_eq!(classify("JBSWY3DPEHPK3PX0"), CodeKind::Unknown);
         // too long for a secret
         assert_eq!(classify(&"A".repeat(65)), CodeKind::Unknown);
+        assert_eq!(classify("1234 5678"), CodeKind::EmailCode);
+        assert_eq!(classify("123456789"), CodeKind::Unknown);
     }
 
     #[test]
@@ -344,6 +448,82 @@ mod tests {
         assert_eq!(
             parse_totp_secret("JBSWY3DPEHPK3PX1"),
             Err(ErrorCode::TotpSecretFormat)
+        );
+    }
+
+    const TOKEN: &str = "pypi-AgEIcHlwaS5vcmcCJGQ4ZDA5ZmQ5LWQ1YjItNDFk";
+
+    #[test]
+    fn recognises_api_tokens_by_prefix() {
+        assert_eq!(recognise(TOKEN, "pypi-"), CodeKind::ApiToken);
+        assert_eq!(
+            recognise(&format!(" {TOKEN}\n"), "pypi-"),
+            CodeKind::ApiToken
+        );
+        // cut short, but still longer than a prefix and a word
+        assert_eq!(
+            recognise("pypi-AgEIcHlwaS5vcmcC", "pypi-"),
+            CodeKind::ApiToken
+        );
+        assert_eq!(recognise("pypi-short", "pypi-"), CodeKind::Unknown);
+        assert_eq!(
+            recognise(TOKEN, ""),
+            CodeKind::Unknown,
+            "no prefix, no tokens"
+        );
+        assert_eq!(recognise(TOKEN, "ghp_"), CodeKind::Unknown);
+        assert_eq!(recognise(CODE, "pypi-"), CodeKind::RecoveryCode);
+        assert_eq!(
+            parse_recovery_code_with(TOKEN, "pypi-"),
+            Err(ErrorCode::LooksLikeApiToken)
+        );
+        assert_eq!(
+            parse_totp_code_with(TOKEN, "pypi-"),
+            Err(ErrorCode::LooksLikeApiToken)
+        );
+        assert_eq!(parse_totp_code_with("123456", "pypi-").unwrap(), "123456");
+    }
+
+    #[test]
+    fn finds_api_tokens_in_text() {
+        assert!(find_api_token(
+            &format!("my token is {TOKEN}, help"),
+            "pypi-"
+        ));
+        assert!(find_api_token(&format!("({TOKEN})"), "pypi-"));
+        assert!(find_api_token(&TOKEN.to_uppercase(), "pypi-"));
+        assert!(!find_api_token(
+            "I use pypi-server and pypi-simple",
+            "pypi-"
+        ));
+        assert!(
+            !find_api_token(&format!("x{TOKEN}"), "pypi-"),
+            "inside a word"
+        );
+        assert!(!find_api_token(TOKEN, ""));
+    }
+
+    #[test]
+    fn email_codes() {
+        assert_eq!(parse_email_code(" 1234 5678 ").unwrap(), "12345678");
+        assert_eq!(parse_email_code("1234-5678").unwrap(), "12345678");
+        assert_eq!(parse_email_code(""), Err(ErrorCode::Required));
+        assert_eq!(
+            parse_email_code("123456"),
+            Err(ErrorCode::LooksLikeTotpCode)
+        );
+        assert_eq!(
+            parse_email_code(CODE),
+            Err(ErrorCode::LooksLikeRecoveryCode)
+        );
+        assert_eq!(parse_email_code("1234567"), Err(ErrorCode::EmailCodeFormat));
+        assert_eq!(
+            parse_recovery_code("12345678"),
+            Err(ErrorCode::LooksLikeEmailCode)
+        );
+        assert_eq!(
+            parse_totp_code("1234 5678"),
+            Err(ErrorCode::LooksLikeEmailCode)
         );
     }
 }

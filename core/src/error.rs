@@ -39,11 +39,27 @@ pub enum ErrorCode {
     TotpSecretFormat,
     /// An otpauth issuer or account name contains ':' (it separates them in the label).
     TotpLabelColon,
+    // more kinds of code told apart
+    /// An 8-digit email one-time code typed where another code goes.
+    LooksLikeEmailCode,
+    /// An API token (by the registry's prefix) typed where a code goes.
+    LooksLikeApiToken,
+    /// Free text holding an API token.
+    ContainsApiToken,
+    /// An email one-time code that is not 8 digits.
+    EmailCodeFormat,
+    // answers only the server can give for a field
+    /// A new password shorter than the minimum.
+    PasswordTooShort,
+    /// The password given to confirm a change is not the account's.
+    PasswordIncorrect,
+    /// An email one-time code that is wrong, expired or used.
+    EmailCodeInvalid,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 22] = [
+    pub const ALL: [ErrorCode; 29] = [
         ErrorCode::Required,
         ErrorCode::TooLong,
         ErrorCode::ControlCharacters,
@@ -66,6 +82,13 @@ impl ErrorCode {
         ErrorCode::LooksLikeTotpSecret,
         ErrorCode::TotpSecretFormat,
         ErrorCode::TotpLabelColon,
+        ErrorCode::LooksLikeEmailCode,
+        ErrorCode::LooksLikeApiToken,
+        ErrorCode::ContainsApiToken,
+        ErrorCode::EmailCodeFormat,
+        ErrorCode::PasswordTooShort,
+        ErrorCode::PasswordIncorrect,
+        ErrorCode::EmailCodeInvalid,
     ];
 
     /// The wire value: the same snake_case string serde writes.
@@ -93,6 +116,13 @@ impl ErrorCode {
             ErrorCode::LooksLikeTotpSecret => "looks_like_totp_secret",
             ErrorCode::TotpSecretFormat => "totp_secret_format",
             ErrorCode::TotpLabelColon => "totp_label_colon",
+            ErrorCode::LooksLikeEmailCode => "looks_like_email_code",
+            ErrorCode::LooksLikeApiToken => "looks_like_api_token",
+            ErrorCode::ContainsApiToken => "contains_api_token",
+            ErrorCode::EmailCodeFormat => "email_code_format",
+            ErrorCode::PasswordTooShort => "password_too_short",
+            ErrorCode::PasswordIncorrect => "password_incorrect",
+            ErrorCode::EmailCodeInvalid => "email_code_invalid",
         }
     }
 
@@ -114,6 +144,7 @@ impl ErrorCode {
             ErrorCode::ContainsRecoveryCode
                 | ErrorCode::ContainsTotpSecret
                 | ErrorCode::ContainsTotpCode
+                | ErrorCode::ContainsApiToken
         )
     }
 }

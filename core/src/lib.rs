@@ -8,10 +8,13 @@ pub mod api;
 pub mod codes;
 pub mod config;
 pub mod error;
+pub mod limits;
 pub mod messages;
+pub mod problem;
 pub mod totp_uri;
 pub mod validation;
 
 pub use codes::CodeKind;
 pub use error::ErrorCode;
+pub use problem::ProblemCode;
 pub use validation::FieldIssue;

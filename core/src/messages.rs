@@ -94,6 +94,33 @@ pub fn message(code: ErrorCode) -> &'static str {
             "Remove the colon (:) from the issuer and account name. Authenticator \
              apps use it to separate them"
         }
+        ErrorCode::LooksLikeEmailCode => {
+            "This is an 8-digit code from an email, not a code for signing in. Enter \
+             the 6-digit code your authenticator app shows, or one of your recovery \
+             codes"
+        }
+        ErrorCode::LooksLikeApiToken => {
+            "This is an API token (for uploading packages), not a code for signing \
+             in. Enter the 6-digit code your authenticator app shows, or one of your \
+             16-character recovery codes. Never share API tokens: if you pasted this \
+             one anywhere public, revoke it"
+        }
+        ErrorCode::ContainsApiToken => {
+            "Remove the API token from your description. Never share API tokens, not \
+             even with support: anyone who has one can upload releases of your \
+             packages. Revoke this token if you pasted it anywhere public"
+        }
+        ErrorCode::EmailCodeFormat => {
+            "Enter the 8-digit code from the email we sent, like 12345678"
+        }
+        ErrorCode::PasswordTooShort => "Enter a password of at least 8 characters",
+        ErrorCode::PasswordIncorrect => {
+            "Enter your current password. The password you entered is not right"
+        }
+        ErrorCode::EmailCodeInvalid => {
+            "Enter the 8-digit code from the latest email we sent. Codes work for 15 \
+             minutes: if yours is older, ask for a new one"
+        }
     }
 }
 
@@ -185,6 +212,7 @@ mod tests {
             ErrorCode::ContainsRecoveryCode,
             ErrorCode::ContainsTotpSecret,
             ErrorCode::ContainsTotpCode,
+            ErrorCode::ContainsApiToken,
         ] {
             assert!(message(code).contains("Never share"), "{code}");
             assert!(message(code).starts_with("Remove"), "{code}");
@@ -239,6 +267,26 @@ mod tests {
             "/previous_emails",
             ErrorCode::TooManyItems,
             MAX_PREVIOUS_EMAILS,
+        );
+        has(
+            "",
+            ErrorCode::PasswordTooShort,
+            crate::limits::MIN_PASSWORD_CHARS,
+        );
+        has(
+            "",
+            ErrorCode::EmailCodeFormat,
+            crate::limits::EMAIL_CODE_DIGITS,
+        );
+        has(
+            "",
+            ErrorCode::EmailCodeInvalid,
+            crate::limits::EMAIL_CODE_DIGITS,
+        );
+        has(
+            "",
+            ErrorCode::EmailCodeInvalid,
+            crate::limits::EMAIL_CODE_MINUTES as usize,
         );
     }
 

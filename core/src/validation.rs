@@ -14,23 +14,9 @@ use crate::{
     ErrorCode,
 };
 
-/// Longest username (PyPI/warehouse: 50).
-pub const MAX_USERNAME_CHARS: usize = 50;
-/// Longest email address (RFC 5321 path limit, 254 octets of address).
-pub const MAX_EMAIL_CHARS: usize = 254;
-/// Longest local part (before '@') of an email address (RFC 5321).
-pub const MAX_EMAIL_LOCAL_CHARS: usize = 64;
-/// Longest package name. PEP 508 sets no maximum; this is Reclaim's own cap,
-/// to bound input, and is far above real project names.
-pub const MAX_PACKAGE_NAME_CHARS: usize = 100;
-/// Longest "what happened" text.
-pub const MAX_DETAILS_CHARS: usize = 5000;
-/// Most previous email addresses a request can list.
-pub const MAX_PREVIOUS_EMAILS: usize = 5;
-/// Most packages a request can list.
-pub const MAX_PACKAGES: usize = 20;
-/// Longest email proof token.
-pub const MAX_EMAIL_PROOF_CHARS: usize = 512;
+// The bounds live in `crate::limits` (the bottom layer of core); they are
+// re-exported here, where the rules that use them stand.
+pub use crate::limits::*;
 
 /// One failed rule: JSON pointer into the body and the code.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -279,7 +265,11 @@ pub fn check_control_characters(input: &str, multiline: bool) -> Result<(), Erro
 /// blank, [`ErrorCode::TooLong`] over `max_chars` characters,
 /// [`ErrorCode::ControlCharacters`] (newlines and tabs are fine), then the
 /// [`leak_guard`].
-pub fn check_free_text(input: &str, max_chars: usize) -> Result<(), ErrorCode> {
+pub fn check_free_text(
+    input: &str,
+    max_chars: usize,
+    api_token_prefix: &str,
+) -> Result<(), ErrorCode> {
     if is_blank(input) {
         return Err(ErrorCode::Required);
     }
@@ -287,12 +277,12 @@ pub fn check_free_text(input: &str, max_chars: usize) -> Result<(), ErrorCode> {
         return Err(ErrorCode::TooLong);
     }
     check_control_characters(input, true)?;
-    leak_guard(input)
+    leak_guard(input, api_token_prefix)
 }
 
 /// The request's "what happened" text ([`check_free_text`] with [`MAX_DETAILS_CHARS`]).
-pub fn validate_details(input: &str) -> Result<(), ErrorCode> {
-    check_free_text(input, MAX_DETAILS_CHARS)
+pub fn validate_details(input: &str, api_token_prefix: &str) -> Result<(), ErrorCode> {
+    check_free_text(input, MAX_DETAILS_CHARS, api_token_prefix)
 }
 
 /// The leak guard: refuse text holding something shaped like a secret.
@@ -318,7 +308,13 @@ pub fn validate_details(input: &str) -> Result<(), ErrorCode> {
 ///   dashed, slashed or comma-separated numbers (versions, dates, `250,000`),
 ///   anywhere inside a URL, and round numbers ending in `000` (`250000`,
 ///   `150 000`: counts of downloads, not codes; 1 in 1000 codes is missed).
-pub fn leak_guard(input: &str) -> Result<(), ErrorCode> {
+/// * [`ErrorCode::ContainsApiToken`]: the registry's API-token prefix (from
+///   the configuration, `pypi-` for PyPI) followed by at least
+///   [`MIN_API_TOKEN_BODY_CHARS`] base64url characters, also cut short.
+pub fn leak_guard(input: &str, api_token_prefix: &str) -> Result<(), ErrorCode> {
+    if crate::codes::find_api_token(input, api_token_prefix) {
+        return Err(ErrorCode::ContainsApiToken);
+    }
     let words = words(input);
     if contains_recovery_code(input, &words) {
         return Err(ErrorCode::ContainsRecoveryCode);
@@ -615,7 +611,11 @@ fn validate_list(
 ///
 /// Optional strings that are blank (`""`) count as absent: `account_email`,
 /// `lost_access_on`, `email_proof`.
-pub fn validate_request(body: &RecoveryRequestBody, today: &str) -> Vec<FieldIssue> {
+pub fn validate_request(
+    body: &RecoveryRequestBody,
+    today: &str,
+    api_token_prefix: &str,
+) -> Vec<FieldIssue> {
     fn check(issues: &mut Vec<FieldIssue>, pointer: &str, result: Result<(), ErrorCode>) {
         if let Err(code) = result {
             issues.push(FieldIssue::new(pointer, code));
@@ -653,7 +653,11 @@ pub fn validate_request(body: &RecoveryRequestBody, today: &str) -> Vec<FieldIss
         validate_contact_email(&body.contact_email, account_email, &body.previous_emails),
     );
     check(issues, "/reason", required(body.reason));
-    check(issues, "/details", validate_details(&body.details));
+    check(
+        issues,
+        "/details",
+        validate_details(&body.details, api_token_prefix),
+    );
     if let Some(date) = present(&body.lost_access_on) {
         check(
             issues,
@@ -687,6 +691,8 @@ pub fn validate_request(body: &RecoveryRequestBody, today: &str) -> Vec<FieldIss
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const PREFIX: &str = crate::limits::DEFAULT_API_TOKEN_PREFIX;
     use crate::api::{Reason, RecoveryCodesStatus};
 
     const TODAY: &str = "2026-05-20";
@@ -926,13 +932,26 @@ mod tests {
 
     #[test]
     fn free_text_basics() {
-        assert_eq!(check_free_text("", 10), Err(ErrorCode::Required));
-        assert_eq!(check_free_text(" \n\t ", 10), Err(ErrorCode::Required));
-        assert_eq!(check_free_text("hello", 5), Ok(()));
-        assert_eq!(check_free_text("héllo", 5), Ok(()), "counts characters");
-        assert_eq!(check_free_text("hello!", 5), Err(ErrorCode::TooLong));
-        assert_eq!(check_free_text("line one\nline two\tend", 100), Ok(()));
-        assert_eq!(check_free_text("windows\r\nline", 100), Ok(()));
+        assert_eq!(check_free_text("", 10, PREFIX), Err(ErrorCode::Required));
+        assert_eq!(
+            check_free_text(" \n\t ", 10, PREFIX),
+            Err(ErrorCode::Required)
+        );
+        assert_eq!(check_free_text("hello", 5, PREFIX), Ok(()));
+        assert_eq!(
+            check_free_text("héllo", 5, PREFIX),
+            Ok(()),
+            "counts characters"
+        );
+        assert_eq!(
+            check_free_text("hello!", 5, PREFIX),
+            Err(ErrorCode::TooLong)
+        );
+        assert_eq!(
+            check_free_text("line one\nline two\tend", 100, PREFIX),
+            Ok(())
+        );
+        assert_eq!(check_free_text("windows\r\nline", 100, PREFIX), Ok(()));
         for bad in [
             "bare\rcarriage",
             "nul\0byte",
@@ -945,14 +964,17 @@ mod tests {
             "isolate\u{2066}x\u{2069}",
         ] {
             assert_eq!(
-                check_free_text(bad, 100),
+                check_free_text(bad, 100, PREFIX),
                 Err(ErrorCode::ControlCharacters),
                 "{bad:?}"
             );
         }
-        assert_eq!(validate_details(&"a".repeat(MAX_DETAILS_CHARS)), Ok(()));
         assert_eq!(
-            validate_details(&"a".repeat(MAX_DETAILS_CHARS + 1)),
+            validate_details(&"a".repeat(MAX_DETAILS_CHARS), PREFIX),
+            Ok(())
+        );
+        assert_eq!(
+            validate_details(&"a".repeat(MAX_DETAILS_CHARS + 1), PREFIX),
             Err(ErrorCode::TooLong)
         );
     }
@@ -971,7 +993,7 @@ mod tests {
     }
 
     fn leak(text: &str) -> Result<(), ErrorCode> {
-        check_free_text(text, MAX_DETAILS_CHARS)
+        check_free_text(text, MAX_DETAILS_CHARS, PREFIX)
     }
 
     #[test]
@@ -1032,6 +1054,20 @@ mod tests {
 
     /// Realistic texts that must pass: seed 001, dates, versions, numbers.
     #[test]
+    fn leak_guard_catches_api_tokens() {
+        let token = "pypi-AgEIcHlwaS5vcmcCJGQ4ZDA5ZmQ5LWQ1YjItNDFk";
+        assert_eq!(
+            leak_guard(&format!("I used the token {token} to upload"), PREFIX),
+            Err(ErrorCode::ContainsApiToken)
+        );
+        assert_eq!(
+            validate_details(&format!("token: {token}"), PREFIX),
+            Err(ErrorCode::ContainsApiToken)
+        );
+        assert_eq!(leak_guard("I run pypi-server at work", PREFIX), Ok(()));
+    }
+
+    #[test]
     fn leak_guard_false_positives() {
         for text in [
             // Seed 001, the real request.
@@ -1075,9 +1111,9 @@ mod tests {
             let path = format!("{}/../../shared/seeds/{name}", env!("CARGO_MANIFEST_DIR"));
             if let Ok(text) = std::fs::read_to_string(&path) {
                 for paragraph in text.split("\n\n") {
-                    assert_eq!(leak_guard(paragraph), Ok(()), "{name}: {paragraph}");
+                    assert_eq!(leak_guard(paragraph, PREFIX), Ok(()), "{name}: {paragraph}");
                 }
-                assert_eq!(leak_guard(&text), Ok(()), "{name}");
+                assert_eq!(leak_guard(&text, PREFIX), Ok(()), "{name}");
             }
         }
     }
@@ -1153,14 +1189,14 @@ mod tests {
 
     #[test]
     fn valid_request_has_no_issues() {
-        assert_eq!(validate_request(&valid_body(), TODAY), vec![]);
+        assert_eq!(validate_request(&valid_body(), TODAY, PREFIX), vec![]);
         let minimal = RecoveryRequestBody {
             lost_access_on: None,
             previous_emails: vec![],
             packages: vec![],
             ..valid_body()
         };
-        assert_eq!(validate_request(&minimal, TODAY), vec![]);
+        assert_eq!(validate_request(&minimal, TODAY, PREFIX), vec![]);
         // Blank optional strings count as absent.
         let blanks = RecoveryRequestBody {
             lost_access_on: Some(String::new()),
@@ -1168,14 +1204,14 @@ mod tests {
             account_email: Some(String::new()),
             ..valid_body()
         };
-        assert_eq!(validate_request(&blanks, TODAY), vec![]);
+        assert_eq!(validate_request(&blanks, TODAY, PREFIX), vec![]);
     }
 
     #[test]
     fn empty_request_reports_everything() {
         let body = RecoveryRequestBody::default();
         assert_eq!(
-            pointers(&validate_request(&body, TODAY)),
+            pointers(&validate_request(&body, TODAY, PREFIX)),
             vec![
                 ("/username", ErrorCode::Required),
                 ("/contact_email", ErrorCode::Required),
@@ -1195,14 +1231,14 @@ mod tests {
             account_email: Some("me@example.com".into()),
             ..valid_body()
         };
-        assert_eq!(validate_request(&body, TODAY), vec![]);
+        assert_eq!(validate_request(&body, TODAY, PREFIX), vec![]);
         let body = RecoveryRequestBody {
             username: String::new(),
             account_email: Some("me at example".into()),
             ..valid_body()
         };
         assert_eq!(
-            pointers(&validate_request(&body, TODAY)),
+            pointers(&validate_request(&body, TODAY, PREFIX)),
             vec![("/account_email", ErrorCode::EmailFormat)]
         );
         // Both given: both checked.
@@ -1212,7 +1248,7 @@ mod tests {
             ..valid_body()
         };
         assert_eq!(
-            pointers(&validate_request(&body, TODAY)),
+            pointers(&validate_request(&body, TODAY, PREFIX)),
             vec![
                 ("/username", ErrorCode::UsernameFormat),
                 ("/account_email", ErrorCode::EmailFormat)
@@ -1226,7 +1262,7 @@ mod tests {
             ..valid_body()
         };
         assert_eq!(
-            pointers(&validate_request(&body, TODAY)),
+            pointers(&validate_request(&body, TODAY, PREFIX)),
             vec![("/contact_email", ErrorCode::ContactEmailIsLost)]
         );
     }
@@ -1252,7 +1288,7 @@ mod tests {
             acknowledged_delay: true,
         };
         assert_eq!(
-            pointers(&validate_request(&body, TODAY)),
+            pointers(&validate_request(&body, TODAY, PREFIX)),
             vec![
                 ("/username", ErrorCode::UsernameFormat),
                 ("/contact_email", ErrorCode::ContactEmailIsLost),
@@ -1271,7 +1307,7 @@ mod tests {
             ..valid_body()
         };
         assert_eq!(
-            pointers(&validate_request(&bad_date, TODAY)),
+            pointers(&validate_request(&bad_date, TODAY, PREFIX)),
             vec![("/lost_access_on", ErrorCode::DateFormat)]
         );
     }

@@ -58,9 +58,9 @@ proptest! {
         let _ = validate_lost_access_on(&s, &t);
         let _ = validate_email_proof(&s);
         let _ = validate_contact_email(&s, Some(&t), std::slice::from_ref(&t));
-        let _ = check_free_text(&s, 20);
-        let _ = check_free_text(&s, 5000);
-        let _ = leak_guard(&s);
+        let _ = check_free_text(&s, 20, "pypi-");
+        let _ = check_free_text(&s, 5000, "pypi-");
+        let _ = leak_guard(&s, "pypi-");
         let _ = validate_previous_emails(&[s.clone(), t.clone()]);
         let _ = validate_packages(&[s.clone(), t.clone()]);
         let _ = otpauth_uri(&s, &t, &s);
@@ -92,7 +92,7 @@ proptest! {
             accepted_code_of_conduct: flags.0,
             acknowledged_delay: flags.1,
         };
-        for issue in validate_request(&body, "2026-05-20") {
+        for issue in validate_request(&body, "2026-05-20", "pypi-") {
             prop_assert!(issue.pointer.starts_with('/'));
             prop_assert!(!issue.message().is_empty());
         }
@@ -177,7 +177,7 @@ proptest! {
         prop_assume!(code.bytes().any(|b| b.is_ascii_alphabetic()));
         let shown = if grouped { format_recovery_code_for_display(&code) } else { code };
         let text = format!("{before} {shown} {after}");
-        prop_assert_eq!(leak_guard(&text), Err(ErrorCode::ContainsRecoveryCode));
+        prop_assert_eq!(leak_guard(&text, "pypi-"), Err(ErrorCode::ContainsRecoveryCode));
     }
 
     #[test]
@@ -191,7 +191,7 @@ proptest! {
         let text = format!("{before} {shown}.");
         // Four groups that happen to be all hex read as a recovery code: either
         // way the text is refused as a leak.
-        let result = leak_guard(&text);
+        let result = leak_guard(&text, "pypi-");
         prop_assert!(result.is_err_and(ErrorCode::is_leak), "{:?}", result);
         if !grouped {
             prop_assert_eq!(result, Err(ErrorCode::ContainsTotpSecret));

@@ -11,7 +11,8 @@ use reclaim_core::api::{
     AccountSecurity, CodeBody, Problem, ReauthBody, Reauthenticated, RecoveryCodesGenerated,
     RecoveryCodesInfo, TotpSetup,
 };
-use reclaim_core::codes::{parse_recovery_code, parse_totp_code};
+use reclaim_core::codes::{parse_recovery_code_with, parse_totp_code_with};
+use reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX;
 use rusqlite::params;
 
 use super::login::{match_recovery_code, two_fa_bucket, MAX_PASSWORD_CHARS};
@@ -230,7 +231,8 @@ pub async fn confirm_code(
     SignedIn(s): SignedIn,
     ApiJson(body): ApiJson<CodeBody>,
 ) -> ApiResult<Json<RecoveryCodesInfo>> {
-    let code = parse_recovery_code(&body.code).map_err(|e| ApiError::field("/code", e))?;
+    let code = parse_recovery_code_with(&body.code, DEFAULT_API_TOKEN_PREFIX)
+        .map_err(|e| ApiError::field("/code", e))?;
     let now = state.clock.now();
     let uid = s.user.id;
     state
@@ -320,7 +322,8 @@ pub async fn totp_confirm(
     SignedIn(s): SignedIn,
     ApiJson(body): ApiJson<CodeBody>,
 ) -> ApiResult<Json<AccountSecurity>> {
-    let code = parse_totp_code(&body.code).map_err(|e| ApiError::field("/code", e))?;
+    let code = parse_totp_code_with(&body.code, DEFAULT_API_TOKEN_PREFIX)
+        .map_err(|e| ApiError::field("/code", e))?;
     let now = state.clock.now();
     let u = &s.user;
     let pending = match (&u.totp_pending_secret, u.totp_pending_expires) {

@@ -13,7 +13,8 @@ use reclaim_core::api::{
     LoginBody, LoginOutcome, Problem, RecoveryCodesInfo, SecondFactor, SecondFactorBody,
     SecondFactorChallenge,
 };
-use reclaim_core::codes::{parse_recovery_code, parse_totp_code};
+use reclaim_core::codes::{parse_recovery_code_with, parse_totp_code_with};
+use reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX;
 use reclaim_core::messages::{RECOVERY_CODE_INVALID, RECOVERY_CODE_USED};
 use rusqlite::{params, OptionalExtension};
 
@@ -184,7 +185,8 @@ pub async fn login_totp(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<SecondFactorBody>,
 ) -> ApiResult<Response> {
-    let code = parse_totp_code(&body.code).map_err(|e| ApiError::field("/code", e))?;
+    let code = parse_totp_code_with(&body.code, DEFAULT_API_TOKEN_PREFIX)
+        .map_err(|e| ApiError::field("/code", e))?;
     let user = challenge_user(&state, &body.token).await?;
     let Some(secret) = user.totp_secret.as_deref().and_then(totp::base32_decode) else {
         return Err(totp_invalid());
@@ -259,7 +261,8 @@ pub async fn login_recovery_code(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<SecondFactorBody>,
 ) -> ApiResult<Response> {
-    let code = parse_recovery_code(&body.code).map_err(|e| ApiError::field("/code", e))?;
+    let code = parse_recovery_code_with(&body.code, DEFAULT_API_TOKEN_PREFIX)
+        .map_err(|e| ApiError::field("/code", e))?;
     let user = challenge_user(&state, &body.token).await?;
     let code_id = match match_recovery_code(&state, &user, code).await {
         Ok(id) => id,

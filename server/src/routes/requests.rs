@@ -45,7 +45,11 @@ pub async fn create(State(state): State<AppState>, req: Request) -> ApiResult<Re
             .and_then(|v| v.to_str().ok()),
     )?;
     let ApiJson(body) = ApiJson::<RecoveryRequestBody>::from_request(req, &state).await?;
-    let issues = validate_request(&body, &state.clock.today());
+    let issues = validate_request(
+        &body,
+        &state.clock.today(),
+        reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX,
+    );
     if !issues.is_empty() {
         return Err(ApiError::validation(
             issues.iter().map(|i| i.to_field_error()).collect(),

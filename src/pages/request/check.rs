@@ -22,7 +22,12 @@ pub fn CheckAnswers() -> impl IntoView {
     let incomplete = {
         let draft = flow.draft.get_untracked();
         let body = draft.to_body();
-        !reclaim_core::validation::validate_request(&body, &crate::browser::today_iso()).is_empty()
+        !reclaim_core::validation::validate_request(
+            &body,
+            &crate::browser::today_iso(),
+            reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX,
+        )
+        .is_empty()
     };
     if incomplete && !flow.send.with_untracked(SendState::is_busy) {
         let navigate = navigate.clone();

@@ -204,7 +204,11 @@ impl RequestFlow {
     fn issues(&self) -> Vec<(String, ErrorCode, String)> {
         let draft = self.draft.get_untracked();
         let body = draft.to_body();
-        let issues: Vec<FieldIssue> = validate_request(&body, &browser::today_iso());
+        let issues: Vec<FieldIssue> = validate_request(
+            &body,
+            &browser::today_iso(),
+            reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX,
+        );
         let mut out: Vec<(String, ErrorCode, String)> = Vec::new();
         for issue in issues {
             let pointer = row_pointer(&issue.pointer, &draft);

@@ -1,0 +1,42 @@
+//! Every bound of the contract, in one place at the bottom of core: field
+//! rules, messages, API schemas and the server all read them from here, so a
+//! number in a message or in `openapi.json` can never drift from the rule.
+
+/// Longest username (PyPI/warehouse: 50).
+pub const MAX_USERNAME_CHARS: usize = 50;
+/// Longest email address (RFC 5321 path limit, 254 octets of address).
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// Longest local part (before '@') of an email address (RFC 5321).
+pub const MAX_EMAIL_LOCAL_CHARS: usize = 64;
+/// Longest package name. PEP 508 sets no maximum; this is Reclaim's own cap,
+/// to bound input, and is far above real project names.
+pub const MAX_PACKAGE_NAME_CHARS: usize = 100;
+/// Longest "what happened" text.
+pub const MAX_DETAILS_CHARS: usize = 5000;
+/// Most previous email addresses a request can list.
+pub const MAX_PREVIOUS_EMAILS: usize = 5;
+/// Most packages a request can list.
+pub const MAX_PACKAGES: usize = 20;
+/// Longest email proof token.
+pub const MAX_EMAIL_PROOF_CHARS: usize = 512;
+
+/// Shortest password a reset accepts.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+/// Longest password accepted anywhere (argon2 cost does not depend on it, but
+/// bodies should be bounded).
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+/// Digits in an email one-time code: 8, so it is never mistaken for a
+/// 6-digit authenticator code.
+pub const EMAIL_CODE_DIGITS: usize = 8;
+/// Lifetime of the second-factor step after a correct password, in seconds.
+pub const CHALLENGE_SECS: u32 = 300;
+/// Lifetime of a password-reset link, in hours.
+pub const RESET_LINK_HOURS: u32 = 6;
+/// Lifetime of an email one-time code, in minutes.
+pub const EMAIL_CODE_MINUTES: u32 = 15;
+/// Shortest text after the prefix that counts as an API token (a real PyPI
+/// token has about 180 characters; people paste them cut short).
+pub const MIN_API_TOKEN_BODY_CHARS: usize = 16;
+/// PyPI's API-token prefix; `config.json` (`api_token_prefix`) and the
+/// server's `--api-token-prefix` name another registry's.
+pub const DEFAULT_API_TOKEN_PREFIX: &str = "pypi-";
