@@ -9,7 +9,7 @@ use reclaim::components::{
     DateInput, ErrorSummary, ListInput, RadioOption, Radios, SummaryItem, TextInput,
 };
 use reclaim::draft::{Draft, RememberedRequest, DRAFT_KEY, REMEMBERED_KEY};
-use reclaim_core::ErrorCode;
+use reclaim_core::{ErrorCode, ProblemCode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -519,21 +519,32 @@ fn problem_documents_become_typed_errors() {
         }
     ));
     assert!(ApiError::from_response(502, None, "", 0.0).is_retryable());
-    assert_eq!(
-        ApiError::from_response(404, None, "{}", 0.0),
-        ApiError::NotFound
-    );
-    assert_eq!(
-        ApiError::from_response(401, None, "{}", 0.0),
-        ApiError::NotFound,
+    assert!(ApiError::from_response(404, None, "{}", 0.0).is_not_found());
+    assert!(
+        ApiError::from_response(401, None, "{}", 0.0).is_not_found(),
         "a wrong token reads like an unknown id"
     );
     let reused =
         r#"{"type":"about:blank","title":"Reused","status":422,"code":"idempotency_key_reused"}"#;
-    assert!(matches!(
-        ApiError::from_response(422, None, reused, 0.0),
-        ApiError::Problem { code, .. } if code == "idempotency_key_reused"
-    ));
+    assert_eq!(
+        ApiError::from_response(422, None, reused, 0.0).code(),
+        Some(ProblemCode::IdempotencyKeyReused)
+    );
+    // A wrong password and an expired sign-in step are both 401, and told apart.
+    let problem = |code: &str| {
+        format!(r#"{{"type":"about:blank","title":"t","status":401,"code":"{code}"}}"#)
+    };
+    let wrong = ApiError::from_response(401, None, &problem("invalid_credentials"), 0.0);
+    assert_eq!(wrong.code(), Some(ProblemCode::InvalidCredentials));
+    assert!(!wrong.is_not_found());
+    let expired = ApiError::from_response(401, None, &problem("challenge_expired"), 0.0);
+    assert_eq!(expired.code(), Some(ProblemCode::ChallengeExpired));
+    let session = ApiError::from_response(401, None, &problem("unauthenticated"), 0.0);
+    assert!(session.is_session_lost());
+    assert_eq!(
+        ApiError::from_response(401, None, &problem("some_future_code"), 0.0).code(),
+        None
+    );
     assert!(matches!(
         ApiError::from_response(409, Some("1"), "{}", 0.0),
         ApiError::Conflict {

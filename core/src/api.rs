@@ -53,6 +53,13 @@ impl Reason {
     pub fn parse(value: &str) -> Option<Reason> {
         Reason::ALL.into_iter().find(|r| r.as_str() == value)
     }
+
+    /// Whether the request asks what happened to the recovery codes. Only
+    /// where codes are the problem: someone who forgot a password, lost an
+    /// email or was taken over must never have to tick a false answer.
+    pub fn concerns_recovery_codes(self) -> bool {
+        matches!(self, Reason::Lost2fa | Reason::StaleRecoveryCodes)
+    }
 }
 
 /// What the user can say about their recovery codes (seed 001's checkbox, refined).
@@ -164,10 +171,9 @@ pub struct RecoveryRequestBody {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = schemas::request_packages))]
     pub packages: Vec<String>,
-    #[cfg_attr(
-        feature = "openapi",
-        schema(value_type = RecoveryCodesStatus, required = true)
-    )]
+    /// Required when `reason` is `lost_2fa` or `stale_recovery_codes` (see
+    /// [`Reason::concerns_recovery_codes`]); otherwise not asked.
+    #[serde(default)]
     pub recovery_codes_status: Option<RecoveryCodesStatus>,
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = schemas::request_email_proof))]

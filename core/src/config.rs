@@ -33,6 +33,21 @@ pub struct SupportConfig {
     pub security_url: String,
 }
 
+/// A separate test instance of the registry (TestPyPI for PyPI): its
+/// accounts are a different database, a common source of "my codes do not work".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestInstance {
+    /// Its name, e.g. "TestPyPI".
+    pub name: String,
+    /// Its address, e.g. `https://test.pypi.org`.
+    pub url: String,
+}
+
+fn default_api_token_prefix() -> String {
+    crate::limits::DEFAULT_API_TOKEN_PREFIX.to_string()
+}
+
 /// The whole `config.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -47,6 +62,13 @@ pub struct AppConfig {
     pub totp_issuer: String,
     /// How long support usually takes, in words (e.g. "1 to 4 weeks").
     pub expected_response_time: String,
+    /// How the registry's API tokens start (PyPI: `pypi-`), so one pasted
+    /// into a code field or a request is recognised. Optional.
+    #[serde(default = "default_api_token_prefix")]
+    pub api_token_prefix: String,
+    /// The registry's test instance, if it has one. Optional.
+    #[serde(default)]
+    pub test_instance: Option<TestInstance>,
 }
 
 /// Why a `config.json` was refused: the field's JSON pointer and a reason.
@@ -110,6 +132,23 @@ impl AppConfig {
             "/recovery_codes/alphabet",
             "must have at least two characters",
         );
+        require(
+            self.api_token_prefix.len() <= 32 && !self.api_token_prefix.contains(char::is_whitespace),
+            "/api_token_prefix",
+            "must be at most 32 characters, without spaces",
+        );
+        if let Some(test) = &self.test_instance {
+            require(
+                !test.name.trim().is_empty(),
+                "/test_instance/name",
+                "must not be empty",
+            );
+            require(
+                test.url.starts_with("https://") || test.url.starts_with("http://"),
+                "/test_instance/url",
+                "must be an http(s) address",
+            );
+        }
         require(
             !self.expected_response_time.trim().is_empty(),
             "/expected_response_time",

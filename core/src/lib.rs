@@ -13,6 +13,7 @@ pub mod messages;
 pub mod problem;
 pub mod totp_uri;
 pub mod validation;
+pub mod wizard;
 
 pub use codes::CodeKind;
 pub use error::ErrorCode;

@@ -41,7 +41,12 @@ problem_codes! {
     NotFound = "not_found",
     // limits and availability
     RateLimited = "rate_limited",
+    /// The server is busy (too much password hashing at once, database
+    /// busy): retry after `Retry-After` seconds.
     Unavailable = "unavailable",
+    /// The request took longer than the server allows (a slow upload or a
+    /// stalled client); nothing was changed that needs undoing.
+    RequestTimeout = "request_timeout",
     InternalError = "internal_error",
     // sign-in
     InvalidCredentials = "invalid_credentials",
@@ -64,6 +69,11 @@ problem_codes! {
     PasswordIncorrect = "password_incorrect",
     TotpAlreadyEnabled = "totp_already_enabled",
     TotpSetupExpired = "totp_setup_expired",
+    /// Recovery codes need an authenticator app first: a code set alone would
+    /// make every sign-in demand a code until the account is locked out.
+    TotpRequired = "totp_required",
+    /// There is no authenticator app to remove.
+    TotpNotEnabled = "totp_not_enabled",
     // recovery requests
     IdempotencyKeyMissing = "idempotency_key_missing",
     IdempotencyKeyReused = "idempotency_key_reused",

@@ -667,11 +667,14 @@ pub fn validate_request(
     }
     issues.extend(validate_previous_emails(&body.previous_emails));
     issues.extend(validate_packages(&body.packages));
-    check(
-        issues,
-        "/recovery_codes_status",
-        required(body.recovery_codes_status),
-    );
+    // Asked only where codes are the problem (see `Reason::concerns_recovery_codes`).
+    if body.reason.is_some_and(|r| r.concerns_recovery_codes()) {
+        check(
+            issues,
+            "/recovery_codes_status",
+            required(body.recovery_codes_status),
+        );
+    }
     if let Some(proof) = present(&body.email_proof) {
         check(issues, "/email_proof", validate_email_proof(proof));
     }
@@ -1208,6 +1211,20 @@ mod tests {
     }
 
     #[test]
+    fn recovery_codes_question_only_where_codes_are_the_problem() {
+        for reason in Reason::ALL {
+            let body = RecoveryRequestBody {
+                reason: Some(reason),
+                recovery_codes_status: None,
+                ..valid_body()
+            };
+            let asked = validate_request(&body, TODAY, PREFIX)
+                == vec![FieldIssue::new("/recovery_codes_status", ErrorCode::Required)];
+            assert_eq!(asked, reason.concerns_recovery_codes(), "{reason:?}");
+        }
+    }
+
+    #[test]
     fn empty_request_reports_everything() {
         let body = RecoveryRequestBody::default();
         assert_eq!(
@@ -1217,7 +1234,6 @@ mod tests {
                 ("/contact_email", ErrorCode::Required),
                 ("/reason", ErrorCode::Required),
                 ("/details", ErrorCode::Required),
-                ("/recovery_codes_status", ErrorCode::Required),
                 ("/accepted_code_of_conduct", ErrorCode::MustAccept),
                 ("/acknowledged_delay", ErrorCode::MustAccept),
             ]
@@ -1297,7 +1313,6 @@ mod tests {
                 ("/lost_access_on", ErrorCode::DateInFuture),
                 ("/previous_emails/2", ErrorCode::EmailFormat),
                 ("/packages/1", ErrorCode::PackageNameFormat),
-                ("/recovery_codes_status", ErrorCode::Required),
                 ("/email_proof", ErrorCode::ControlCharacters),
                 ("/accepted_code_of_conduct", ErrorCode::MustAccept),
             ]

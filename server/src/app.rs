@@ -1,5 +1,6 @@
 //! The application: shared state and the router.
 
+use reclaim_core::ProblemCode;
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, Request};
@@ -30,6 +31,9 @@ pub struct Settings {
     pub secure: bool,
     /// Demo mode: outbox endpoint, seeded accounts.
     pub demo: bool,
+    /// The registry's API-token prefix (`pypi-`), so a token pasted into a
+    /// code field or a request is named for what it is.
+    pub api_token_prefix: String,
 }
 
 impl Settings {
@@ -41,6 +45,7 @@ impl Settings {
             public_url: "http://127.0.0.1:8080".into(),
             secure: false,
             demo: true,
+            api_token_prefix: reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX.into(),
         }
     }
 }
@@ -112,7 +117,7 @@ pub async fn api_not_found() -> ApiError {
 async fn method_not_allowed() -> ApiError {
     ApiError::new(
         axum::http::StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        ProblemCode::MethodNotAllowed,
         "This method is not allowed here",
     )
     .detail("See the OpenAPI document at /api/v1/openapi.json.")

@@ -89,6 +89,10 @@ pub struct ServeArgs {
         default_value = "Reclaim <no-reply@localhost>"
     )]
     pub mail_from: String,
+    /// The registry's API-token prefix: a pasted token is refused by name in
+    /// code fields and request texts.
+    #[arg(long, env = "RECLAIM_API_TOKEN_PREFIX", default_value = reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX)]
+    pub api_token_prefix: String,
 }
 
 /// Site name and TOTP issuer from the app's `config.json`, so the server
@@ -153,6 +157,7 @@ async fn run(args: ServeArgs) -> Result<(), String> {
             public_url,
             secure,
             demo: args.demo,
+            api_token_prefix: args.api_token_prefix.clone(),
         },
         files,
         headers,
@@ -229,6 +234,9 @@ mod tests {
         assert_eq!(a.addr.port(), 0);
         assert_eq!(a.database, PathBuf::from("x.db"));
         assert!(!a.demo);
+        assert_eq!(a.api_token_prefix, reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX);
+        let a = serve_args(&["--api-token-prefix", "crates-"]);
+        assert_eq!(a.api_token_prefix, "crates-");
         let cli = Cli::try_parse_from([
             "reclaim-server",
             "requests",

@@ -6,6 +6,7 @@
 //! 422 `invalid_body` (unknown fields, wrong types; with a JSON pointer), and
 //! 422 `validation_failed` for control characters in any string.
 
+use reclaim_core::ProblemCode;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
@@ -35,7 +36,7 @@ where
         if !is_json(req.headers().get(header::CONTENT_TYPE)) {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                ProblemCode::UnsupportedMediaType,
                 "Send JSON",
             )
             .detail("The body must be sent with Content-Type: application/json."));
@@ -54,7 +55,7 @@ where
 pub fn too_large() -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
-        "payload_too_large",
+        ProblemCode::PayloadTooLarge,
         "The body is too large",
     )
     .detail(format!("Bodies are limited to {BODY_LIMIT} bytes."))
@@ -63,7 +64,7 @@ pub fn too_large() -> ApiError {
 fn malformed(detail: &str) -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,
-        "malformed_json",
+        ProblemCode::MalformedJson,
         "The body is not valid JSON",
     )
     .detail(detail.to_string())
@@ -105,13 +106,13 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let detail = err.inner().to_string();
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_body",
+            ProblemCode::InvalidBody,
             "The body does not match the expected shape",
         )
         .detail(detail.clone())
         .with_errors(vec![FieldError {
             pointer,
-            code: "invalid_body".into(),
+            code: ProblemCode::InvalidBody.as_str().into(),
             message: detail,
         }])
     })
@@ -179,13 +180,13 @@ mod tests {
     #[test]
     fn syntax_errors_are_400_and_shape_errors_422_with_pointer() {
         let e = parse_body::<LoginBody>(b"{\"username\":").unwrap_err();
-        assert_eq!((e.status.as_u16(), e.code), (400, "malformed_json"));
+        assert_eq!((e.status.as_u16(), e.code), (400, ProblemCode::MalformedJson));
         let e = parse_body::<LoginBody>(br#"{"username":1,"password":"x"}"#).unwrap_err();
-        assert_eq!((e.status.as_u16(), e.code), (422, "invalid_body"));
+        assert_eq!((e.status.as_u16(), e.code), (422, ProblemCode::InvalidBody));
         assert_eq!(e.errors[0].pointer, "/username");
         let e = parse_body::<LoginBody>(br#"{"username":"a","password":"x","admin":true}"#)
             .unwrap_err();
-        assert_eq!(e.code, "invalid_body");
+        assert_eq!(e.code, ProblemCode::InvalidBody);
         assert!(e.detail.unwrap().contains("admin"));
         let e = parse_body::<RecoveryRequestBody>(br#"{"packages":[1]}"#).unwrap_err();
         assert_eq!(e.errors[0].pointer, "/packages/0");

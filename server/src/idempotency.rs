@@ -6,6 +6,7 @@
 //! the first is still running is 409 `idempotency_in_flight`. Keys live 24 h.
 //! A claim left `in_flight` by a crash is taken over after `STALE_CLAIM_SECS`.
 
+use reclaim_core::ProblemCode;
 use axum::http::StatusCode;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
@@ -68,7 +69,7 @@ pub fn check_key(key: Option<&str>) -> ApiResult<String> {
     let missing = || {
         ApiError::new(
             StatusCode::BAD_REQUEST,
-            "idempotency_key_missing",
+            ProblemCode::IdempotencyKeyMissing,
             "An Idempotency-Key header is required",
         )
         .detail(format!(
@@ -146,7 +147,7 @@ pub fn prune(conn: &Connection, now: i64) -> rusqlite::Result<usize> {
 pub fn reused_error() -> ApiError {
     ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
-        "idempotency_key_reused",
+        ProblemCode::IdempotencyKeyReused,
         "This Idempotency-Key was used for a different request",
     )
     .detail("Use a new Idempotency-Key for a new submission.")
@@ -155,7 +156,7 @@ pub fn reused_error() -> ApiError {
 pub fn in_flight_error() -> ApiError {
     let mut e = ApiError::new(
         StatusCode::CONFLICT,
-        "idempotency_in_flight",
+        ProblemCode::IdempotencyInFlight,
         "This submission is still being processed",
     )
     .detail("Wait a moment, then retry with the same Idempotency-Key to get the answer.");
@@ -234,7 +235,10 @@ mod tests {
     fn keys_must_be_present_and_visible_ascii() {
         assert!(check_key(Some("3f0c-uuid")).is_ok());
         for bad in [None, Some(""), Some("has space"), Some("é")] {
-            assert_eq!(check_key(bad).unwrap_err().code, "idempotency_key_missing");
+            assert_eq!(
+                check_key(bad).unwrap_err().code,
+                ProblemCode::IdempotencyKeyMissing
+            );
         }
         assert!(check_key(Some(&"a".repeat(256))).is_err());
     }

@@ -101,7 +101,7 @@ mod tests {
     /// `reclaim_core::api` writes them as literals): keep the two equal.
     #[test]
     fn password_limits_are_the_servers() {
-        use crate::routes::{auth::MIN_PASSWORD_CHARS, login::MAX_PASSWORD_CHARS};
+        use reclaim_core::limits::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
         let v: serde_json::Value = serde_json::from_str(super::json()).unwrap();
         let schemas = &v["components"]["schemas"];
         let new_password = &schemas["PasswordResetConfirmBody"]["properties"]["new_password"];

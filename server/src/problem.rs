@@ -7,14 +7,14 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use reclaim_core::api::{FieldError, Problem};
-use reclaim_core::ErrorCode;
+use reclaim_core::{ErrorCode, ProblemCode};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ProblemCode,
     pub title: &'static str,
     pub detail: Option<String>,
     pub errors: Vec<FieldError>,
@@ -24,7 +24,7 @@ pub struct ApiError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, title: &'static str) -> Self {
+    pub fn new(status: StatusCode, code: ProblemCode, title: &'static str) -> Self {
         ApiError {
             status,
             code,
@@ -45,6 +45,12 @@ impl ApiError {
         self
     }
 
+    /// Add one field error with the shared words for `code`, keeping this
+    /// problem's own code (e.g. `password_incorrect` on `/password`).
+    pub fn on_field(self, pointer: &str, code: ErrorCode) -> Self {
+        self.with_errors(vec![field_error(pointer, code)])
+    }
+
     /// A 422 for one field, with the shared words for `code`.
     pub fn field(pointer: &str, code: ErrorCode) -> Self {
         Self::validation(vec![field_error(pointer, code)])
@@ -53,7 +59,7 @@ impl ApiError {
     pub fn validation(errors: Vec<FieldError>) -> Self {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
+            ProblemCode::ValidationFailed,
             "The request has invalid fields",
         )
         .detail("Correct the fields listed in errors and try again.")
@@ -61,14 +67,14 @@ impl ApiError {
     }
 
     pub fn not_found() -> Self {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", "Not found")
+        ApiError::new(StatusCode::NOT_FOUND, ProblemCode::NotFound, "Not found")
             .detail("There is nothing at this address.")
     }
 
     pub fn too_many(retry_after: u64) -> Self {
         let mut e = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
+            ProblemCode::RateLimited,
             "Too many attempts",
         )
         .detail(format!("Try again in {retry_after} seconds."));
@@ -77,14 +83,14 @@ impl ApiError {
     }
 
     pub fn unauthenticated() -> Self {
-        ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Sign in first")
+        ApiError::new(StatusCode::UNAUTHORIZED, ProblemCode::Unauthenticated, "Sign in first")
             .detail("This needs a signed-in session.")
     }
 
     pub fn internal() -> Self {
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
+            ProblemCode::InternalError,
             "Something went wrong on our side",
         )
         .detail("Nothing was changed by this failure that you need to undo. Try again shortly.")
@@ -93,7 +99,7 @@ impl ApiError {
     pub fn unavailable(retry_after: u64) -> Self {
         let mut e = ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
+            ProblemCode::Unavailable,
             "The service is busy",
         )
         .detail("Try again shortly.");
@@ -103,11 +109,11 @@ impl ApiError {
 
     pub fn to_problem(&self) -> Problem {
         Problem {
-            type_uri: format!("urn:reclaim:problem:{}", self.code),
+            type_uri: format!("urn:reclaim:problem:{}", self.code.as_str()),
             title: self.title.to_string(),
             status: self.status.as_u16(),
             detail: self.detail.clone(),
-            code: self.code.to_string(),
+            code: self.code.as_str().to_string(),
             errors: self.errors.clone(),
         }
     }
@@ -121,7 +127,7 @@ pub fn field_error(pointer: &str, code: ErrorCode) -> FieldError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         if self.status.is_server_error() {
-            eprintln!("error: {} {}", self.status.as_u16(), self.code);
+            eprintln!("error: {} {}", self.status.as_u16(), self.code.as_str());
         }
         let body = serde_json::to_vec(&self.to_problem()).unwrap_or_default();
         let mut res = (self.status, body).into_response();

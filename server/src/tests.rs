@@ -34,6 +34,12 @@ struct Res {
 }
 
 fn test_app() -> T {
+    test_app_with(|_| {})
+}
+
+fn test_app_with(configure: impl FnOnce(&mut Settings)) -> T {
+    let mut settings = Settings::for_tests();
+    configure(&mut settings);
     let db = Db::memory();
     let hasher = Hasher::fast_for_tests();
     let clock = Clock::default();
@@ -57,7 +63,7 @@ fn test_app() -> T {
         clock,
         hasher,
         mailer: Mailer::default(),
-        settings: Settings::for_tests(),
+        settings,
         files,
         headers,
     });
@@ -878,4 +884,24 @@ async fn email_code_gives_a_proof() {
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert!(r.body["proof"].as_str().unwrap().starts_with("ep_"));
+}
+
+#[tokio::test]
+async fn api_tokens_are_named_by_the_configured_prefix() {
+    let t = test_app_with(|s| s.api_token_prefix = "crates-".into());
+    let token = t.alice_challenge().await;
+    let pasted = format!("crates-{}", "A".repeat(40));
+    let r = t
+        .post("/login/totp", json!({"token": token, "code": pasted}))
+        .await;
+    r.assert_problem(422, "validation_failed");
+    assert_eq!(r.body["errors"][0]["code"], "looks_like_api_token");
+    // PyPI's prefix is just text for this registry.
+    let r = t
+        .post(
+            "/login/totp",
+            json!({"token": token, "code": format!("pypi-{}", "A".repeat(40))}),
+        )
+        .await;
+    assert_ne!(r.body["errors"][0]["code"], "looks_like_api_token", "{}", r.text);
 }

@@ -5,7 +5,7 @@
 //! without parsing HTTP themselves.
 
 use reclaim_core::api::Problem;
-use reclaim_core::ErrorCode;
+use reclaim_core::{ErrorCode, ProblemCode};
 
 /// One server-side field error, by JSON pointer into the body that was sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,21 +40,22 @@ pub enum ApiError {
     /// 409: the same submission is still being processed; retry after a wait.
     Conflict {
         retry_after: Option<u32>,
-        code: String,
+        code: Option<ProblemCode>,
     },
     /// 422 with field errors: the body was refused, field by field.
     Validation { fields: Vec<FieldProblem> },
-    /// 401, 403 or 404: not found, or not yours (answered alike on purpose).
-    NotFound,
     /// 5xx: the server failed; safe to retry the same idempotent call.
     Server {
         status: u16,
         retry_after: Option<u32>,
     },
-    /// Any other answer with a problem document (e.g. 422 `idempotency_key_reused`).
+    /// Any other answer with a problem document: a wrong password
+    /// (`invalid_credentials`), an expired sign-in step, a burned code, an
+    /// unknown request (`not_found`)… `code` is `None` for codes this app
+    /// does not know (or no problem document at all).
     Problem {
         status: u16,
-        code: String,
+        code: Option<ProblemCode>,
         title: String,
         detail: Option<String>,
     },
@@ -81,6 +82,31 @@ impl ApiError {
         }
     }
 
+    /// The problem code, for answers that carried one the app knows.
+    pub fn code(&self) -> Option<ProblemCode> {
+        match self {
+            ApiError::Problem { code, .. } | ApiError::Conflict { code, .. } => *code,
+            ApiError::Validation { .. } => Some(ProblemCode::ValidationFailed),
+            ApiError::RateLimited { .. } => Some(ProblemCode::RateLimited),
+            _ => None,
+        }
+    }
+
+    /// 401, 403 or 404 without a more specific code: not found, or not
+    /// yours (the status endpoint answers both alike, on purpose).
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, ApiError::Problem { status: 401 | 403 | 404, .. })
+            && matches!(self.code(), None | Some(ProblemCode::NotFound))
+    }
+
+    /// The signed-in session is gone (expired, signed out elsewhere).
+    pub fn is_session_lost(&self) -> bool {
+        matches!(
+            self.code(),
+            Some(ProblemCode::Unauthenticated | ProblemCode::CsrfFailed)
+        )
+    }
+
     /// Build the error for a non-2xx answer from its status, `Retry-After`
     /// header and body text.
     pub fn from_response(
@@ -91,11 +117,10 @@ impl ApiError {
     ) -> ApiError {
         let retry_after = retry_after_header.and_then(|v| parse_retry_after(v, now_ms));
         let problem: Option<Problem> = serde_json::from_str(body).ok();
-        let code = problem.as_ref().map(|p| p.code.clone()).unwrap_or_default();
+        let code = problem.as_ref().and_then(|p| ProblemCode::parse(&p.code));
         match status {
             429 => ApiError::RateLimited { retry_after },
             409 => ApiError::Conflict { retry_after, code },
-            401 | 403 | 404 => ApiError::NotFound,
             500..=599 => ApiError::Server {
                 status,
                 retry_after,
@@ -114,13 +139,13 @@ impl ApiError {
                 },
                 Some(p) => ApiError::Problem {
                     status,
-                    code: p.code,
+                    code,
                     title: p.title,
                     detail: p.detail,
                 },
                 None => ApiError::Problem {
                     status,
-                    code: String::new(),
+                    code: None,
                     title: format!("HTTP {status}"),
                     detail: None,
                 },
@@ -131,7 +156,7 @@ impl ApiError {
 
 /// A stable error code string (`username_format`) as the shared enum.
 pub fn parse_code(code: &str) -> Option<ErrorCode> {
-    serde_json::from_value(serde_json::Value::String(code.to_string())).ok()
+    ErrorCode::parse(code)
 }
 
 /// `Retry-After`: delay-seconds or an HTTP-date, as whole seconds from now

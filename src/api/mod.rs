@@ -1,10 +1,14 @@
-//! Typed HTTP client for the Reclaim v1 API (gloo-net).
+//! Typed HTTP client for the Reclaim v1 API (gloo-net): one call per
+//! endpoint of `openapi.json`.
 //!
 //! No Leptos types here: pages call these functions and decide what to show.
 //! Bodies and answers are the contract types of `reclaim_core::api`.
 
+mod account;
+mod client;
 pub mod error;
-pub mod requests;
+mod requests;
+mod self_service;
 
+pub use client::ApiClient;
 pub use error::{ApiError, FieldProblem};
-pub use requests::ApiClient;

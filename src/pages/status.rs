@@ -196,8 +196,10 @@ pub fn StatusPage() -> impl IntoView {
 }
 
 fn lookup_error_text(err: &ApiError) -> String {
+    if err.is_not_found() {
+        return copy::STATUS_NOT_FOUND.to_string();
+    }
     match err {
-        ApiError::NotFound => copy::STATUS_NOT_FOUND.to_string(),
         ApiError::Network => copy::NETWORK_ERROR.to_string(),
         ApiError::RateLimited { retry_after } => format!(
             "There have been too many attempts. {}.",

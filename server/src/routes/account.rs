@@ -3,6 +3,7 @@
 //! [`SignedIn`]; generating codes and adding an authenticator also need a
 //! password entered in the last 5 minutes.
 
+use reclaim_core::ProblemCode;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -12,10 +13,11 @@ use reclaim_core::api::{
     RecoveryCodesInfo, TotpSetup,
 };
 use reclaim_core::codes::{parse_recovery_code_with, parse_totp_code_with};
-use reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX;
+use reclaim_core::limits::MAX_PASSWORD_CHARS;
+use reclaim_core::ErrorCode;
 use rusqlite::params;
 
-use super::login::{match_recovery_code, two_fa_bucket, MAX_PASSWORD_CHARS};
+use super::login::{match_recovery_code, two_fa_bucket};
 use super::{failed, session_cookie, SignedIn, REAUTH_SECS};
 use crate::app::AppState;
 use crate::clock::rfc3339;
@@ -40,7 +42,7 @@ fn require_reauth(s: &SessionRow, now: i64) -> ApiResult<()> {
     if reauth_left(s, now) == 0 {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            "reauth_required",
+            ProblemCode::ReauthRequired,
             "Enter your password again",
         )
         .detail("For this change, confirm your password first (POST /account/reauth); it counts for 5 minutes."));
@@ -115,14 +117,10 @@ pub async fn reauth(
             bucket,
             ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                "password_incorrect",
+                ProblemCode::PasswordIncorrect,
                 "The password is not right",
             )
-            .with_errors(vec![reclaim_core::api::FieldError {
-                pointer: "/password".into(),
-                code: "password_incorrect".into(),
-                message: "Enter your current password".into(),
-            }]),
+            .on_field("/password", ErrorCode::PasswordIncorrect),
         )
         .await);
     }
@@ -210,7 +208,7 @@ fn as_field(mut e: ApiError) -> ApiError {
         e.status = StatusCode::UNPROCESSABLE_ENTITY;
         e.errors = vec![reclaim_core::api::FieldError {
             pointer: "/code".into(),
-            code: e.code.to_string(),
+            code: e.code.as_str().to_string(),
             message: e.title.to_string(),
         }];
     }
@@ -231,7 +229,7 @@ pub async fn confirm_code(
     SignedIn(s): SignedIn,
     ApiJson(body): ApiJson<CodeBody>,
 ) -> ApiResult<Json<RecoveryCodesInfo>> {
-    let code = parse_recovery_code_with(&body.code, DEFAULT_API_TOKEN_PREFIX)
+    let code = parse_recovery_code_with(&body.code, &state.settings.api_token_prefix)
         .map_err(|e| ApiError::field("/code", e))?;
     let now = state.clock.now();
     let uid = s.user.id;
@@ -250,7 +248,7 @@ pub async fn confirm_code(
                 return Err(as_field(
                     ApiError::new(
                         StatusCode::UNAUTHORIZED,
-                        "recovery_code_used",
+                        ProblemCode::RecoveryCodeUsed,
                         reclaim_core::messages::RECOVERY_CODE_USED,
                     )
                     .detail(reclaim_core::messages::RECOVERY_CODE_USED),
@@ -279,7 +277,7 @@ pub async fn totp_start(
     if s.user.totp_enabled() {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
-            "totp_already_enabled",
+            ProblemCode::TotpAlreadyEnabled,
             "An authenticator app is already set up",
         )
         .detail("This account allows one authenticator app. Remove the current one first."));
@@ -322,7 +320,7 @@ pub async fn totp_confirm(
     SignedIn(s): SignedIn,
     ApiJson(body): ApiJson<CodeBody>,
 ) -> ApiResult<Json<AccountSecurity>> {
-    let code = parse_totp_code_with(&body.code, DEFAULT_API_TOKEN_PREFIX)
+    let code = parse_totp_code_with(&body.code, &state.settings.api_token_prefix)
         .map_err(|e| ApiError::field("/code", e))?;
     let now = state.clock.now();
     let u = &s.user;
@@ -333,7 +331,7 @@ pub async fn totp_confirm(
     let Some(secret) = pending else {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
-            "totp_setup_expired",
+            ProblemCode::TotpSetupExpired,
             "Start the authenticator setup again",
         )
         .detail("The setup was not started, or more than 10 minutes have passed."));
@@ -348,11 +346,11 @@ pub async fn totp_confirm(
         other => {
             let (code, title) = if other == totp::Check::OutOfSync {
                 (
-                    "totp_out_of_sync",
+                    ProblemCode::TotpOutOfSync,
                     "Your authenticator app may be out of sync",
                 )
             } else {
-                ("totp_invalid", "The code is not right")
+                (ProblemCode::TotpInvalid, "The code is not right")
             };
             let err = as_field(ApiError::new(StatusCode::UNAUTHORIZED, code, title));
             return Err(failed(&state, vec![two_fa_bucket(uid)], err).await);

@@ -6,12 +6,17 @@
 //! limit and the lookup); only the mail differs, and it is written in the
 //! same transaction, so the timing does not tell either.
 
+use reclaim_core::ProblemCode;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use reclaim_core::api::{
     Accepted, EmailProof, EmailVerificationBody, EmailVerificationConfirmBody, PasswordResetBody,
     PasswordResetConfirmBody, Problem, UsernameReminderBody,
+};
+use reclaim_core::limits::{
+    EMAIL_CODE_DIGITS, EMAIL_CODE_MINUTES, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS,
+    RESET_LINK_HOURS,
 };
 use reclaim_core::validation::validate_email;
 use reclaim_core::ErrorCode;
@@ -26,13 +31,12 @@ use crate::mail;
 use crate::problem::{ApiError, ApiResult};
 use crate::store::models;
 
-/// A reset link works for 6 hours.
-pub const RESET_SECS: i64 = 6 * 3600;
-/// A one-time email code works for 15 minutes.
-pub const EMAIL_CODE_SECS: i64 = 15 * 60;
+/// A reset link works for [`RESET_LINK_HOURS`].
+pub const RESET_SECS: i64 = RESET_LINK_HOURS as i64 * 3600;
+/// A one-time email code works for [`EMAIL_CODE_MINUTES`].
+pub const EMAIL_CODE_SECS: i64 = EMAIL_CODE_MINUTES as i64 * 60;
 /// An email proof can be attached to a request for 7 days.
 pub const EMAIL_PROOF_SECS: i64 = 7 * 86_400;
-pub const MIN_PASSWORD_CHARS: usize = 8;
 
 const RESET_ANSWER: &str = "If an account matches and its email address is verified, we have sent a link to reset the password. It works for 6 hours.";
 const REMINDER_ANSWER: &str =
@@ -44,7 +48,7 @@ fn check_identifier(s: &str) -> ApiResult<String> {
     if t.is_empty() {
         return Err(ApiError::field("/identifier", ErrorCode::Required));
     }
-    if t.chars().count() > 254 {
+    if t.chars().count() > MAX_EMAIL_CHARS {
         return Err(ApiError::field("/identifier", ErrorCode::TooLong));
     }
     Ok(t.to_string())
@@ -116,13 +120,9 @@ pub async fn password_reset_confirm(
 ) -> ApiResult<StatusCode> {
     let len = body.new_password.chars().count();
     if len < MIN_PASSWORD_CHARS {
-        return Err(ApiError::validation(vec![reclaim_core::api::FieldError {
-            pointer: "/new_password".into(),
-            code: "password_too_short".into(),
-            message: format!("Enter a password of at least {MIN_PASSWORD_CHARS} characters"),
-        }]));
+        return Err(ApiError::field("/new_password", ErrorCode::PasswordTooShort));
     }
-    if len > super::login::MAX_PASSWORD_CHARS {
+    if len > MAX_PASSWORD_CHARS {
         return Err(ApiError::field("/new_password", ErrorCode::TooLong));
     }
     let hasher = state.hasher.clone();
@@ -142,7 +142,7 @@ pub async fn password_reset_confirm(
                 |r| r.get(0),
             ))?;
             let uid = uid.ok_or_else(|| {
-                ApiError::new(StatusCode::BAD_REQUEST, "reset_token_invalid", "This reset link does not work")
+                ApiError::new(StatusCode::BAD_REQUEST, ProblemCode::ResetTokenInvalid, "This reset link does not work")
                     .detail("It may have expired (links work for 6 hours) or been used. Ask for a new one.")
             })?;
             tx.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![uid, new_hash])?;
@@ -214,8 +214,8 @@ pub async fn email_verification(
     let email = norm(&body.email);
     let now = state.clock.now();
     // 8 digits: never mistaken for a 6-digit authenticator code.
-    let n = u64::from_le_bytes(random_bytes::<8>()) % 100_000_000;
-    let code = format!("{n:08}");
+    let n = u64::from_le_bytes(random_bytes::<8>()) % 10u64.pow(EMAIL_CODE_DIGITS as u32);
+    let code = format!("{n:0width$}", width = EMAIL_CODE_DIGITS);
     state
         .db
         .call(move |c| {
@@ -267,15 +267,11 @@ pub async fn email_verification_confirm(
                 tx.commit()?; // keep the charged attempt
                 return Err(ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "email_code_invalid",
+                    ProblemCode::EmailCodeInvalid,
                     "The code is not right",
                 )
                 .detail("Check the code in the latest email, or ask for a new one (codes work for 15 minutes).")
-                .with_errors(vec![reclaim_core::api::FieldError {
-                    pointer: "/code".into(),
-                    code: "email_code_invalid".into(),
-                    message: "Enter the 8-digit code from the latest email we sent".into(),
-                }]));
+                .on_field("/code", ErrorCode::EmailCodeInvalid));
             }
             tx.execute("DELETE FROM email_codes WHERE email = ?1", params![email])?;
             tx.execute(

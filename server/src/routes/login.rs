@@ -5,6 +5,7 @@
 //! a known one (against a dummy hash), is limited in the same bucket, and fails
 //! with the same 401 body.
 
+use reclaim_core::ProblemCode;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -14,7 +15,7 @@ use reclaim_core::api::{
     SecondFactorChallenge,
 };
 use reclaim_core::codes::{parse_recovery_code_with, parse_totp_code_with};
-use reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX;
+use reclaim_core::limits::{CHALLENGE_SECS, MAX_PASSWORD_CHARS, MAX_USERNAME_CHARS};
 use reclaim_core::messages::{RECOVERY_CODE_INVALID, RECOVERY_CODE_USED};
 use rusqlite::{params, OptionalExtension};
 
@@ -28,15 +29,11 @@ use crate::problem::{ApiError, ApiResult};
 use crate::store::models::{self, User};
 use crate::totp;
 
-/// Lifetime of the second-factor step.
-pub const CHALLENGE_SECS: i64 = 300;
-/// Longest password accepted (argon2 cost does not depend on it, but bodies should be bounded).
-pub const MAX_PASSWORD_CHARS: usize = 1024;
 
 fn invalid_credentials() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
-        "invalid_credentials",
+        ProblemCode::InvalidCredentials,
         "The username or password is not right",
     )
     .detail("Check both and try again, or reset your password.")
@@ -45,7 +42,7 @@ fn invalid_credentials() -> ApiError {
 fn challenge_expired() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
-        "challenge_expired",
+        ProblemCode::ChallengeExpired,
         "The sign-in step has expired",
     )
     .detail("Sign in with your password again; the second step lasts 5 minutes.")
@@ -73,7 +70,7 @@ pub async fn login(
     req_ext: axum::http::Extensions,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> ApiResult<Response> {
-    if body.password.chars().count() > MAX_PASSWORD_CHARS || body.username.chars().count() > 100 {
+    if body.password.chars().count() > MAX_PASSWORD_CHARS || body.username.chars().count() > MAX_USERNAME_CHARS {
         return Err(invalid_credentials());
     }
     let now = state.clock.now();
@@ -124,7 +121,7 @@ pub async fn login(
         .call(move |c| {
             c.execute(
                 "INSERT INTO challenges (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)",
-                params![hash, u.id, now + CHALLENGE_SECS],
+                params![hash, u.id, now + i64::from(CHALLENGE_SECS)],
             )?;
             Ok(models::codes_info(c, &u)?)
         })
@@ -140,7 +137,7 @@ pub async fn login(
         token,
         methods,
         recovery_codes: info,
-        expires_in: CHALLENGE_SECS as u32,
+        expires_in: CHALLENGE_SECS,
     }))
     .into_response())
 }
@@ -185,7 +182,7 @@ pub async fn login_totp(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<SecondFactorBody>,
 ) -> ApiResult<Response> {
-    let code = parse_totp_code_with(&body.code, DEFAULT_API_TOKEN_PREFIX)
+    let code = parse_totp_code_with(&body.code, &state.settings.api_token_prefix)
         .map_err(|e| ApiError::field("/code", e))?;
     let user = challenge_user(&state, &body.token).await?;
     let Some(secret) = user.totp_secret.as_deref().and_then(totp::base32_decode) else {
@@ -223,7 +220,7 @@ pub async fn login_totp(
         totp::Check::Reused => Err(fail(totp_reused()).await),
         totp::Check::OutOfSync => Err(fail(ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "totp_out_of_sync",
+            ProblemCode::TotpOutOfSync,
             "Your authenticator app may be out of sync",
         )
         .detail("The code matches a time a few minutes away. Set your phone's clock to update automatically, then try a new code."))
@@ -235,7 +232,7 @@ pub async fn login_totp(
 fn totp_invalid() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
-        "totp_invalid",
+        ProblemCode::TotpInvalid,
         "The code is not right",
     )
     .detail("Enter the current 6-digit code from your authenticator app.")
@@ -244,7 +241,7 @@ fn totp_invalid() -> ApiError {
 fn totp_reused() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
-        "totp_invalid",
+        ProblemCode::TotpInvalid,
         "The code is not right",
     )
     .detail("This code was already used. Wait for your authenticator app to show a new one.")
@@ -261,7 +258,7 @@ pub async fn login_recovery_code(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<SecondFactorBody>,
 ) -> ApiResult<Response> {
-    let code = parse_recovery_code_with(&body.code, DEFAULT_API_TOKEN_PREFIX)
+    let code = parse_recovery_code_with(&body.code, &state.settings.api_token_prefix)
         .map_err(|e| ApiError::field("/code", e))?;
     let user = challenge_user(&state, &body.token).await?;
     let code_id = match match_recovery_code(&state, &user, code).await {
@@ -314,7 +311,7 @@ fn code_used_mail(u: &User, info: &RecoveryCodesInfo) -> String {
 fn code_used() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
-        "recovery_code_used",
+        ProblemCode::RecoveryCodeUsed,
         RECOVERY_CODE_USED,
     )
     .detail(RECOVERY_CODE_USED)
@@ -323,7 +320,7 @@ fn code_used() -> ApiError {
 pub fn code_invalid() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
-        "recovery_code_invalid",
+        ProblemCode::RecoveryCodeInvalid,
         RECOVERY_CODE_INVALID,
     )
     .detail(RECOVERY_CODE_INVALID)

@@ -7,6 +7,7 @@ pub mod login;
 pub mod outbox;
 pub mod requests;
 
+use reclaim_core::ProblemCode;
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
@@ -102,7 +103,7 @@ impl FromRequestParts<AppState> for SignedIn {
             if !ct_eq(sent.as_bytes(), session.csrf_token.as_bytes()) {
                 return Err(ApiError::new(
                     StatusCode::FORBIDDEN,
-                    "csrf_failed",
+                    ProblemCode::CsrfFailed,
                     "The request could not be verified",
                 )
                 .detail(format!(

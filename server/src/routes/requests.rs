@@ -7,6 +7,7 @@
 //! `received`), so the answer reveals neither the account nor the other
 //! request. Support sees attachments together with the open case.
 
+use reclaim_core::ProblemCode;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -48,7 +49,7 @@ pub async fn create(State(state): State<AppState>, req: Request) -> ApiResult<Re
     let issues = validate_request(
         &body,
         &state.clock.today(),
-        reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX,
+        &state.settings.api_token_prefix,
     );
     if !issues.is_empty() {
         return Err(ApiError::validation(
@@ -129,7 +130,7 @@ fn stored_answer(status: u16, body: String, replayed: bool) -> Response {
 }
 
 fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "Request not found")
+    ApiError::new(StatusCode::NOT_FOUND, ProblemCode::NotFound, "Request not found")
         .detail("Check the request id and the status token you were given when you sent it.")
 }
 

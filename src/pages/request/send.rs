@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use reclaim_core::api::RecoveryRequestCreated;
+use reclaim_core::ProblemCode;
 
 use super::RequestFlow;
 use crate::api::{ApiClient, ApiError};
@@ -245,27 +246,23 @@ pub fn send(
                     navigate("/request", NavigateOptions::default());
                     return;
                 }
-                Err(ApiError::Problem { code, .. }) if code == "idempotency_key_reused" => {
+                Err(ApiError::Problem {
+                    code: Some(ProblemCode::IdempotencyKeyReused),
+                    ..
+                }) => {
                     flow.send.set(SendState::KeyReused);
                     return;
                 }
-                Err(ApiError::Problem {
-                    code,
-                    title,
-                    detail,
-                    ..
-                }) => {
-                    // Shared words when the code is a rule the app knows;
-                    // otherwise the server's own.
-                    let message = match (crate::api::error::parse_code(&code), detail) {
-                        (Some(code), _) => reclaim_core::messages::message(code).to_string(),
-                        (None, Some(detail)) => format!("{title}. {detail}"),
-                        (None, None) => title,
+                Err(ApiError::Problem { title, detail, .. }) => {
+                    // The server's own words: no field rule of ours refused it.
+                    let message = match detail {
+                        Some(detail) => format!("{title}. {detail}"),
+                        None => title,
                     };
                     flow.send.set(SendState::Problem { message });
                     return;
                 }
-                Err(ApiError::NotFound | ApiError::Decode) => {
+                Err(ApiError::Decode) => {
                     flow.send.set(SendState::Problem {
                         message: copy::UNEXPECTED.to_string(),
                     });

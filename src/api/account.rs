@@ -1,0 +1,60 @@
+//! What a signed-in user can do (the checkup). Every state-changing call
+//! carries the CSRF token from sign-in (see [`ApiClient::request`]).
+
+use reclaim_core::api::{
+    AccountSecurity, CodeBody, Reauthenticated, ReauthBody, RecoveryCodesGenerated,
+    RecoveryCodesInfo, TotpSetup,
+};
+
+use super::{ApiClient, ApiError};
+
+impl ApiClient {
+    /// `GET /account/security`.
+    pub async fn account_security(&self) -> Result<AccountSecurity, ApiError> {
+        self.send(self.request("GET", "/account/security")).await
+    }
+
+    /// `POST /account/reauth`: the password again, before a sensitive change.
+    pub async fn reauthenticate(&self, password: &str) -> Result<Reauthenticated, ApiError> {
+        let body = ReauthBody {
+            password: password.to_string(),
+        };
+        self.post("/account/reauth", &body).await
+    }
+
+    /// `POST /account/recovery-codes`: a new set (the old one stops working).
+    pub async fn generate_recovery_codes(&self) -> Result<RecoveryCodesGenerated, ApiError> {
+        self.send(self.request("POST", "/account/recovery-codes"))
+            .await
+    }
+
+    /// `POST /account/recovery-codes/confirm`: one code of the new set, burned.
+    pub async fn confirm_recovery_codes(&self, code: &str) -> Result<RecoveryCodesInfo, ApiError> {
+        let body = CodeBody {
+            code: code.to_string(),
+        };
+        self.post("/account/recovery-codes/confirm", &body).await
+    }
+
+    /// `POST /account/totp`: start setting up an authenticator app.
+    pub async fn start_totp_setup(&self) -> Result<TotpSetup, ApiError> {
+        self.send(self.request("POST", "/account/totp")).await
+    }
+
+    /// `POST /account/totp/confirm`: the first code from the app.
+    pub async fn confirm_totp_setup(&self, code: &str) -> Result<AccountSecurity, ApiError> {
+        let body = CodeBody {
+            code: code.to_string(),
+        };
+        self.post("/account/totp/confirm", &body).await
+    }
+
+    /// `POST /logout`, then forget the CSRF token whatever the answer.
+    pub async fn logout(&self) -> Result<(), ApiError> {
+        let result = self
+            .send_no_content(self.request("POST", "/logout"))
+            .await;
+        self.set_csrf_token(None);
+        result
+    }
+}
