@@ -234,7 +234,10 @@ mod tests {
         assert_eq!(a.addr.port(), 0);
         assert_eq!(a.database, PathBuf::from("x.db"));
         assert!(!a.demo);
-        assert_eq!(a.api_token_prefix, reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX);
+        assert_eq!(
+            a.api_token_prefix,
+            reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX
+        );
         let a = serve_args(&["--api-token-prefix", "crates-"]);
         assert_eq!(a.api_token_prefix, "crates-");
         let cli = Cli::try_parse_from([

@@ -6,12 +6,12 @@
 //! 422 `invalid_body` (unknown fields, wrong types; with a JSON pointer), and
 //! 422 `validation_failed` for control characters in any string.
 
-use reclaim_core::ProblemCode;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
 use reclaim_core::api::FieldError;
 use reclaim_core::ErrorCode;
+use reclaim_core::ProblemCode;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -180,7 +180,10 @@ mod tests {
     #[test]
     fn syntax_errors_are_400_and_shape_errors_422_with_pointer() {
         let e = parse_body::<LoginBody>(b"{\"username\":").unwrap_err();
-        assert_eq!((e.status.as_u16(), e.code), (400, ProblemCode::MalformedJson));
+        assert_eq!(
+            (e.status.as_u16(), e.code),
+            (400, ProblemCode::MalformedJson)
+        );
         let e = parse_body::<LoginBody>(br#"{"username":1,"password":"x"}"#).unwrap_err();
         assert_eq!((e.status.as_u16(), e.code), (422, ProblemCode::InvalidBody));
         assert_eq!(e.errors[0].pointer, "/username");

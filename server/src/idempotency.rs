@@ -6,8 +6,8 @@
 //! the first is still running is 409 `idempotency_in_flight`. Keys live 24 h.
 //! A claim left `in_flight` by a crash is taken over after `STALE_CLAIM_SECS`.
 
-use reclaim_core::ProblemCode;
 use axum::http::StatusCode;
+use reclaim_core::ProblemCode;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::problem::{ApiError, ApiResult};

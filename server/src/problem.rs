@@ -83,8 +83,12 @@ impl ApiError {
     }
 
     pub fn unauthenticated() -> Self {
-        ApiError::new(StatusCode::UNAUTHORIZED, ProblemCode::Unauthenticated, "Sign in first")
-            .detail("This needs a signed-in session.")
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            ProblemCode::Unauthenticated,
+            "Sign in first",
+        )
+        .detail("This needs a signed-in session.")
     }
 
     pub fn internal() -> Self {

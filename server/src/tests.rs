@@ -903,5 +903,9 @@ async fn api_tokens_are_named_by_the_configured_prefix() {
             json!({"token": token, "code": format!("pypi-{}", "A".repeat(40))}),
         )
         .await;
-    assert_ne!(r.body["errors"][0]["code"], "looks_like_api_token", "{}", r.text);
+    assert_ne!(
+        r.body["errors"][0]["code"], "looks_like_api_token",
+        "{}",
+        r.text
+    );
 }

@@ -3,7 +3,6 @@
 //! [`SignedIn`]; generating codes and adding an authenticator also need a
 //! password entered in the last 5 minutes.
 
-use reclaim_core::ProblemCode;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -15,6 +14,7 @@ use reclaim_core::api::{
 use reclaim_core::codes::{parse_recovery_code_with, parse_totp_code_with};
 use reclaim_core::limits::MAX_PASSWORD_CHARS;
 use reclaim_core::ErrorCode;
+use reclaim_core::ProblemCode;
 use rusqlite::params;
 
 use super::login::{match_recovery_code, two_fa_bucket};

@@ -6,7 +6,6 @@
 //! limit and the lookup); only the mail differs, and it is written in the
 //! same transaction, so the timing does not tell either.
 
-use reclaim_core::ProblemCode;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -20,6 +19,7 @@ use reclaim_core::limits::{
 };
 use reclaim_core::validation::validate_email;
 use reclaim_core::ErrorCode;
+use reclaim_core::ProblemCode;
 use rusqlite::{params, TransactionBehavior};
 
 use super::{accepted, norm};
@@ -120,7 +120,10 @@ pub async fn password_reset_confirm(
 ) -> ApiResult<StatusCode> {
     let len = body.new_password.chars().count();
     if len < MIN_PASSWORD_CHARS {
-        return Err(ApiError::field("/new_password", ErrorCode::PasswordTooShort));
+        return Err(ApiError::field(
+            "/new_password",
+            ErrorCode::PasswordTooShort,
+        ));
     }
     if len > MAX_PASSWORD_CHARS {
         return Err(ApiError::field("/new_password", ErrorCode::TooLong));

@@ -5,7 +5,6 @@
 //! a known one (against a dummy hash), is limited in the same bucket, and fails
 //! with the same 401 body.
 
-use reclaim_core::ProblemCode;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -17,6 +16,7 @@ use reclaim_core::api::{
 use reclaim_core::codes::{parse_recovery_code_with, parse_totp_code_with};
 use reclaim_core::limits::{CHALLENGE_SECS, MAX_PASSWORD_CHARS, MAX_USERNAME_CHARS};
 use reclaim_core::messages::{RECOVERY_CODE_INVALID, RECOVERY_CODE_USED};
+use reclaim_core::ProblemCode;
 use rusqlite::{params, OptionalExtension};
 
 use super::{client_ip, create_session, failed, norm, session_cookie, SESSION_SECS};
@@ -28,7 +28,6 @@ use crate::mail;
 use crate::problem::{ApiError, ApiResult};
 use crate::store::models::{self, User};
 use crate::totp;
-
 
 fn invalid_credentials() -> ApiError {
     ApiError::new(
@@ -70,7 +69,9 @@ pub async fn login(
     req_ext: axum::http::Extensions,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> ApiResult<Response> {
-    if body.password.chars().count() > MAX_PASSWORD_CHARS || body.username.chars().count() > MAX_USERNAME_CHARS {
+    if body.password.chars().count() > MAX_PASSWORD_CHARS
+        || body.username.chars().count() > MAX_USERNAME_CHARS
+    {
         return Err(invalid_credentials());
     }
     let now = state.clock.now();

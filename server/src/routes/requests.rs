@@ -7,7 +7,6 @@
 //! `received`), so the answer reveals neither the account nor the other
 //! request. Support sees attachments together with the open case.
 
-use reclaim_core::ProblemCode;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -18,6 +17,7 @@ use reclaim_core::api::{
     RequestStatus, IDEMPOTENCY_KEY_HEADER,
 };
 use reclaim_core::validation::validate_request;
+use reclaim_core::ProblemCode;
 
 use crate::app::AppState;
 use crate::crypto::{ct_eq, random_token, sha256_hex};
@@ -130,8 +130,12 @@ fn stored_answer(status: u16, body: String, replayed: bool) -> Response {
 }
 
 fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, ProblemCode::NotFound, "Request not found")
-        .detail("Check the request id and the status token you were given when you sent it.")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        ProblemCode::NotFound,
+        "Request not found",
+    )
+    .detail("Check the request id and the status token you were given when you sent it.")
 }
 
 #[utoipa::path(get, path = "/recovery-requests/{id}", tag = "recovery requests",
