@@ -149,6 +149,25 @@ pub fn location_hash() -> Option<String> {
         .and_then(|v| v.as_string())
 }
 
+/// Read a query parameter, then take the whole query out of the address bar
+/// (history replace, so Back and bookmarks never hold it): for secrets that
+/// arrive in a mailed link, like a reset token.
+pub fn take_query_param(name: &str, clean_path: &str) -> Option<String> {
+    let w = window()?;
+    let search = w.location().search().ok()?;
+    let value = web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()
+        .and_then(|p| p.get(name))
+        .filter(|v| !v.is_empty());
+    if !search.is_empty() {
+        if let Ok(history) = w.history() {
+            let _ =
+                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(clean_path));
+        }
+    }
+    value
+}
+
 /// Percent-encode one path segment or query value.
 pub fn encode_component(value: &str) -> String {
     js_sys::encode_uri_component(value).into()

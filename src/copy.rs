@@ -25,6 +25,29 @@ pub const ENTER_REQUEST_ID: &str = "Enter your request ID";
 /// The status page's token field is empty.
 pub const ENTER_STATUS_TOKEN: &str = "Enter your status token";
 
+/// Too many attempts; the live countdown follows.
+pub const RATE_LIMITED: &str =
+    "There have been too many attempts. For your safety, wait before you try again.";
+
+/// Words for a failed call that a page does not handle itself: transport
+/// failures, rate limits, and the server's answers by problem code.
+pub fn api_error(err: &crate::api::ApiError) -> String {
+    use crate::api::ApiError;
+    match err {
+        ApiError::Network => NETWORK_ERROR.to_string(),
+        ApiError::Server { .. } => format!("{SERVER_ERROR} Try again in a few minutes."),
+        ApiError::RateLimited { retry_after } => format!(
+            "{RATE_LIMITED} {}.",
+            try_again_in(retry_after.unwrap_or(60))
+        ),
+        other => other
+            .code()
+            .and_then(reclaim_core::messages::problem_message)
+            .map(str::to_string)
+            .unwrap_or_else(|| UNEXPECTED.to_string()),
+    }
+}
+
 /// "Try again in 42 s" / "Try again in 2 min 5 s".
 pub fn try_again_in(seconds: u32) -> String {
     format!("Try again in {}", duration(seconds))

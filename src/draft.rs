@@ -45,6 +45,8 @@ pub struct Draft {
     /// A proof of email control from the wizard. Not a secret (it proves a
     /// fact, it does not let anyone in) but never shown.
     pub email_proof: Option<String>,
+    /// The address the proof is for, to show on "Check your answers".
+    pub email_proof_address: Option<String>,
     pub accepted_code_of_conduct: bool,
     pub acknowledged_delay: bool,
     /// One key per draft, reused by every retry of the submission, so a
@@ -68,6 +70,7 @@ impl Default for Draft {
             contact_email: String::new(),
             recovery_codes_status: None,
             email_proof: None,
+            email_proof_address: None,
             accepted_code_of_conduct: false,
             acknowledged_delay: false,
             idempotency_key: String::new(),
@@ -89,6 +92,7 @@ impl Draft {
         let blank = Draft {
             idempotency_key: self.idempotency_key.clone(),
             email_proof: self.email_proof.clone(),
+            email_proof_address: self.email_proof_address.clone(),
             ..Draft::default()
         };
         let rows_blank = |rows: &[String]| rows.iter().all(|r| r.trim().is_empty());
@@ -156,7 +160,11 @@ impl Draft {
             lost_access_on: self.lost_access_on(),
             previous_emails: rows(&self.previous_emails),
             packages: rows(&self.packages),
-            recovery_codes_status: self.recovery_codes_status,
+            // Not asked for this reason: not sent, whatever was chosen before.
+            recovery_codes_status: self
+                .reason
+                .filter(|r| r.concerns_recovery_codes())
+                .and(self.recovery_codes_status),
             email_proof: self.email_proof.clone().filter(|p| !p.is_empty()),
             accepted_code_of_conduct: self.accepted_code_of_conduct,
             acknowledged_delay: self.acknowledged_delay,

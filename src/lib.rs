@@ -12,6 +12,7 @@ pub mod config;
 pub mod copy;
 pub mod draft;
 pub mod pages;
+pub mod session;
 
 use leptos::prelude::*;
 

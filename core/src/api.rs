@@ -386,6 +386,34 @@ pub struct AccountSecurity {
     pub recovery_codes: RecoveryCodesInfo,
     /// Seconds left in the fresh re-authentication window (0 when none).
     pub reauth_valid_for: u32,
+    /// When an authenticator app was last added or removed (RFC 3339),
+    /// `None` if never. Codes generated before it may be a forgotten set.
+    #[serde(default)]
+    pub totp_changed_at: Option<String>,
+    /// The current recovery codes were generated before the authenticator
+    /// was last changed (a set from before a lost phone, say).
+    #[serde(default)]
+    pub recovery_codes_predate_totp: bool,
+    /// When the password was last changed (RFC 3339), `None` if not since
+    /// the account was created.
+    #[serde(default)]
+    pub password_changed_at: Option<String>,
+    /// The account's projects: support verifies ownership by a push to a
+    /// project's public repository, so these say whether that path exists.
+    #[serde(default)]
+    pub projects: Vec<AccountProject>,
+}
+
+/// One project of the account, for the checkup's recovery readiness.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountProject {
+    /// The project's name on the registry.
+    pub name: String,
+    /// Its public source repository (`https://…`), `None` when it has none
+    /// (support then waits 7 days instead of asking for a push).
+    #[serde(default)]
+    pub repository_url: Option<String>,
 }
 
 /// Body of `POST /account/reauth`.

@@ -133,7 +133,8 @@ impl AppConfig {
             "must have at least two characters",
         );
         require(
-            self.api_token_prefix.len() <= 32 && !self.api_token_prefix.contains(char::is_whitespace),
+            self.api_token_prefix.len() <= 32
+                && !self.api_token_prefix.contains(char::is_whitespace),
             "/api_token_prefix",
             "must be at most 32 characters, without spaces",
         );

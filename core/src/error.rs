@@ -55,11 +55,13 @@ pub enum ErrorCode {
     PasswordIncorrect,
     /// An email one-time code that is wrong, expired or used.
     EmailCodeInvalid,
+    /// The new password and its confirmation differ.
+    PasswordMismatch,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order.
-    pub const ALL: [ErrorCode; 29] = [
+    pub const ALL: [ErrorCode; 30] = [
         ErrorCode::Required,
         ErrorCode::TooLong,
         ErrorCode::ControlCharacters,
@@ -89,6 +91,7 @@ impl ErrorCode {
         ErrorCode::PasswordTooShort,
         ErrorCode::PasswordIncorrect,
         ErrorCode::EmailCodeInvalid,
+        ErrorCode::PasswordMismatch,
     ];
 
     /// The wire value: the same snake_case string serde writes.
@@ -123,6 +126,7 @@ impl ErrorCode {
             ErrorCode::PasswordTooShort => "password_too_short",
             ErrorCode::PasswordIncorrect => "password_incorrect",
             ErrorCode::EmailCodeInvalid => "email_code_invalid",
+            ErrorCode::PasswordMismatch => "password_mismatch",
         }
     }
 

@@ -7,7 +7,7 @@
 //! ("Enter your username" rather than "Enter an answer"). The numbers in the
 //! copy are checked against the limits in [`crate::validation`] by tests.
 
-use crate::ErrorCode;
+use crate::{ErrorCode, ProblemCode};
 
 /// PyPI's answer to a recovery code that is not in the current set (a typo or
 /// a code from an older, regenerated set: the two cannot be told apart).
@@ -117,11 +117,71 @@ pub fn message(code: ErrorCode) -> &'static str {
         ErrorCode::PasswordIncorrect => {
             "Enter your current password. The password you entered is not right"
         }
+        ErrorCode::PasswordMismatch => {
+            "Enter the same password twice. The two passwords are different"
+        }
         ErrorCode::EmailCodeInvalid => {
             "Enter the 8-digit code from the latest email we sent. Codes work for 15 \
              minutes: if yours is older, ask for a new one"
         }
     }
+}
+
+/// Words for an answer of the server that is not about one field, by its
+/// problem code: what happened and what to try next. `None` for codes whose
+/// words depend on the page (rate limits carry a wait; idempotency answers
+/// belong to the request pages).
+pub fn problem_message(code: ProblemCode) -> Option<&'static str> {
+    use ProblemCode as P;
+    Some(match code {
+        P::InvalidCredentials => {
+            "The username or password is not right. Check both and try again, or \
+             reset your password"
+        }
+        P::ChallengeExpired => {
+            "The code step lasts 5 minutes and it has ended, so nothing was checked. \
+             Enter your password again, then the code"
+        }
+        P::TotpInvalid => {
+            "The code from your authenticator app is not right. Enter the code the \
+             app shows now. Each code works once"
+        }
+        P::TotpOutOfSync => {
+            "The code would be right a few minutes earlier or later: the clock on \
+             your phone is off. Set your phone's date and time to update \
+             automatically, then enter the new code the app shows"
+        }
+        P::RecoveryCodeInvalid => {
+            "Invalid recovery code. This code is not in your current set: it may be \
+             mistyped, or come from an older set that was replaced when new codes \
+             were generated"
+        }
+        P::RecoveryCodeUsed => {
+            "Recovery code has been previously used. Each code works once: enter \
+             another code from the same set"
+        }
+        P::ResetTokenInvalid => {
+            "This reset link does not work any more. Links work once, for 6 hours. \
+             Ask for a new link"
+        }
+        P::EmailCodeInvalid => {
+            "The code is not right or has expired. Enter the 8-digit code from the \
+             latest email, or ask for a new one"
+        }
+        P::Unauthenticated | P::CsrfFailed => {
+            "You are signed out: your session ended or was closed. Sign in again"
+        }
+        P::ReauthRequired => "Enter your password again to make this change",
+        P::PasswordIncorrect => "The password is not right. Enter your current password",
+        P::TotpAlreadyEnabled => {
+            "An authenticator app is already set up. Remove it first to set up another"
+        }
+        P::TotpSetupExpired => {
+            "The setup took too long and has ended. Start again to get a new QR code"
+        }
+        P::NotFound => "There is nothing at this address",
+        _ => return None,
+    })
 }
 
 /// The sentence for a code at a JSON pointer into the recovery request
@@ -199,6 +259,23 @@ mod tests {
             assert!(!m.contains("  "), "double space in {code}");
             assert!(!m.to_lowercase().contains("invalid"), "{code}");
         }
+    }
+
+    #[test]
+    fn problem_messages_quote_the_registry_and_carry_the_limits() {
+        let m = |c| problem_message(c).unwrap();
+        assert!(m(ProblemCode::RecoveryCodeInvalid).starts_with(RECOVERY_CODE_INVALID));
+        assert!(m(ProblemCode::RecoveryCodeUsed).starts_with(RECOVERY_CODE_USED));
+        let minutes = crate::limits::CHALLENGE_SECS / 60;
+        assert!(m(ProblemCode::ChallengeExpired).contains(&format!("{minutes} minutes")));
+        let hours = crate::limits::RESET_LINK_HOURS;
+        assert!(m(ProblemCode::ResetTokenInvalid).contains(&format!("{hours} hours")));
+        for &code in ProblemCode::ALL {
+            if let Some(text) = problem_message(code) {
+                assert!(!text.ends_with('.') && !text.contains("  "), "{code}");
+            }
+        }
+        assert_eq!(problem_message(ProblemCode::RateLimited), None);
     }
 
     #[test]

@@ -74,6 +74,9 @@ problem_codes! {
     TotpRequired = "totp_required",
     /// There is no authenticator app to remove.
     TotpNotEnabled = "totp_not_enabled",
+    /// A concurrent change of the same thing won (a double submit): the
+    /// other answer holds the result; reload before trying again.
+    ChangedMeanwhile = "changed_meanwhile",
     // recovery requests
     IdempotencyKeyMissing = "idempotency_key_missing",
     IdempotencyKeyReused = "idempotency_key_reused",

@@ -261,6 +261,22 @@ pub fn check_control_characters(input: &str, multiline: bool) -> Result<(), Erro
     Ok(())
 }
 
+/// A new password (reset): at least [`MIN_PASSWORD_CHARS`] and at most
+/// [`MAX_PASSWORD_CHARS`] characters. Nothing else is asked of it: length
+/// is what makes a password strong (NIST SP 800-63B §3.1.1.2).
+pub fn validate_new_password(input: &str) -> Result<(), ErrorCode> {
+    let len = input.chars().count();
+    if len == 0 {
+        Err(ErrorCode::Required)
+    } else if len < MIN_PASSWORD_CHARS {
+        Err(ErrorCode::PasswordTooShort)
+    } else if len > MAX_PASSWORD_CHARS {
+        Err(ErrorCode::TooLong)
+    } else {
+        Ok(())
+    }
+}
+
 /// Free text such as the request's details: [`ErrorCode::Required`] when
 /// blank, [`ErrorCode::TooLong`] over `max_chars` characters,
 /// [`ErrorCode::ControlCharacters`] (newlines and tabs are fine), then the
@@ -1211,6 +1227,27 @@ mod tests {
     }
 
     #[test]
+    fn new_passwords() {
+        assert_eq!(validate_new_password(""), Err(ErrorCode::Required));
+        assert_eq!(
+            validate_new_password(&"a".repeat(MIN_PASSWORD_CHARS - 1)),
+            Err(ErrorCode::PasswordTooShort)
+        );
+        assert_eq!(
+            validate_new_password(&"é".repeat(MIN_PASSWORD_CHARS)),
+            Ok(())
+        );
+        assert_eq!(
+            validate_new_password(&"a".repeat(MAX_PASSWORD_CHARS)),
+            Ok(())
+        );
+        assert_eq!(
+            validate_new_password(&"a".repeat(MAX_PASSWORD_CHARS + 1)),
+            Err(ErrorCode::TooLong)
+        );
+    }
+
+    #[test]
     fn recovery_codes_question_only_where_codes_are_the_problem() {
         for reason in Reason::ALL {
             let body = RecoveryRequestBody {
@@ -1219,7 +1256,10 @@ mod tests {
                 ..valid_body()
             };
             let asked = validate_request(&body, TODAY, PREFIX)
-                == vec![FieldIssue::new("/recovery_codes_status", ErrorCode::Required)];
+                == vec![FieldIssue::new(
+                    "/recovery_codes_status",
+                    ErrorCode::Required,
+                )];
             assert_eq!(asked, reason.concerns_recovery_codes(), "{reason:?}");
         }
     }

@@ -78,7 +78,9 @@ pub enum Answer {
     /// The mailing form was sent.
     MailRequested,
     /// The password was accepted; `second_factor` when a code is needed next.
-    PasswordAccepted { second_factor: bool },
+    PasswordAccepted {
+        second_factor: bool,
+    },
     /// The second factor was accepted.
     SignedIn,
     /// The second-factor step expired: the password again.
@@ -399,7 +401,11 @@ mod tests {
     fn mailing_branches() {
         for b in [Branch::ForgotPassword, Branch::ForgotUsername] {
             let mut p = Progress::default();
-            assert_eq!(resolve(b, Step::Sent, &p), Step::Ask, "no deep link to the answer");
+            assert_eq!(
+                resolve(b, Step::Sent, &p),
+                Step::Ask,
+                "no deep link to the answer"
+            );
             assert_eq!(
                 advance(b, Step::Ask, Answer::MailRequested, &mut p),
                 Target::Step(b, Step::Sent)
@@ -411,7 +417,12 @@ mod tests {
         }
         let mut p = Progress::default();
         assert_eq!(
-            advance(Branch::ForgotPassword, Step::Sent, Answer::NothingWorked, &mut p),
+            advance(
+                Branch::ForgotPassword,
+                Step::Sent,
+                Answer::NothingWorked,
+                &mut p
+            ),
             Target::Request(RequestPrefill {
                 reason: Reason::ForgotPassword,
                 recovery_codes_status: None,
@@ -427,7 +438,14 @@ mod tests {
         assert_eq!(resolve(b, Step::SecondFactor, &p), Step::Password);
         assert_eq!(resolve(b, Step::SignedIn, &p), Step::Password);
         assert_eq!(
-            advance(b, Step::Password, Answer::PasswordAccepted { second_factor: true }, &mut p),
+            advance(
+                b,
+                Step::Password,
+                Answer::PasswordAccepted {
+                    second_factor: true
+                },
+                &mut p
+            ),
             Target::Step(b, Step::SecondFactor)
         );
         assert_eq!(resolve(b, Step::SignedIn, &p), Step::SecondFactor);
@@ -450,7 +468,9 @@ mod tests {
             advance(
                 Branch::Lost2fa,
                 Step::Password,
-                Answer::PasswordAccepted { second_factor: false },
+                Answer::PasswordAccepted {
+                    second_factor: false
+                },
                 &mut p
             ),
             Target::Step(Branch::Lost2fa, Step::SignedIn)
@@ -479,18 +499,33 @@ mod tests {
             ..Progress::default()
         };
         assert_eq!(
-            advance(Branch::Lost2fa, Step::SecondFactor, Answer::NothingWorked, &mut p),
+            advance(
+                Branch::Lost2fa,
+                Step::SecondFactor,
+                Answer::NothingWorked,
+                &mut p
+            ),
             Target::Step(Branch::StaleCodes, Step::SecondFactor)
         );
         // Without an open step, the diagnosis starts with the password.
         let mut p = Progress::default();
         assert_eq!(
-            advance(Branch::Lost2fa, Step::Password, Answer::NothingWorked, &mut p),
+            advance(
+                Branch::Lost2fa,
+                Step::Password,
+                Answer::NothingWorked,
+                &mut p
+            ),
             Target::Step(Branch::StaleCodes, Step::Password)
         );
         // And stale codes that stay stale end in a request about them.
         assert_eq!(
-            advance(Branch::StaleCodes, Step::SecondFactor, Answer::NothingWorked, &mut p),
+            advance(
+                Branch::StaleCodes,
+                Step::SecondFactor,
+                Answer::NothingWorked,
+                &mut p
+            ),
             Target::Request(RequestPrefill {
                 reason: Reason::StaleRecoveryCodes,
                 recovery_codes_status: Some(RecoveryCodesStatus::NotWorking),
@@ -539,7 +574,11 @@ mod tests {
                 attach_email_proof: false
             })
         );
-        assert_eq!(resolve(b, Step::ChangeEmail, &p), Step::CanSignIn, "answer changed");
+        assert_eq!(
+            resolve(b, Step::ChangeEmail, &p),
+            Step::CanSignIn,
+            "answer changed"
+        );
     }
 
     #[test]
@@ -576,7 +615,12 @@ mod tests {
     fn compromised_checklist_then_request() {
         let mut p = Progress::default();
         assert_eq!(
-            advance(Branch::Compromised, Step::Checklist, Answer::Continue, &mut p),
+            advance(
+                Branch::Compromised,
+                Step::Checklist,
+                Answer::Continue,
+                &mut p
+            ),
             Target::Request(RequestPrefill {
                 reason: Reason::Compromised,
                 recovery_codes_status: None,
@@ -598,7 +642,11 @@ mod tests {
         }
         // A step of another branch: the branch's first step.
         assert_eq!(
-            resolve(Branch::ForgotPassword, Step::SecondFactor, &Progress::default()),
+            resolve(
+                Branch::ForgotPassword,
+                Step::SecondFactor,
+                &Progress::default()
+            ),
             Step::Ask
         );
     }

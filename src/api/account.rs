@@ -2,7 +2,7 @@
 //! carries the CSRF token from sign-in (see [`ApiClient::request`]).
 
 use reclaim_core::api::{
-    AccountSecurity, CodeBody, Reauthenticated, ReauthBody, RecoveryCodesGenerated,
+    AccountSecurity, CodeBody, ReauthBody, Reauthenticated, RecoveryCodesGenerated,
     RecoveryCodesInfo, TotpSetup,
 };
 
@@ -51,9 +51,7 @@ impl ApiClient {
 
     /// `POST /logout`, then forget the CSRF token whatever the answer.
     pub async fn logout(&self) -> Result<(), ApiError> {
-        let result = self
-            .send_no_content(self.request("POST", "/logout"))
-            .await;
+        let result = self.send_no_content(self.request("POST", "/logout")).await;
         self.set_csrf_token(None);
         result
     }

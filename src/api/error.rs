@@ -95,8 +95,13 @@ impl ApiError {
     /// 401, 403 or 404 without a more specific code: not found, or not
     /// yours (the status endpoint answers both alike, on purpose).
     pub fn is_not_found(&self) -> bool {
-        matches!(self, ApiError::Problem { status: 401 | 403 | 404, .. })
-            && matches!(self.code(), None | Some(ProblemCode::NotFound))
+        matches!(
+            self,
+            ApiError::Problem {
+                status: 401 | 403 | 404,
+                ..
+            }
+        ) && matches!(self.code(), None | Some(ProblemCode::NotFound))
     }
 
     /// The signed-in session is gone (expired, signed out elsewhere).

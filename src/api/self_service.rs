@@ -75,8 +75,7 @@ impl ApiClient {
             token: token.to_string(),
             new_password: new_password.to_string(),
         };
-        self.post_no_content("/password-reset/confirm", &body)
-            .await
+        self.post_no_content("/password-reset/confirm", &body).await
     }
 
     /// `POST /username-reminder`: the same answer whether or not an account uses the address.
@@ -96,7 +95,11 @@ impl ApiClient {
     }
 
     /// `POST /email-verification/confirm`: the code for a proof.
-    pub async fn confirm_email_code(&self, email: &str, code: &str) -> Result<EmailProof, ApiError> {
+    pub async fn confirm_email_code(
+        &self,
+        email: &str,
+        code: &str,
+    ) -> Result<EmailProof, ApiError> {
         let body = EmailVerificationConfirmBody {
             email: email.trim().to_string(),
             code: code.to_string(),

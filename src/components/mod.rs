@@ -1,14 +1,21 @@
 //! Reusable pieces: page frame, form fields (GOV.UK patterns), error summary.
 
 pub mod back_link;
+pub mod cooldown;
 pub mod error_summary;
 pub mod fields;
+pub mod form_state;
+pub mod govuk;
 pub mod layout;
+pub mod sign_in;
 pub mod status_message;
 
 pub use back_link::BackLink;
+pub use cooldown::Cooldown;
 pub use error_summary::{ErrorSummary, SummaryItem};
 pub use fields::{Checkbox, DateInput, ListInput, RadioOption, Radios, TextInput, Textarea};
+pub use form_state::{FormField, FormState};
+pub use govuk::{InsetText, Panel, SummaryList, SummaryRow, Tag, TagTone, WarningText};
 pub use layout::{Layout, Page};
 pub use status_message::StatusMessage;
 

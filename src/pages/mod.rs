@@ -5,5 +5,6 @@ pub mod config_error;
 pub mod not_found;
 pub mod recover;
 pub mod request;
+pub mod sign_in;
 pub mod start;
 pub mod status;

@@ -183,7 +183,9 @@ mod tests {
         // `recovery_codes_status` is asked only for some reasons: the schema
         // names the enum, and the rule lives in its description.
         assert!(
-            p["recovery_codes_status"].to_string().contains("RecoveryCodesStatus"),
+            p["recovery_codes_status"]
+                .to_string()
+                .contains("RecoveryCodesStatus"),
             "{}",
             p["recovery_codes_status"]
         );

@@ -173,17 +173,14 @@ fn answers(draft: &Draft) -> impl IntoView {
         "contact-email",
         "contact email address",
     ));
-    rows.push((
-        "Recovery codes",
-        text_value(
-            body.recovery_codes_status
-                .map(codes_status_label)
-                .unwrap_or_default()
-                .to_string(),
-        ),
-        "recovery-codes-status",
-        "recovery codes",
-    ));
+    if let Some(status) = body.recovery_codes_status {
+        rows.push((
+            "Recovery codes",
+            text_value(codes_status_label(status).to_string()),
+            "recovery-codes-status",
+            "recovery codes",
+        ));
+    }
     rows.push((
         "Code of Conduct",
         text_value(
@@ -210,11 +207,15 @@ fn answers(draft: &Draft) -> impl IntoView {
         "acknowledged-delay",
         "time it may take",
     ));
+    let email_proof_address = draft.email_proof_address.clone();
     let proof = body.email_proof.is_some().then(|| {
         view! {
             <div class="summary-list__row">
                 <dt class="summary-list__key">"Email verified"</dt>
-                <dd class="summary-list__value">"Yes, the proof is attached"</dd>
+                <dd class="summary-list__value">{match &email_proof_address {
+                    Some(address) => format!("Yes: {address}, with a one-time code"),
+                    None => "Yes, the proof is attached".to_string(),
+                }}</dd>
                 <dd class="summary-list__actions"></dd>
             </div>
         }

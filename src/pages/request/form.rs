@@ -87,6 +87,7 @@ pub fn RequestForm() -> impl IntoView {
         .into_iter()
         .map(|s| RadioOption::new(s.as_str(), codes_status_label(s)))
         .collect::<Vec<_>>();
+    let codes_options = StoredValue::new(codes_options);
 
     let coc_url = config.support.code_of_conduct_url.clone();
     let expected = config.expected_response_time.clone();
@@ -244,24 +245,31 @@ pub fn RequestForm() -> impl IntoView {
                     width="input--width-30"
                 />
 
-                <Radios
-                    id="recovery-codes-status"
-                    legend="What about your recovery codes?"
-                    hint="Do not enter the codes themselves, here or anywhere else in this form."
-                    options=codes_options
-                    selected=Signal::derive(move || {
-                        draft.with(|d| d.recovery_codes_status.map(|s| s.as_str().to_string()))
-                    })
-                    on_change=Callback::new(move |v: String| {
-                        draft.update(|d| d.recovery_codes_status = RecoveryCodesStatus::parse(&v));
-                        flow.validate_field("/recovery_codes_status");
-                    })
-                    error=err("/recovery_codes_status")
-                />
+                // Asked only where codes are the problem, so nobody has to
+                // tick a false answer (see `Reason::concerns_recovery_codes`).
+                <Show when=move || draft.with(|d| d.reason.is_some_and(|r| r.concerns_recovery_codes()))>
+                    <Radios
+                        id="recovery-codes-status"
+                        legend="What about your recovery codes?"
+                        hint="Do not enter the codes themselves, here or anywhere else in this form."
+                        options=codes_options.get_value()
+                        selected=Signal::derive(move || {
+                            draft.with(|d| d.recovery_codes_status.map(|s| s.as_str().to_string()))
+                        })
+                        on_change=Callback::new(move |v: String| {
+                            draft.update(|d| d.recovery_codes_status = RecoveryCodesStatus::parse(&v));
+                            flow.validate_field("/recovery_codes_status");
+                        })
+                        error=err("/recovery_codes_status")
+                    />
+                </Show>
 
                 <Show when=move || draft.with(|d| d.email_proof.is_some())>
                     <div class="inset-text">
-                        "Your request will include the proof that you verified your email address earlier."
+                        {move || format!(
+                            "Your request will include the proof that you can read {}, which you verified with a one-time code.",
+                            draft.with(|d| d.email_proof_address.clone().unwrap_or_else(|| "your email address".into()))
+                        )}
                     </div>
                 </Show>
 

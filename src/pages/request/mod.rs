@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use reclaim_core::api::{Reason, RecoveryCodesStatus, RecoveryRequestCreated};
 use reclaim_core::validation::{validate_request, FieldIssue};
+use reclaim_core::wizard::RequestPrefill;
 use reclaim_core::ErrorCode;
 
 use crate::browser;
@@ -125,6 +126,33 @@ impl RequestFlow {
             cancel.remove();
             flow.pointer_down.set_value(false);
         });
+    }
+
+    /// Start the request where the wizard left off: the reason, the answer
+    /// about recovery codes it already knows, and the email proof only when
+    /// the wizard says to attach it.
+    pub fn prefill(&self, prefill: RequestPrefill) {
+        self.draft.update(|d| {
+            d.reason = Some(prefill.reason);
+            if prefill.recovery_codes_status.is_some() {
+                d.recovery_codes_status = prefill.recovery_codes_status;
+            }
+            if !prefill.attach_email_proof {
+                d.email_proof = None;
+                d.email_proof_address = None;
+            }
+        });
+        self.errors.set(BTreeMap::new());
+        self.show_summary.set(false);
+    }
+
+    /// Where the request form opens for a prefill: on the question that
+    /// matters most for the reason (previous addresses for a lost email).
+    pub fn request_href(&self, prefill: RequestPrefill) -> String {
+        match prefill.reason {
+            Reason::LostEmail => "/request#previous-emails-0".to_string(),
+            _ => "/request".to_string(),
+        }
     }
 
     /// "Start again": forget the answers and errors; a new idempotency key.

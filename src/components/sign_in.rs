@@ -1,0 +1,337 @@
+//! Signing in, reused by the wizard and the checkup: the password step, then
+//! the second-factor step (authenticator code or recovery code).
+//!
+//! What is typed is normalised and recognised before anything is sent: a
+//! 6-digit authenticator code in the recovery-code field, a recovery code in
+//! the authenticator field, a setup key, an email code or an API token each
+//! get words that say what it is. Nothing typed here is stored anywhere but
+//! in this component's memory.
+
+use leptos::prelude::*;
+use reclaim_core::api::{LoginOutcome, SecondFactor, SecondFactorChallenge};
+use reclaim_core::codes::{parse_recovery_code_with, parse_totp_code_with};
+use reclaim_core::{ErrorCode, ProblemCode};
+
+use super::{Cooldown, ErrorSummary, FormField, FormState, StatusMessage, TextInput};
+use crate::api::{ApiClient, ApiError};
+use crate::config::use_config;
+use crate::copy;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Credential {
+    Username,
+    Password,
+}
+
+impl FormField for Credential {
+    fn id(self) -> &'static str {
+        match self {
+            Credential::Username => "username",
+            Credential::Password => "password",
+        }
+    }
+    fn pointer(self) -> &'static str {
+        match self {
+            Credential::Username => "/username",
+            Credential::Password => "/password",
+        }
+    }
+    fn message(self, code: ErrorCode) -> String {
+        match (self, code) {
+            (Credential::Username, ErrorCode::Required) => "Enter your username".into(),
+            (Credential::Password, ErrorCode::Required) => "Enter your password".into(),
+            _ => reclaim_core::messages::message(code).into(),
+        }
+    }
+}
+
+fn required(value: &str) -> Result<(), ErrorCode> {
+    if value.trim().is_empty() {
+        Err(ErrorCode::Required)
+    } else {
+        Ok(())
+    }
+}
+
+/// What a failed call means for a form: words on a field, words for the
+/// whole form, or a wait.
+fn show_failure<F: FormField>(form: FormState<F>, cooldown: Cooldown, field: F, err: &ApiError) {
+    match err {
+        ApiError::RateLimited { retry_after } => {
+            cooldown.start(retry_after.unwrap_or(60).max(1));
+            form.fail(copy::RATE_LIMITED);
+        }
+        ApiError::Validation { fields } => form.refuse_fields(&[field], fields, field),
+        other => match other
+            .code()
+            .and_then(reclaim_core::messages::problem_message)
+        {
+            Some(words) => form.refuse(field, words),
+            None => form.fail(copy::api_error(other)),
+        },
+    }
+}
+
+/// The live "Try again in 42 s" under a form that must wait.
+#[component]
+pub fn CooldownStatus(cooldown: Cooldown) -> impl IntoView {
+    let text = Signal::derive(move || {
+        let left = cooldown.seconds_left().get();
+        if left > 0 {
+            format!("{}.", copy::try_again_in(left))
+        } else {
+            String::new()
+        }
+    });
+    view! { <StatusMessage text=text/> }
+}
+
+/// Username and password. `on_outcome` gets a session or a challenge.
+#[component]
+pub fn PasswordStep(
+    #[prop(into)] heading: String,
+    on_outcome: Callback<LoginOutcome>,
+    /// Shown above the fields (why this page asks for the password).
+    #[prop(optional, into)]
+    notice: Option<String>,
+    children: Children,
+) -> impl IntoView {
+    let client = expect_context::<ApiClient>();
+    let form = FormState::<Credential>::new();
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let sending = RwSignal::new(false);
+    let cooldown = Cooldown::new();
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if sending.get_untracked() || cooldown.active().get_untracked() {
+            return;
+        }
+        let (user, pass) = (username.get_untracked(), password.get_untracked());
+        if !form.submit([
+            (Credential::Username, required(&user)),
+            (Credential::Password, required(&pass)),
+        ]) {
+            return;
+        }
+        sending.set(true);
+        let client = client.clone();
+        leptos::task::spawn_local(async move {
+            let result = client.login(&user, &pass).await;
+            sending.set(false);
+            match result {
+                Ok(outcome) => {
+                    password.set(String::new());
+                    form.clear();
+                    on_outcome.run(outcome);
+                }
+                Err(err) => {
+                    if err.code() == Some(ProblemCode::InvalidCredentials) {
+                        password.set(String::new());
+                    }
+                    show_failure(form, cooldown, Credential::Password, &err);
+                }
+            }
+        });
+    };
+
+    view! {
+        <ErrorSummary items=form.summary() focus_key=form.focus_key()/>
+        <h1 class="heading-l">{heading}</h1>
+        {notice.map(|n| view! { <div class="inset-text" role="status">{n}</div> })}
+        {children()}
+        <form novalidate on:submit=on_submit>
+            <TextInput
+                id="username"
+                label="Username"
+                value=username
+                on_input=Callback::new(move |v| username.set(v))
+                on_blur=Callback::new(move |_| form.blur(Credential::Username, required(&username.get_untracked())))
+                error=form.error(Credential::Username)
+                autocomplete="username"
+                no_spellcheck=true
+                width="input--width-20"
+            />
+            <TextInput
+                id="password"
+                label="Password"
+                value=password
+                on_input=Callback::new(move |v| password.set(v))
+                error=form.error(Credential::Password)
+                input_type="password"
+                autocomplete="current-password"
+                width="input--width-20"
+            />
+            <CooldownStatus cooldown=cooldown/>
+            <button
+                type="submit"
+                class="button"
+                disabled=move || sending.get() || cooldown.active().get()
+            >
+                {move || if sending.get() { "Signing in…" } else { "Continue" }}
+            </button>
+        </form>
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct CodeField;
+
+impl FormField for CodeField {
+    fn id(self) -> &'static str {
+        "code"
+    }
+    fn pointer(self) -> &'static str {
+        "/code"
+    }
+}
+
+/// The second step: a code from the authenticator app or a recovery code.
+#[component]
+pub fn SecondFactorStep(
+    challenge: SecondFactorChallenge,
+    /// The kind of code asked for first (the user can switch when the
+    /// account has both).
+    first: SecondFactor,
+    #[prop(into)] heading: String,
+    /// Signed in: the username.
+    on_signed_in: Callback<String>,
+    /// The 300 s step ended: sign in again with the password.
+    on_expired: Callback<()>,
+    /// A code was refused (to count stale-code attempts, say).
+    #[prop(optional)]
+    on_refused: Option<Callback<ProblemCode>>,
+    children: Children,
+) -> impl IntoView {
+    let client = expect_context::<ApiClient>();
+    let config = use_config();
+    let prefix = config.api_token_prefix.clone();
+    let site = config.site_name.clone();
+    let form = FormState::<CodeField>::new();
+    let code = RwSignal::new(String::new());
+    let sending = RwSignal::new(false);
+    let cooldown = Cooldown::new();
+    let has = |m| challenge.methods.contains(&m);
+    let method = RwSignal::new(if has(first) {
+        first
+    } else {
+        challenge.methods.first().copied().unwrap_or(first)
+    });
+    let can_switch = has(SecondFactor::Totp) && has(SecondFactor::RecoveryCode);
+    let token = StoredValue::new(challenge.token.clone());
+
+    let parse = {
+        let prefix = prefix.clone();
+        move |input: &str| match method.get_untracked() {
+            SecondFactor::RecoveryCode => parse_recovery_code_with(input, &prefix),
+            SecondFactor::Totp => parse_totp_code_with(input, &prefix),
+        }
+    };
+    let parse_on_blur = parse.clone();
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if sending.get_untracked() || cooldown.active().get_untracked() {
+            return;
+        }
+        let parsed = parse(&code.get_untracked());
+        if !form.submit([(CodeField, parsed.as_ref().map(|_| ()).map_err(|e| *e))]) {
+            return;
+        }
+        let Ok(normalised) = parsed else { return };
+        sending.set(true);
+        let client = client.clone();
+        let kind = method.get_untracked();
+        leptos::task::spawn_local(async move {
+            let token = token.get_value();
+            let result = match kind {
+                SecondFactor::RecoveryCode => client.login_recovery_code(&token, &normalised).await,
+                SecondFactor::Totp => client.login_totp(&token, &normalised).await,
+            };
+            sending.set(false);
+            match result {
+                Ok(LoginOutcome::Session { username, .. }) => {
+                    code.set(String::new());
+                    on_signed_in.run(username);
+                }
+                Ok(LoginOutcome::SecondFactor(_)) => form.fail(copy::UNEXPECTED),
+                Err(err) if err.code() == Some(ProblemCode::ChallengeExpired) => on_expired.run(()),
+                Err(err) => {
+                    if let (Some(cb), Some(code)) = (on_refused, err.code()) {
+                        cb.run(code);
+                    }
+                    show_failure(form, cooldown, CodeField, &err);
+                }
+            }
+        });
+    };
+
+    let switch = move |_| {
+        method.update(|m| {
+            *m = match *m {
+                SecondFactor::Totp => SecondFactor::RecoveryCode,
+                SecondFactor::RecoveryCode => SecondFactor::Totp,
+            }
+        });
+        code.set(String::new());
+        form.clear();
+    };
+
+    view! {
+        <ErrorSummary items=form.summary() focus_key=form.focus_key()/>
+        <h1 class="heading-l">{heading}</h1>
+        {children()}
+        <form novalidate on:submit=on_submit>
+            {move || {
+                let (label, hint, inputmode) = match method.get() {
+                    SecondFactor::RecoveryCode => (
+                        "Recovery code".to_string(),
+                        "One of the 16-character codes you saved, like 0123 4567 89ab cdef. Spaces, dashes and capitals do not matter. Each code works once.".to_string(),
+                        None,
+                    ),
+                    SecondFactor::Totp => (
+                        "Code from your authenticator app".to_string(),
+                        format!("The 6-digit code your app shows now for {site}."),
+                        Some("numeric"),
+                    ),
+                };
+                let parse = parse_on_blur.clone();
+                let inputmode = inputmode.unwrap_or("text");
+                view! {
+                    <TextInput
+                        id="code"
+                        label=label
+                        hint=hint
+                        value=code
+                        on_input=Callback::new(move |v| code.set(v))
+                        on_blur=Callback::new(move |_| form.blur(CodeField, parse(&code.get_untracked()).map(|_| ())))
+                        error=form.error(CodeField)
+                        autocomplete="one-time-code"
+                        inputmode=inputmode
+                        no_spellcheck=true
+                        width="input--width-20"
+                    />
+                }
+            }}
+            <CooldownStatus cooldown=cooldown/>
+            <button
+                type="submit"
+                class="button"
+                disabled=move || sending.get() || cooldown.active().get()
+            >
+                {move || if sending.get() { "Checking…" } else { "Continue" }}
+            </button>
+        </form>
+        {can_switch.then(|| view! {
+            <p class="body">
+                <button type="button" class="link-button" on:click=switch>
+                    {move || match method.get() {
+                        SecondFactor::RecoveryCode => "Use your authenticator app instead",
+                        SecondFactor::Totp => "Use a recovery code instead",
+                    }}
+                </button>
+            </p>
+        })}
+    }
+}

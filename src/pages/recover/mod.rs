@@ -1,0 +1,173 @@
+//! `/recover` and `/recover/{branch}[/{step}]`: the recovery wizard.
+//!
+//! The branches, their steps and every transition are decided in
+//! `reclaim_core::wizard`; these pages only render a step and report the
+//! user's answer. [`Wizard`] holds the facts of this tab in memory (a sign-in
+//! step's token never leaves it).
+
+mod compromised;
+mod email_proof;
+mod lost_email;
+mod mailing;
+mod reset_password;
+mod sign_in;
+mod start;
+
+pub use reset_password::ResetPasswordPage;
+pub use start::RecoverIndex;
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::NavigateOptions;
+use reclaim_core::api::SecondFactorChallenge;
+use reclaim_core::wizard::{self, Answer, Branch, Progress, Step, Target};
+
+use super::not_found::NotFound;
+use crate::pages::request::RequestFlow;
+
+/// What the wizard knows in this tab. Memory only: nothing here is written
+/// to web storage, and a reload starts the sign-in again.
+#[derive(Debug, Clone, Copy)]
+pub struct Wizard {
+    pub progress: RwSignal<Progress>,
+    /// The open second-factor step (its token is a secret for 300 s).
+    pub challenge: RwSignal<Option<SecondFactorChallenge>>,
+    /// Who signed in (for the signed-in page and the codes file name).
+    pub username: RwSignal<String>,
+    /// A one-off explanation for the next page (an expired step, say).
+    pub notice: RwSignal<Option<String>>,
+    /// "Invalid recovery code." answers so far.
+    pub invalid_codes: RwSignal<u32>,
+    /// The identifier or address a mail was asked for, for "Check your email".
+    pub mailed_to: RwSignal<String>,
+    /// The address being proven with a one-time code.
+    pub email_to_prove: RwSignal<String>,
+}
+
+impl Wizard {
+    pub fn new() -> Wizard {
+        Wizard {
+            progress: RwSignal::new(Progress::default()),
+            challenge: RwSignal::new(None),
+            username: RwSignal::new(String::new()),
+            notice: RwSignal::new(None),
+            invalid_codes: RwSignal::new(0),
+            mailed_to: RwSignal::new(String::new()),
+            email_to_prove: RwSignal::new(String::new()),
+        }
+    }
+}
+
+impl Default for Wizard {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The address of a wizard target.
+pub fn href(target: Target) -> String {
+    match target {
+        Target::Choose => "/recover".to_string(),
+        Target::Step(branch, step) if step == branch.first_step() => {
+            format!("/recover/{}", branch.slug())
+        }
+        Target::Step(branch, step) => format!("/recover/{}/{}", branch.slug(), step.slug()),
+        Target::Request(_) => "/request".to_string(),
+    }
+}
+
+/// Where Back goes from a step.
+pub fn back_href(branch: Branch, step: Step) -> String {
+    href(wizard::back(branch, step))
+}
+
+/// Report an answer on a step and go where the state machine says. A
+/// request target fills in the request form first.
+pub fn use_answer(branch: Branch, step: Step) -> impl Fn(Answer) + Clone + 'static {
+    let wizard = expect_context::<Wizard>();
+    let flow = expect_context::<RequestFlow>();
+    let navigate = use_navigate();
+    move |answer: Answer| {
+        let mut target = Target::Choose;
+        wizard
+            .progress
+            .update(|p| target = wizard::advance(branch, step, answer, p));
+        let path = match target {
+            Target::Request(prefill) => {
+                flow.prefill(prefill);
+                flow.request_href(prefill)
+            }
+            other => href(other),
+        };
+        navigate(&path, NavigateOptions::default());
+    }
+}
+
+/// `/recover/{branch}` and `/recover/{branch}/{step}`.
+#[component]
+pub fn RecoverStep() -> impl IntoView {
+    let params = use_params_map();
+    let wizard = expect_context::<Wizard>();
+    let navigate = use_navigate();
+    let place = Memo::new(move |_| {
+        params.with(|p| {
+            let branch = Branch::parse(&p.get("branch")?)?;
+            let step = match p.get("step") {
+                None => branch.first_step(),
+                Some(slug) => Step::parse(&slug)?,
+            };
+            Some((branch, step))
+        })
+    });
+    // The step to show given what is known: a deep link (or the browser's
+    // Back) to a step whose earlier answers are missing shows the first
+    // step that needs one, and the address is corrected in place.
+    let shown = Memo::new(move |_| {
+        place.get().map(|(branch, step)| {
+            (
+                branch,
+                step,
+                wizard::resolve(branch, step, &wizard.progress.get()),
+            )
+        })
+    });
+    Effect::new(move |_| {
+        if let Some((branch, step, resolved)) = shown.get() {
+            if resolved != step {
+                navigate(
+                    &href(Target::Step(branch, resolved)),
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
+            }
+        }
+    });
+    move || match shown.get() {
+        None => view! { <NotFound/> }.into_any(),
+        Some((branch, _, step)) => render(branch, step),
+    }
+}
+
+fn render(branch: Branch, step: Step) -> AnyView {
+    use compromised::UrgentStepsPage;
+    use email_proof::{EnterCodePage, EnterEmailPage};
+    use lost_email::{CanYouSignInPage, ChangeEmailPage};
+    use mailing::{CheckYourEmailPage, ForgotPasswordPage, ForgotUsernamePage};
+    use sign_in::{AuthenticatorChecksPage, CodePage, PasswordPage, SignedInPage};
+    match step {
+        Step::Ask if branch == Branch::ForgotUsername => view! { <ForgotUsernamePage/> }.into_any(),
+        Step::Ask => view! { <ForgotPasswordPage/> }.into_any(),
+        Step::Sent => view! { <CheckYourEmailPage branch=branch/> }.into_any(),
+        Step::Checks => view! { <AuthenticatorChecksPage/> }.into_any(),
+        Step::Password => view! { <PasswordPage branch=branch/> }.into_any(),
+        Step::SecondFactor => view! { <CodePage branch=branch/> }.into_any(),
+        Step::SignedIn => view! { <SignedInPage branch=branch/> }.into_any(),
+        Step::CanSignIn => view! { <CanYouSignInPage/> }.into_any(),
+        Step::ChangeEmail => view! { <ChangeEmailPage/> }.into_any(),
+        Step::Email => view! { <EnterEmailPage/> }.into_any(),
+        Step::EmailCode => view! { <EnterCodePage/> }.into_any(),
+        Step::Checklist => view! { <UrgentStepsPage/> }.into_any(),
+    }
+}

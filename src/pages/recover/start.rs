@@ -1,0 +1,121 @@
+//! `/recover`: "What happened?", one question with one answer.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+use reclaim_core::wizard::{Branch, Target};
+use reclaim_core::ErrorCode;
+
+use super::{href, Wizard};
+use crate::components::{ErrorSummary, FormField, FormState, Page, RadioOption, Radios};
+
+/// The answer on "What happened?", and its hint.
+fn choice(branch: Branch) -> (&'static str, &'static str) {
+    match branch {
+        Branch::ForgotPassword => (
+            "I forgot my password",
+            "You can still read the email of your account.",
+        ),
+        Branch::Lost2fa => (
+            "I lost my two-factor device or app, but I have recovery codes",
+            "For example, a new phone without your authenticator app.",
+        ),
+        Branch::StaleCodes => (
+            "My recovery codes do not work",
+            "You get \u{201c}Invalid recovery code\u{201d} for codes you saved.",
+        ),
+        Branch::TotpRefused => (
+            "My authenticator app\u{2019}s codes are refused",
+            "You have the app, but the 6-digit codes do not work.",
+        ),
+        Branch::NoCodes => (
+            "I lost my two-factor device and I have no recovery codes that work",
+            "You never saved them, or lost them with the device.",
+        ),
+        Branch::LostEmail => (
+            "I lost access to the email address of my account",
+            "For example, an old work or university address.",
+        ),
+        Branch::Compromised => (
+            "Someone else has taken over or used my account",
+            "For example, releases or changes you did not make.",
+        ),
+        Branch::ForgotUsername => (
+            "I forgot my username",
+            "You know the email address of your account.",
+        ),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct WhatHappened;
+
+impl FormField for WhatHappened {
+    fn id(self) -> &'static str {
+        "what-happened"
+    }
+    fn pointer(self) -> &'static str {
+        ""
+    }
+    fn message(self, _: ErrorCode) -> String {
+        "Select what happened".to_string()
+    }
+}
+
+#[component]
+pub fn RecoverIndex() -> impl IntoView {
+    let wizard = expect_context::<Wizard>();
+    let navigate = use_navigate();
+    let form = FormState::<WhatHappened>::new();
+    // The answer given before is kept when coming back.
+    let selected = RwSignal::new(wizard.progress.with_untracked(|p| p.branch));
+    let options = Branch::ALL
+        .into_iter()
+        .map(|b| {
+            let (label, hint) = choice(b);
+            RadioOption::new(b.slug(), label).with_hint(hint)
+        })
+        .collect::<Vec<_>>();
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let branch = selected.get_untracked();
+        if !form.submit([(WhatHappened, branch.map(|_| ()).ok_or(ErrorCode::Required))]) {
+            return;
+        }
+        if let Some(branch) = branch {
+            wizard.progress.update(|p| p.branch = Some(branch));
+            navigate(
+                &href(Target::Step(branch, branch.first_step())),
+                NavigateOptions::default(),
+            );
+        }
+    };
+
+    view! {
+        <Page title="What happened?" back="/".to_string() has_errors=form.has_errors()>
+            <ErrorSummary items=form.summary() focus_key=form.focus_key()/>
+            <form novalidate on:submit=on_submit>
+                <Radios
+                    id="what-happened"
+                    legend="What happened?"
+                    hint="Choose the one that fits best. You can come back and choose another."
+                    options=options
+                    selected=Signal::derive(move || selected.get().map(|b| b.slug().to_string()))
+                    on_change=Callback::new(move |v: String| {
+                        selected.set(Branch::parse(&v));
+                        form.clear();
+                    })
+                    error=form.error(WhatHappened)
+                    is_page_heading=true
+                />
+                <button type="submit" class="button">"Continue"</button>
+            </form>
+            <p class="body">
+                "None of these? "
+                <a class="link" href="/request?reason=other">"Ask support to recover your account"</a>
+                "."
+            </p>
+        </Page>
+    }
+}

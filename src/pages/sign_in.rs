@@ -1,0 +1,73 @@
+//! `/sign-in`: the wizard's sign-in steps on their own, for the checkup and
+//! after a password reset. `?next=/path` says where to go once signed in.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use reclaim_core::api::{LoginOutcome, SecondFactor, SecondFactorChallenge};
+use reclaim_core::messages::problem_message;
+use reclaim_core::ProblemCode;
+
+use crate::components::sign_in::{PasswordStep, SecondFactorStep};
+use crate::components::Page;
+use crate::session::Session;
+
+/// Only paths of this app: never another origin (`//evil.example`).
+fn safe_next(next: Option<String>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        _ => "/checkup".to_string(),
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let next = StoredValue::new(safe_next(query.with_untracked(|q| q.get("next"))));
+    let challenge = RwSignal::new(None::<SecondFactorChallenge>);
+    let notice = RwSignal::new(None::<String>);
+
+    let done = Callback::new(move |username: String| {
+        session.signed_in(username);
+        navigate(&next.get_value(), NavigateOptions::default());
+    });
+    let on_outcome = Callback::new(move |outcome: LoginOutcome| match outcome {
+        LoginOutcome::Session { username, .. } => done.run(username),
+        LoginOutcome::SecondFactor(c) => challenge.set(Some(c)),
+    });
+    let on_expired = Callback::new(move |_| {
+        notice.set(problem_message(ProblemCode::ChallengeExpired).map(str::to_string));
+        challenge.set(None);
+    });
+
+    move || {
+        match challenge.get() {
+        None => view! {
+            <Page title="Sign in" back="/".to_string()>
+                <PasswordStep heading="Sign in" on_outcome=on_outcome notice=notice.get_untracked().unwrap_or_default()>
+                    {session.expired_notice().map(|n| view! { <p class="body">{n}</p> })}
+                </PasswordStep>
+                <p class="body"><a class="link" href="/recover">"I cannot sign in"</a></p>
+            </Page>
+        }
+        .into_any(),
+        Some(c) => view! {
+            <Page title="Enter your code" back="/sign-in".to_string()>
+                <SecondFactorStep
+                    challenge=c
+                    first=SecondFactor::Totp
+                    heading="Enter your code"
+                    on_signed_in=done
+                    on_expired=on_expired
+                >
+                    <p class="body">"Enter the code from your authenticator app, or use one of your recovery codes."</p>
+                </SecondFactorStep>
+                <p class="body"><a class="link" href="/recover/lost-2fa">"I lost my authenticator app"</a></p>
+            </Page>
+        }
+        .into_any(),
+    }
+    }
+}
