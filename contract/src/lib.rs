@@ -128,6 +128,8 @@ pub struct Api {
     pub demo: bool,
     /// We started this server (so it is fresh and ours alone).
     pub local: bool,
+    /// The database of a server we started (for the operator commands).
+    pub database: Option<PathBuf>,
     server: Option<Server>,
 }
 
@@ -220,6 +222,7 @@ pub fn api() -> &'static Api {
                 app,
                 demo,
                 local: false,
+                database: None,
                 server: None,
             }
         }
@@ -389,10 +392,68 @@ fn warn_if_stale(bin: &Path) {
 
 static STARTED: Mutex<u32> = Mutex::new(0);
 
+/// A reference server of the test's own, started with extra `serve` flags
+/// (`--mail-budget 3`, `--trusted-proxy 127.0.0.1`, …). Against an external
+/// API there is no way to set them: prints why and answers `None`.
+pub fn own_server(test: &str, flags: &[&str]) -> Option<Api> {
+    if let Some(base) = external_base() {
+        skip(&format!(
+            "{test}: needs the reference server started with {flags:?} (not {base})"
+        ));
+        return None;
+    }
+    Some(start_local_with(flags))
+}
+
+impl Api {
+    /// Run an operator command of the reference server on this server's
+    /// database (`["requests", "show", "RR-…"]`); its standard output.
+    pub fn operator(&self, args: &[&str]) -> Option<String> {
+        let db = self.database.as_ref()?;
+        let out = Command::new(server_bin())
+            .args(args)
+            .arg("--database")
+            .arg(db)
+            .output()
+            .expect("run the operator command");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+}
+
+/// Run `f(i)` for `i` in `0..n` on `n` threads released together, so the
+/// calls really overlap at the server; the answers in order of `i`.
+pub fn concurrently<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let barrier = std::sync::Barrier::new(n);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..n)
+            .map(|i| {
+                let (f, barrier) = (&f, &barrier);
+                s.spawn(move || {
+                    barrier.wait();
+                    f(i)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a burst thread panicked"))
+            .collect()
+    })
+}
+
 /// Start `reclaim-server serve --demo` on a free loopback port with a fresh
 /// database; the server stops when the returned [`Api`] is dropped or this
 /// process exits (however it exits: a wrapper shell watches our pipe).
 fn start_local() -> Api {
+    start_local_with(&[])
+}
+
+fn start_local_with(flags: &[&str]) -> Api {
     let bin = server_bin();
     assert!(
         bin.exists(),
@@ -434,7 +495,8 @@ fn start_local() -> Api {
     // server and removes the temporary folder.
     let script = r#"
 bin="$1"; db="$2"; dist="$3"; dir="$4"; log="$5"
-"$bin" serve --addr 127.0.0.1:0 --database "$db" --dist "$dist" --demo 2>"$log" &
+shift 5
+"$bin" serve --addr 127.0.0.1:0 --database "$db" --dist "$dist" --demo "$@" 2>"$log" &
 pid=$!
 while read -r _line; do :; done
 kill "$pid" 2>/dev/null
@@ -450,6 +512,7 @@ rm -rf "$dir"
         .arg(&dist)
         .arg(&dir)
         .arg(&log)
+        .args(flags)
         .env_remove("RECLAIM_BASE_URL")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -495,6 +558,7 @@ rm -rf "$dir"
         app: origin,
         demo: true,
         local: true,
+        database: Some(db),
         server: Some(server),
     }
 }
@@ -700,6 +764,10 @@ impl Client {
         Req::new(self, "POST", path)
     }
 
+    pub fn delete(&self, path: &str) -> Req<'_> {
+        Req::new(self, "DELETE", path)
+    }
+
     /// POST a JSON body (the common case).
     pub fn post_json(&self, path: &str, body: &Value) -> Resp {
         self.post(path).json(body).send()
@@ -866,6 +934,13 @@ impl<'a> Req<'a> {
         let result = match self.method {
             "GET" => {
                 let mut rb = self.client.agent.get(&url);
+                for (k, v) in &headers {
+                    rb = rb.header(k.as_str(), v.as_str());
+                }
+                rb.call()
+            }
+            "DELETE" => {
+                let mut rb = self.client.agent.delete(&url);
                 for (k, v) in &headers {
                     rb = rb.header(k.as_str(), v.as_str());
                 }

@@ -30,6 +30,26 @@ fn unused_codes(client: &Client) -> u32 {
     security(client).recovery_codes.unused
 }
 
+/// Add an authenticator app for the signed-in user (fresh re-auth done);
+/// returns its secret.
+fn add_authenticator(client: &Client) -> String {
+    let r = client.post_json("/account/totp", &json!({}));
+    r.expect(200);
+    let secret = r.parse::<TotpSetup>().secret;
+    if totp::seconds_left_in_step() < 3 {
+        std::thread::sleep(std::time::Duration::from_secs(
+            totp::seconds_left_in_step() + 1,
+        ));
+    }
+    client
+        .post_json(
+            "/account/totp/confirm",
+            &json!({ "code": totp::code_now(&secret, 0) }),
+        )
+        .expect(200);
+    secret
+}
+
 #[test]
 fn security_needs_a_session() {
     let api = api();
@@ -194,6 +214,12 @@ fn recovery_codes_are_generated_after_reauth_and_confirmed_by_one_code() {
     let client = api.client();
     sign_in(&client, "bob");
     reauth(&client, DEMO_PASSWORD).expect(200);
+    // Codes exist only alongside an authenticator: alone, every sign-in would
+    // demand one until the account is locked out.
+    let r = client.post_json("/account/recovery-codes", &json!({}));
+    r.problem(409, Some("totp_required"));
+    assert_eq!(unused_codes(&client), 0);
+    add_authenticator(&client);
     let r = client.post_json("/account/recovery-codes", &json!({}));
     assert!(
         r.status == 200 || r.status == 201,
@@ -289,6 +315,120 @@ fn recovery_codes_are_generated_after_reauth_and_confirmed_by_one_code() {
         &json!({ "token": c.token, "code": codes[0] }),
     );
     stale.problem(stale.status, Some("recovery_code_invalid"));
+
+    // Removing the authenticator takes the codes with it, and says so by mail.
+    client
+        .delete("/account/totp")
+        .no_csrf()
+        .send()
+        .problem(403, Some("csrf_failed"));
+    let r = client.delete("/account/totp").send();
+    r.expect(200);
+    let after: AccountSecurity = r.parse();
+    assert!(!after.totp_enabled);
+    assert_eq!(after.recovery_codes.unused, 0);
+    assert_eq!(after.recovery_codes.generated_at, None);
+    assert!(after.totp_changed_at.is_some());
+    client
+        .delete("/account/totp")
+        .send()
+        .problem(409, Some("totp_not_enabled"));
+    let mail = api
+        .wait_for_mail(demo::BOB_EMAIL, std::time::Duration::from_secs(5), |m| {
+            m.subject.contains("authenticator app was removed")
+        })
+        .expect("a mail says the authenticator was removed");
+    assert!(
+        mail.text.contains("recovery codes were deleted"),
+        "{}",
+        mail.text
+    );
+    let r = api.client().login("bob", DEMO_PASSWORD);
+    assert!(
+        matches!(r.parse::<LoginOutcome>(), LoginOutcome::Session { .. }),
+        "password alone again: {}",
+        r.text()
+    );
+}
+
+#[test]
+fn two_concurrent_authenticator_confirmations_leave_it_on() {
+    let Some(api) = fresh_api(
+        "two_concurrent_authenticator_confirmations_leave_it_on",
+        true,
+    ) else {
+        return;
+    };
+    let client = api.client();
+    sign_in(&client, "bob");
+    reauth(&client, DEMO_PASSWORD).expect(200);
+    let r = client.post_json("/account/totp", &json!({}));
+    r.expect(200);
+    let secret = r.parse::<TotpSetup>().secret;
+    if totp::seconds_left_in_step() < 3 {
+        std::thread::sleep(std::time::Duration::from_secs(
+            totp::seconds_left_in_step() + 1,
+        ));
+    }
+    let code = totp::code_now(&secret, 0);
+    let barrier = std::sync::Barrier::new(2);
+    let answers: Vec<Resp> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    barrier.wait();
+                    client.post_json("/account/totp/confirm", &json!({ "code": code }))
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(
+        answers.iter().any(|r| r.status == 200),
+        "one confirmation succeeds: {:?}",
+        answers
+            .iter()
+            .map(|r| (r.status, r.text()))
+            .collect::<Vec<_>>()
+    );
+    for r in &answers {
+        if r.status != 200 {
+            assert_problem(r);
+        }
+    }
+    assert!(security(&client).totp_enabled, "the authenticator stays on");
+    let r = api.client().login("bob", DEMO_PASSWORD);
+    let LoginOutcome::SecondFactor(c) = r.parse::<LoginOutcome>() else {
+        panic!("bob has an authenticator: a second step, got {}", r.text());
+    };
+    assert!(c.methods.contains(&SecondFactor::Totp));
+    // And it is the secret that was confirmed.
+    if totp::seconds_left_in_step() < 3 {
+        std::thread::sleep(std::time::Duration::from_secs(
+            totp::seconds_left_in_step() + 1,
+        ));
+    }
+    let next = totp::code_now(&secret, 1);
+    let r = api
+        .client()
+        .post_json("/login/totp", &json!({ "token": c.token, "code": next }));
+    r.expect(200);
+}
+
+#[test]
+fn security_lists_projects_with_their_repositories() {
+    let Some(api) = demo_api("security_lists_projects_with_their_repositories") else {
+        return;
+    };
+    let client = api.client();
+    sign_in(&client, "bob");
+    let s = security(&client);
+    assert!(!s.projects.is_empty(), "bob maintains a project");
+    assert!(s.projects.iter().all(|p| p
+        .repository_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"))));
+    assert!(!s.recovery_codes_predate_totp);
 }
 
 #[test]
@@ -312,6 +452,14 @@ fn generating_codes_needs_a_fresh_password() {
     assert!(
         r.status == 401 || r.status == 403,
         "adding an authenticator without a re-auth: 401/403, got {} ({})",
+        p.status,
+        p.code
+    );
+    let r = client.delete("/account/totp").send();
+    let p = assert_problem(&r);
+    assert!(
+        r.status == 401 || r.status == 403,
+        "removing an authenticator without a re-auth: 401/403, got {} ({})",
         p.status,
         p.code
     );

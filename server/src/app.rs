@@ -9,11 +9,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
+use crate::client_addr::TrustedProxies;
 use crate::clock::Clock;
-use crate::crypto::Hasher;
 use crate::extract::BODY_LIMIT;
 use crate::headers::SecurityHeaders;
 use crate::mail::Mailer;
+use crate::passwords::PasswordWork;
 use crate::problem::ApiError;
 use crate::routes::{account, auth, login, outbox, requests};
 use crate::static_files::StaticFiles;
@@ -34,6 +35,10 @@ pub struct Settings {
     /// The registry's API-token prefix (`pypi-`), so a token pasted into a
     /// code field or a request is named for what it is.
     pub api_token_prefix: String,
+    /// Proxies whose `Forwarded` / `X-Forwarded-For` are believed.
+    pub trusted_proxies: TrustedProxies,
+    /// Mails anyone can trigger, at most this many an hour (0: unlimited).
+    pub mail_budget_per_hour: usize,
 }
 
 impl Settings {
@@ -46,6 +51,8 @@ impl Settings {
             secure: false,
             demo: true,
             api_token_prefix: reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX.into(),
+            trusted_proxies: TrustedProxies::default(),
+            mail_budget_per_hour: 0,
         }
     }
 }
@@ -53,7 +60,8 @@ impl Settings {
 pub struct App {
     pub db: Db,
     pub clock: Clock,
-    pub hasher: Hasher,
+    /// Password and recovery-code hashing, bounded (see [`PasswordWork`]).
+    pub passwords: PasswordWork,
     pub mailer: Mailer,
     pub settings: Settings,
     pub files: StaticFiles,
@@ -87,7 +95,10 @@ pub fn router(state: AppState) -> Router {
             "/account/recovery-codes/confirm",
             post(account::confirm_code),
         )
-        .route("/account/totp", post(account::totp_start))
+        .route(
+            "/account/totp",
+            post(account::totp_start).delete(account::totp_remove),
+        )
         .route("/account/totp/confirm", post(account::totp_confirm))
         .route("/logout", post(account::logout))
         .route("/openapi.json", get(crate::openapi::serve));
@@ -105,6 +116,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::headers::apply,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::client_addr::resolve,
         ))
         .layer(middleware::from_fn(catch_panic))
         .with_state(state)
@@ -145,6 +160,7 @@ pub async fn housekeeping(state: AppState) {
                 c.execute("DELETE FROM reset_tokens WHERE expires_at <= ?1", [now])?;
                 c.execute("DELETE FROM email_codes WHERE expires_at <= ?1", [now])?;
                 c.execute("DELETE FROM email_proofs WHERE expires_at <= ?1", [now])?;
+                crate::mail::prune(c, now)?;
                 Ok(())
             })
             .await;

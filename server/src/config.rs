@@ -7,10 +7,12 @@ use std::sync::Arc;
 use clap::{Args, Parser, Subcommand};
 
 use crate::app::{self, App, Settings};
+use crate::client_addr::TrustedProxies;
 use crate::clock::Clock;
 use crate::crypto::Hasher;
 use crate::headers::SecurityHeaders;
 use crate::mail::Mailer;
+use crate::passwords::PasswordWork;
 use crate::static_files::StaticFiles;
 use crate::store::Db;
 
@@ -93,6 +95,17 @@ pub struct ServeArgs {
     /// code fields and request texts.
     #[arg(long, env = "RECLAIM_API_TOKEN_PREFIX", default_value = reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX)]
     pub api_token_prefix: String,
+    /// Proxies (addresses or CIDR blocks, comma-separated) whose
+    /// `Forwarded` / `X-Forwarded-For` headers name the client. Default:
+    /// none, and the headers are ignored.
+    #[arg(long, env = "RECLAIM_TRUSTED_PROXY", value_delimiter = ',')]
+    pub trusted_proxy: Vec<String>,
+    /// Mails that anyone can make the server send (codes, resets,
+    /// reminders, request confirmations): at most this many an hour, then
+    /// dropped with the usual answer. 0: no budget. Security notices to an
+    /// account's own address are never dropped.
+    #[arg(long, env = "RECLAIM_MAIL_BUDGET", default_value_t = 500)]
+    pub mail_budget: usize,
 }
 
 /// Site name and TOTP issuer from the app's `config.json`, so the server
@@ -112,6 +125,14 @@ pub fn serve(args: ServeArgs) -> Result<(), String> {
             args.addr
         ));
     }
+    if args.demo
+        && args
+            .public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
+    {
+        return Err("--demo serves fixed passwords and a mail outbox; it is refused with an https:// public URL (a real deployment)".into());
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -120,6 +141,8 @@ pub fn serve(args: ServeArgs) -> Result<(), String> {
 }
 
 async fn run(args: ServeArgs) -> Result<(), String> {
+    let trusted_proxies = TrustedProxies::parse(&args.trusted_proxy.join(","))
+        .map_err(|e| format!("--trusted-proxy: {e}"))?;
     let db = Db::open(&args.database)?;
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
@@ -135,10 +158,10 @@ async fn run(args: ServeArgs) -> Result<(), String> {
     let (site_name, totp_issuer) = branding(&args.dist);
     let files = StaticFiles::load(&args.dist);
     let headers = SecurityHeaders::new(files.index_html(), secure);
-    let hasher = Hasher::standard();
+    let passwords = PasswordWork::for_this_machine(Hasher::standard());
     let clock = Clock::default();
     if args.demo {
-        let h = hasher.clone();
+        let h = passwords.hasher().clone();
         let now = clock.now();
         db.call(move |c| crate::demo::seed(c, &h, now))
             .await
@@ -149,7 +172,7 @@ async fn run(args: ServeArgs) -> Result<(), String> {
     let state = Arc::new(App {
         db,
         clock: clock.clone(),
-        hasher,
+        passwords,
         mailer,
         settings: Settings {
             site_name: site_name.clone(),
@@ -158,6 +181,8 @@ async fn run(args: ServeArgs) -> Result<(), String> {
             secure,
             demo: args.demo,
             api_token_prefix: args.api_token_prefix.clone(),
+            trusted_proxies,
+            mail_budget_per_hour: args.mail_budget,
         },
         files,
         headers,
@@ -226,6 +251,16 @@ mod tests {
             .err()
             .unwrap();
         assert!(err.contains("loopback"), "{err}");
+        let err = serve(serve_args(&[
+            "--addr",
+            "127.0.0.1:0",
+            "--demo",
+            "--public-url",
+            "https://pypi.example.org",
+        ]))
+        .err()
+        .unwrap();
+        assert!(err.contains("https://"), "{err}");
     }
 
     #[test]

@@ -37,6 +37,31 @@ pub const ALICE_OLD_CODES: [&str; 8] = [
 ];
 pub const CURRENT_SET_AT: i64 = 1_772_442_900; // 2026-03-02T09:15:00Z
 pub const OLD_SET_AT: i64 = 1_762_164_000; // 2025-11-03T10:00:00Z
+/// When alice set up her authenticator (before both code sets).
+pub const ALICE_TOTP_AT: i64 = 1_748_772_000; // 2025-06-01T10:00:00Z
+/// alice's address before `alice@example.org`, until 2025-01-15T00:00:00Z.
+pub const ALICE_PREVIOUS_EMAIL: &str = "alice@old-mail.example.net";
+const ALICE_PREVIOUS_UNTIL: i64 = 1_736_899_200;
+/// Projects, with a public repository or none: what the checkup's
+/// "recovery readiness" reads (support verifies a push to the repository).
+pub const PROJECTS: &[(&str, &str, Option<&str>)] = &[
+    (
+        "alice",
+        "sampleproject",
+        Some("https://github.com/example-alice/sampleproject"),
+    ),
+    (
+        "alice",
+        "alice-utils",
+        Some("https://codeberg.org/example-alice/alice-utils"),
+    ),
+    (
+        "bob",
+        "bobs-toolkit",
+        Some("https://gitlab.com/example-bob/bobs-toolkit"),
+    ),
+    ("carol", "carols-notes", None),
+];
 
 pub fn seed(c: &mut Connection, hasher: &Hasher, now: i64) -> ApiResult<bool> {
     if models::user_by_username(c, "alice")?.is_some() {
@@ -54,9 +79,20 @@ pub fn seed(c: &mut Connection, hasher: &Hasher, now: i64) -> ApiResult<bool> {
     add("bob", "bob@example.org", true)?;
     add("carol", "carol@example.org", false)?;
     tx.execute(
-        "UPDATE users SET totp_secret = ?2 WHERE id = ?1",
-        params![alice, ALICE_TOTP_SECRET],
+        "UPDATE users SET totp_secret = ?2, totp_changed_at = ?3 WHERE id = ?1",
+        params![alice, ALICE_TOTP_SECRET, ALICE_TOTP_AT],
     )?;
+    tx.execute(
+        "INSERT INTO previous_emails (user_id, email, until) VALUES (?1, ?2, ?3)",
+        params![alice, ALICE_PREVIOUS_EMAIL, ALICE_PREVIOUS_UNTIL],
+    )?;
+    for (owner, name, repository) in PROJECTS {
+        tx.execute(
+            "INSERT INTO projects (user_id, name, repository_url)
+             SELECT id, ?2, ?3 FROM users WHERE username = ?1",
+            params![owner, name, repository],
+        )?;
+    }
     let hashes: Vec<String> = ALICE_CODES.iter().map(|c| hasher.hash(c)).collect();
     models::replace_recovery_codes(&tx, alice, &hashes, CURRENT_SET_AT)?;
     let first: Option<i64> = tx
@@ -102,8 +138,17 @@ pub fn banner(site: &str, now: i64) -> String {
         at(OLD_SET_AT),
         ALICE_OLD_CODES.join(" ")
     ));
+    s.push_str(&format!(
+        "         previous address {ALICE_PREVIOUS_EMAIL}\n"
+    ));
     s.push_str("  bob    bob@example.org (verified)    no two-factor\n");
     s.push_str("  carol  carol@example.org (unverified: cannot reset by email)\n");
+    for (owner, name, repository) in PROJECTS {
+        s.push_str(&format!(
+            "  project {name} ({owner}): {}\n",
+            repository.unwrap_or("no public repository")
+        ));
+    }
     s.push_str("  mails: GET /api/v1/demo/outbox?to=ADDRESS\n");
     s
 }
@@ -133,5 +178,13 @@ mod tests {
             );
         }
         assert_eq!(crate::clock::rfc3339(OLD_SET_AT), "2025-11-03T10:00:00Z");
+        assert_eq!(crate::clock::rfc3339(ALICE_TOTP_AT), "2025-06-01T10:00:00Z");
+        assert_eq!(models::projects(&c, alice.id).unwrap().len(), 2);
+        let carol_projects = models::projects(&c, carol.id).unwrap();
+        assert_eq!(carol_projects[0].repository_url, None);
+        assert_eq!(
+            models::previous_emails(&c, alice.id).unwrap()[0].0,
+            ALICE_PREVIOUS_EMAIL
+        );
     }
 }

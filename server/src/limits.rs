@@ -1,12 +1,16 @@
 //! Rate limits, kept in SQLite so a restart does not hand out fresh attempts.
 //!
-//! A limit is a list of windows (`max` events per `secs`). Mail-sending
-//! endpoints check and record in one immediate transaction (`charge`), so
-//! concurrent attempts cannot both slip under the limit. Sign-in and
-//! second-factor limits count failures only, as PyPI does (`check` before,
-//! `record` on failure): a user who keeps signing in correctly is never locked out. Buckets are keyed by what the client
-//! typed (normalised), never by whether an account exists: an unknown name is
-//! limited exactly like a real one, which keeps 429s from telling them apart.
+//! A limit is a list of windows (`max` events per `secs`). Every attempt is
+//! *reserved* before the slow work: [`reserve`] checks every bucket and, only
+//! if all allow it, records one event in each, in the caller's immediate
+//! transaction, so a burst of concurrent attempts cannot all pass the check
+//! before any of them is counted. Rules that count failures only (sign-in,
+//! second factor, re-authentication, the checkup's confirmations, as PyPI
+//! does) hand the reservation back with [`refund`] when the attempt succeeds:
+//! a user who keeps signing in correctly is never locked out. Buckets are
+//! keyed by what the client typed (normalised) or by the client's address,
+//! never by whether an account exists: an unknown name is limited exactly like
+//! a real one, which keeps 429s from telling them apart.
 
 use rusqlite::{params, Connection};
 
@@ -26,17 +30,34 @@ pub const MINUTE: i64 = 60;
 pub const HOUR: i64 = 3600;
 pub const DAY: i64 = 86_400;
 
-/// Password reset: 5 a day per user.
+/// Password reset: 5 a day per identifier typed.
 pub const PASSWORD_RESET: &[Window] = &[w(5, DAY)];
+/// Failed reset-link confirmations per client (a link's token is 256 bits;
+/// this only stops a client from making the server hash passwords for free).
+pub const RESET_CONFIRM_PER_CLIENT: &[Window] = &[w(10, 5 * MINUTE)];
 /// Username reminder: 5 a day per address.
 pub const USERNAME_REMINDER: &[Window] = &[w(5, DAY)];
 /// Second-factor attempts: 5 per 5 minutes, 20 per hour, 50 per day per user.
 pub const SECOND_FACTOR: &[Window] = &[w(5, 5 * MINUTE), w(20, HOUR), w(50, DAY)];
-/// Password attempts: 10 per 5 minutes, per user and per client address.
-pub const LOGIN: &[Window] = &[w(10, 5 * MINUTE)];
+/// Failed sign-ins per username: 10 per 5 minutes, and at most 100 a day
+/// (NIST SP 800-63B §5.2.2 allows at most 100 consecutive failures).
+pub const LOGIN_PER_USER: &[Window] = &[w(10, 5 * MINUTE), w(100, DAY)];
+/// Failed sign-ins per client address: 10 per 5 minutes.
+pub const LOGIN_PER_CLIENT: &[Window] = &[w(10, 5 * MINUTE)];
+/// Failed password confirmations of a signed-in user: 10 per 5 minutes.
+pub const REAUTH: &[Window] = &[w(10, 5 * MINUTE)];
 /// One-time email codes: 5 sent per hour per address, 5 guesses per code window.
 pub const EMAIL_CODE_SEND: &[Window] = &[w(5, HOUR)];
 pub const EMAIL_CODE_CHECK: &[Window] = &[w(5, 15 * MINUTE)];
+/// One-time email codes sent per client, whatever the addresses: 20 an hour.
+/// Without it one client could mail codes to any number of strangers.
+pub const EMAIL_CODE_SEND_PER_CLIENT: &[Window] = &[w(20, HOUR)];
+/// Code guesses per client, across addresses: 20 per 15 minutes.
+pub const EMAIL_CODE_CHECK_PER_CLIENT: &[Window] = &[w(20, 15 * MINUTE)];
+/// Recovery requests per client: 20 an hour, 50 a day. Each mails its
+/// contact address, which the requester chooses; a household or office
+/// behind one address still files a few.
+pub const RECOVERY_REQUESTS_PER_CLIENT: &[Window] = &[w(20, HOUR), w(50, DAY)];
 
 /// Seconds until one more event fits, or `None` if it fits now.
 /// `events` are the bucket's timestamps (any order).
@@ -60,17 +81,21 @@ pub fn retry_after(events: &[i64], windows: &[Window], now: i64) -> Option<u64> 
     wait.map(|w| w.max(1) as u64)
 }
 
-/// Check every bucket, and only if all allow it, record one event in each
-/// (inside the caller's transaction, so concurrent attempts cannot both slip in).
-pub fn charge(conn: &Connection, buckets: &[(&str, &[Window])], now: i64) -> ApiResult<()> {
-    check(conn, buckets, now)?;
-    record(conn, buckets, now)?;
-    Ok(())
+/// The events one attempt recorded, so a success can hand them back.
+#[derive(Debug, Default, Clone)]
+#[must_use = "refund it on success, or let it count"]
+pub struct Reservation {
+    rows: Vec<i64>,
 }
 
-/// Refuse (429) if any bucket is full, without recording anything. Used where
-/// only failures count (PyPI limits failed sign-ins, not successful ones).
-pub fn check(conn: &Connection, buckets: &[(&str, &[Window])], now: i64) -> ApiResult<()> {
+/// Check every bucket and, only if all allow it, record one event in each.
+/// Call it inside an immediate transaction (as [`crate::store::Db::write`]
+/// does), so concurrent attempts queue here and each sees the others.
+pub fn reserve(
+    conn: &Connection,
+    buckets: &[(&str, &[Window])],
+    now: i64,
+) -> ApiResult<Reservation> {
     let mut wait: Option<u64> = None;
     for (bucket, windows) in buckets {
         let longest = windows.iter().map(|w| w.secs).max().unwrap_or(0);
@@ -83,19 +108,25 @@ pub fn check(conn: &Connection, buckets: &[(&str, &[Window])], now: i64) -> ApiR
             wait = Some(wait.map_or(w, |cur| cur.max(w)));
         }
     }
-    match wait {
-        Some(w) => Err(ApiError::too_many(w)),
-        None => Ok(()),
+    if let Some(w) = wait {
+        return Err(ApiError::too_many(w));
     }
-}
-
-/// Record one event in each bucket.
-pub fn record(conn: &Connection, buckets: &[(&str, &[Window])], now: i64) -> rusqlite::Result<()> {
+    let mut rows = Vec::with_capacity(buckets.len());
     for (bucket, _) in buckets {
         conn.execute(
             "INSERT INTO rate_events (bucket, at) VALUES (?1, ?2)",
             params![bucket, now],
         )?;
+        rows.push(conn.last_insert_rowid());
+    }
+    Ok(Reservation { rows })
+}
+
+/// Hand a reservation back: the attempt succeeded and the rule counts
+/// failures only.
+pub fn refund(conn: &Connection, reservation: &Reservation) -> rusqlite::Result<()> {
+    for row in &reservation.rows {
+        conn.execute("DELETE FROM rate_events WHERE rowid = ?1", params![row])?;
     }
     Ok(())
 }
@@ -112,7 +143,7 @@ mod tests {
 
     fn hit(conn: &mut Connection, buckets: &[(&str, &[Window])], now: i64) -> ApiResult<()> {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        charge(&tx, buckets, now)?;
+        let _ = reserve(&tx, buckets, now)?;
         tx.commit()?;
         Ok(())
     }
@@ -153,14 +184,20 @@ mod tests {
         for _ in 0..10 {
             hit(
                 &mut conn,
-                &[("login:u:alice", LOGIN), ("login:ip:1", LOGIN)],
+                &[
+                    ("login:u:alice", LOGIN_PER_USER),
+                    ("login:ip:1", LOGIN_PER_CLIENT),
+                ],
                 now,
             )
             .unwrap();
         }
         let err = hit(
             &mut conn,
-            &[("login:u:bob", LOGIN), ("login:ip:1", LOGIN)],
+            &[
+                ("login:u:bob", LOGIN_PER_USER),
+                ("login:ip:1", LOGIN_PER_CLIENT),
+            ],
             now,
         )
         .unwrap_err();
@@ -175,6 +212,34 @@ mod tests {
             )
             .unwrap();
         assert_eq!(n, 0);
-        assert!(hit(&mut conn, &[("login:ip:1", LOGIN)], now + 300).is_ok());
+        assert!(hit(&mut conn, &[("login:ip:1", LOGIN_PER_CLIENT)], now + 300).is_ok());
+    }
+
+    #[test]
+    fn a_refund_hands_the_attempt_back() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::store::migrations::migrate(&mut conn).unwrap();
+        let now = 5_000_000;
+        let buckets: &[(&str, &[Window])] = &[("2fa:1", SECOND_FACTOR)];
+        for _ in 0..4 {
+            let _ = reserve(&conn, buckets, now).unwrap();
+        }
+        // Successes refunded: any number of them.
+        for _ in 0..20 {
+            let r = reserve(&conn, buckets, now).unwrap();
+            refund(&conn, &r).unwrap();
+        }
+        let _ = reserve(&conn, buckets, now).unwrap();
+        assert_eq!(reserve(&conn, buckets, now).unwrap_err().status, 429);
+    }
+
+    #[test]
+    fn a_hundred_failures_a_day_lock_the_username() {
+        let now = 10 * DAY;
+        // 100 failures, 10 every half hour: the 5-minute window is clear.
+        let events: Vec<i64> = (0..100).map(|i| now - 600 - (i / 10) * 1800).collect();
+        let wait = retry_after(&events, LOGIN_PER_USER, now).unwrap();
+        assert!(wait > HOUR as u64, "{wait}");
+        assert_eq!(retry_after(&events[..99], LOGIN_PER_USER, now), None);
     }
 }

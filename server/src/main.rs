@@ -1,6 +1,7 @@
 //! `reclaim-server`: the reference API of Reclaim, and its operator commands.
 
 mod app;
+mod client_addr;
 mod clock;
 mod config;
 mod crypto;
@@ -12,6 +13,7 @@ mod limits;
 mod mail;
 mod openapi;
 mod ops;
+mod passwords;
 mod problem;
 mod routes;
 mod static_files;

@@ -31,10 +31,10 @@ use crate::routes::{account, auth, login, outbox, requests};
         auth::email_verification, auth::email_verification_confirm,
         requests::create, requests::show,
         account::security, account::reauth, account::generate_codes, account::confirm_code,
-        account::totp_start, account::totp_confirm, account::logout,
+        account::totp_start, account::totp_confirm, account::totp_remove, account::logout,
         outbox::list,
     ),
-    components(schemas(reclaim_core::api::FieldError, reclaim_core::api::Reason,
+    components(schemas(reclaim_core::api::FieldError, reclaim_core::api::AccountProject, reclaim_core::api::Reason,
         reclaim_core::api::RecoveryCodesStatus, reclaim_core::api::RequestStatus)),
     modifiers(&Security),
     tags(

@@ -55,14 +55,18 @@ pub fn list(db: &Db, all: bool) -> Result<String, String> {
 
 pub fn show(db: &Db, id: &str) -> Result<String, String> {
     let id = id.to_string();
-    let (req, attached) = db
+    let (req, attached, proof) = db
         .blocking(|c| {
             let r = store::find(c, &id)?;
             let a = match &r {
                 Some(r) => store::attachments(c, r.seq)?,
                 None => Vec::new(),
             };
-            Ok((r, a))
+            let proof = match &r {
+                Some(r) => proof_standing(c, r)?,
+                None => None,
+            };
+            Ok((r, a, proof))
         })
         .map_err(err)?;
     let r = req.ok_or_else(|| format!("no request {id}"))?;
@@ -88,11 +92,16 @@ pub fn show(db: &Db, id: &str) -> Result<String, String> {
     let _ = writeln!(o, "previous emails:       {}", r.previous_emails.join(", "));
     let _ = writeln!(o, "packages:              {}", r.packages.join(", "));
     let _ = writeln!(o, "recovery codes:        {}", r.recovery_codes_status);
-    let _ = writeln!(
-        o,
-        "email proof verified:  {}",
-        if r.email_proof_valid { "yes" } else { "no" }
-    );
+    match (&r.email_proof_email, proof) {
+        (Some(address), Some(standing)) => {
+            let at = r.email_proof_at.map(rfc3339).unwrap_or_default();
+            let _ = writeln!(o, "email proof:           {address} (code confirmed {at})");
+            let _ = writeln!(o, "                       {}", standing.words());
+        }
+        _ => {
+            let _ = writeln!(o, "email proof:           none");
+        }
+    }
     let _ = writeln!(o, "submitted:             {}", rfc3339(r.submitted_at));
     if let Some(p) = &r.attached_to {
         let _ = writeln!(
@@ -115,6 +124,73 @@ pub fn show(db: &Db, id: &str) -> Result<String, String> {
         );
     }
     Ok(o)
+}
+
+/// Whose address an email proof proved, as support must read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProofStanding {
+    /// The account's address today.
+    Current,
+    /// An address the account had before, until this time (unix s).
+    Previous(i64),
+    /// Not an address of the account (or no account has this name).
+    Foreign { listed_by_requester: bool },
+}
+
+impl ProofStanding {
+    /// The checklist line: what this proof does and does not show.
+    pub fn words(&self) -> String {
+        match self {
+            ProofStanding::Current => {
+                "= the account's CURRENT address: the requester reads the account's mailbox.".into()
+            }
+            ProofStanding::Previous(until) => format!(
+                "= a PREVIOUS address of the account (until {}): the requester reads a mailbox the account used; weigh it with the other evidence.",
+                rfc3339(*until)
+            ),
+            ProofStanding::Foreign { listed_by_requester } => format!(
+                "! NOT an address of this account{}. It proves only that the requester reads this mailbox, \
+                 not that they own the account: do not count it as verification.",
+                if *listed_by_requester { " (the requester listed it themselves)" } else { "" }
+            ),
+        }
+    }
+}
+
+/// How the proven address of `r` relates to the account it asks for.
+fn proof_standing(
+    c: &rusqlite::Connection,
+    r: &store::StoredRequest,
+) -> rusqlite::Result<Option<ProofStanding>> {
+    let Some(proven) = r.email_proof_email.as_deref().map(str::to_lowercase) else {
+        return Ok(None);
+    };
+    let account = if r.username.is_empty() {
+        match r.account_email.as_deref() {
+            Some(e) => crate::store::models::users_by_email(c, e)?
+                .into_iter()
+                .next(),
+            None => None,
+        }
+    } else {
+        crate::store::models::user_by_username(c, &r.username)?
+    };
+    if let Some(u) = &account {
+        if u.email.to_lowercase() == proven {
+            return Ok(Some(ProofStanding::Current));
+        }
+        if let Some((_, until)) = crate::store::models::previous_emails(c, u.id)?
+            .into_iter()
+            .find(|(e, _)| e.to_lowercase() == proven)
+        {
+            return Ok(Some(ProofStanding::Previous(until)));
+        }
+    }
+    let listed = r.contact_email.to_lowercase() == proven
+        || r.previous_emails.iter().any(|e| e.to_lowercase() == proven);
+    Ok(Some(ProofStanding::Foreign {
+        listed_by_requester: listed,
+    }))
 }
 
 pub fn set_status(db: &Db, id: &str, status: &str, note: Option<&str>) -> Result<String, String> {

@@ -15,6 +15,7 @@ use crate::crypto::Hasher;
 use crate::demo;
 use crate::headers::SecurityHeaders;
 use crate::mail::Mailer;
+use crate::passwords::PasswordWork;
 use crate::static_files::{Asset, StaticFiles};
 use crate::store::Db;
 use crate::totp;
@@ -61,7 +62,7 @@ fn test_app_with(configure: impl FnOnce(&mut Settings)) -> T {
     let state = Arc::new(App {
         db,
         clock,
-        hasher,
+        passwords: PasswordWork::new(hasher, 2, 32),
         mailer: Mailer::default(),
         settings,
         files,
@@ -791,6 +792,32 @@ async fn checkup_regenerates_codes_and_adds_an_authenticator() {
         )
         .await;
     assert_eq!(r.body["valid_for"], 300);
+    // No codes without an authenticator: they would lock bob out.
+    let r = t
+        .req(Method::POST, "/api/v1/account/recovery-codes", None, &h)
+        .await;
+    r.assert_problem(409, "totp_required");
+
+    let r = t.req(Method::POST, "/api/v1/account/totp", None, &h).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let secret = r.body["secret"].as_str().unwrap().to_string();
+    assert_eq!(secret.len(), 32);
+    assert!(r.body["otpauth_uri"]
+        .as_str()
+        .unwrap()
+        .starts_with("otpauth://totp/PyPI:bob?secret="));
+    let code = totp::current_code(&totp::base32_decode(&secret).unwrap(), t.state.clock.now());
+    let r = t
+        .req(
+            Method::POST,
+            "/api/v1/account/totp/confirm",
+            Some(json!({"code": code})),
+            &h,
+        )
+        .await;
+    assert_eq!(r.body["totp_enabled"], true, "{}", r.text);
+    assert!(r.body["totp_changed_at"].is_string(), "{}", r.text);
+
     let r = t
         .req(Method::POST, "/api/v1/account/recovery-codes", None, &h)
         .await;
@@ -828,24 +855,20 @@ async fn checkup_regenerates_codes_and_adds_an_authenticator() {
         .await;
     r.assert_problem(422, "recovery_code_used");
 
-    let r = t.req(Method::POST, "/api/v1/account/totp", None, &h).await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    let secret = r.body["secret"].as_str().unwrap().to_string();
-    assert_eq!(secret.len(), 32);
-    assert!(r.body["otpauth_uri"]
-        .as_str()
-        .unwrap()
-        .starts_with("otpauth://totp/PyPI:bob?secret="));
-    let code = totp::current_code(&totp::base32_decode(&secret).unwrap(), t.state.clock.now());
+    // Removing the authenticator deletes the codes with it.
     let r = t
-        .req(
-            Method::POST,
-            "/api/v1/account/totp/confirm",
-            Some(json!({"code": code})),
-            &h,
-        )
+        .req(Method::DELETE, "/api/v1/account/totp", None, &h)
         .await;
-    assert_eq!(r.body["totp_enabled"], true, "{}", r.text);
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["totp_enabled"], false);
+    assert_eq!(
+        r.body["recovery_codes"],
+        json!({"generated_at": null, "unused": 0})
+    );
+    let r = t
+        .req(Method::DELETE, "/api/v1/account/totp", None, &h)
+        .await;
+    r.assert_problem(409, "totp_not_enabled");
     let subjects: Vec<String> = t
         .outbox("bob@example.org")
         .await
@@ -854,6 +877,42 @@ async fn checkup_regenerates_codes_and_adds_an_authenticator() {
         .collect();
     assert!(subjects.contains(&"An authenticator app was added to your account".to_string()));
     assert!(subjects.contains(&"New recovery codes were generated".to_string()));
+    assert!(subjects.contains(&"The authenticator app was removed from your account".to_string()));
+    // bob signs in with his password alone again.
+    let r = t
+        .post(
+            "/login",
+            json!({"username": "bob", "password": demo::PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.body["result"], "session", "{}", r.text);
+}
+
+#[tokio::test]
+async fn security_lists_projects_and_when_the_authenticator_changed() {
+    let t = test_app();
+    let r = t
+        .post(
+            "/login",
+            json!({"username": "carol", "password": demo::PASSWORD}),
+        )
+        .await;
+    let cookie = r.headers[header::SET_COOKIE].to_str().unwrap();
+    let pair = cookie.split(';').next().unwrap().to_string();
+    let r = t
+        .req(
+            Method::GET,
+            "/api/v1/account/security",
+            None,
+            &[("cookie", &pair)],
+        )
+        .await;
+    assert_eq!(
+        r.body["projects"],
+        json!([{"name": "carols-notes", "repository_url": null}])
+    );
+    assert_eq!(r.body["totp_changed_at"], Value::Null);
+    assert_eq!(r.body["recovery_codes_predate_totp"], false);
 }
 
 #[tokio::test]

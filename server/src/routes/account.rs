@@ -1,32 +1,37 @@
 //! The signed-in security checkup: facts, re-authentication, recovery codes
-//! and the authenticator app. Every POST here passes the CSRF check of
-//! [`SignedIn`]; generating codes and adding an authenticator also need a
-//! password entered in the last 5 minutes.
+//! and the authenticator app. Every POST and DELETE here passes the CSRF
+//! check of [`SignedIn`]; generating codes, adding an authenticator and
+//! removing it also need a password entered in the last 5 minutes.
+//!
+//! Double submits: every change is written with a condition on the state
+//! it was decided on (the pending secret that was checked, the code set that
+//! was replaced), so of two concurrent calls exactly one takes effect and the
+//! other is told so; none can leave the account in a state neither meant.
 
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use reclaim_core::api::{
-    AccountSecurity, CodeBody, Problem, ReauthBody, Reauthenticated, RecoveryCodesGenerated,
-    RecoveryCodesInfo, TotpSetup,
+    AccountProject, AccountSecurity, CodeBody, Problem, ReauthBody, Reauthenticated,
+    RecoveryCodesGenerated, RecoveryCodesInfo, TotpSetup,
 };
 use reclaim_core::codes::{parse_recovery_code_with, parse_totp_code_with};
 use reclaim_core::limits::MAX_PASSWORD_CHARS;
-use reclaim_core::ErrorCode;
-use reclaim_core::ProblemCode;
-use rusqlite::params;
+use reclaim_core::{ErrorCode, ProblemCode};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
-use super::login::{match_recovery_code, two_fa_bucket};
-use super::{failed, session_cookie, SignedIn, REAUTH_SECS};
+use super::login::{code_used, match_recovery_code, totp_invalid, totp_out_of_sync, two_fa_bucket};
+use super::{hash_work, refund, reserve, session_cookie, SignedIn, REAUTH_SECS};
 use crate::app::AppState;
 use crate::clock::rfc3339;
 use crate::crypto::{hex, random_bytes};
 use crate::extract::ApiJson;
-use crate::limits::{self, LOGIN, SECOND_FACTOR};
+use crate::limits::{REAUTH, SECOND_FACTOR};
+use crate::mail::{self, templates};
 use crate::problem::{ApiError, ApiResult};
 use crate::store::models::{self, SessionRow};
-use crate::{mail, totp};
+use crate::totp;
 
 /// Codes per set and their size (PyPI: 8 codes of 16 hex characters).
 pub const CODES_PER_SET: usize = 8;
@@ -50,6 +55,24 @@ fn require_reauth(s: &SessionRow, now: i64) -> ApiResult<()> {
     Ok(())
 }
 
+fn totp_required() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        ProblemCode::TotpRequired,
+        "Set up an authenticator app first",
+    )
+    .detail("Recovery codes work only alongside an authenticator app: without one, every sign-in would ask for a code until none were left.")
+}
+
+fn changed_meanwhile() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        ProblemCode::ChangedMeanwhile,
+        "This was changed at the same moment by another request",
+    )
+    .detail("Another request (a double click, another tab) made this change first. Reload the checkup to see the result.")
+}
+
 async fn security_of(state: &AppState, s: &SessionRow) -> ApiResult<AccountSecurity> {
     let uid = s.user.id;
     let now = state.clock.now();
@@ -59,6 +82,17 @@ async fn security_of(state: &AppState, s: &SessionRow) -> ApiResult<AccountSecur
         .call(move |c| {
             let u = models::user_by_id(c, uid)?.ok_or_else(ApiError::unauthenticated)?;
             let info = models::codes_info(c, &u)?;
+            let projects = models::projects(c, uid)?
+                .into_iter()
+                .map(|p| AccountProject {
+                    name: p.name,
+                    repository_url: p.repository_url,
+                })
+                .collect();
+            let predate = matches!(
+                (u.codes_generated_at, u.totp_changed_at),
+                (Some(codes), Some(totp)) if codes < totp
+            );
             Ok(AccountSecurity {
                 totp_enabled: u.totp_enabled(),
                 username: u.username,
@@ -66,12 +100,17 @@ async fn security_of(state: &AppState, s: &SessionRow) -> ApiResult<AccountSecur
                 email_verified: u.email_verified,
                 recovery_codes: info,
                 reauth_valid_for: left,
+                totp_changed_at: u.totp_changed_at.map(rfc3339),
+                recovery_codes_predate_totp: predate,
+                password_changed_at: u.password_changed_at.map(rfc3339),
+                projects,
             })
         })
         .await
 }
 
 #[utoipa::path(get, path = "/account/security", tag = "account",
+    description = "What the checkup grades: email, authenticator, recovery codes (and whether they predate the last authenticator change), and the account's projects with their public repositories (support verifies ownership by a push to one).",
     responses(
         (status = 200, body = AccountSecurity),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -84,13 +123,14 @@ pub async fn security(
 }
 
 #[utoipa::path(post, path = "/account/reauth", tag = "account", request_body = ReauthBody,
-    description = "Confirms the password; for 5 minutes the session may generate recovery codes and add an authenticator. Needs `X-CSRF-Token`.",
+    description = "Confirms the password; for 5 minutes the session may generate recovery codes and add or remove an authenticator. Needs `X-CSRF-Token`. 10 failed confirmations per 5 minutes per user.",
     responses(
         (status = 200, body = Reauthenticated),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`csrf_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`password_incorrect`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`password_incorrect` (with `/password`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`unavailable` (too many passwords being checked; see `Retry-After`)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn reauth(
     State(state): State<AppState>,
@@ -99,31 +139,20 @@ pub async fn reauth(
 ) -> ApiResult<Json<Reauthenticated>> {
     let now = state.clock.now();
     let uid = s.user.id;
-    state
-        .db
-        .call(move |c| limits::check(c, &[(&format!("reauth:{uid}"), LOGIN)], now))
-        .await?;
-    let hasher = state.hasher.clone();
+    let reservation = reserve(&state, vec![(format!("reauth:{uid}"), REAUTH)]).await?;
     let hash = s.user.password_hash.clone();
     let pw = body.password;
     let ok = pw.chars().count() <= MAX_PASSWORD_CHARS
-        && tokio::task::spawn_blocking(move || hasher.verify(&pw, &hash))
-            .await
-            .map_err(|_| ApiError::internal())?;
+        && hash_work(&state, &reservation, move |h| h.verify(&pw, &hash)).await?;
     if !ok {
-        let bucket = vec![format!("reauth:{uid}")];
-        return Err(failed(
-            &state,
-            bucket,
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ProblemCode::PasswordIncorrect,
-                "The password is not right",
-            )
-            .on_field("/password", ErrorCode::PasswordIncorrect),
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemCode::PasswordIncorrect,
+            "The password is not right",
         )
-        .await);
+        .on_field("/password", ErrorCode::PasswordIncorrect));
     }
+    refund(&state, reservation).await;
     let token_hash = s.token_hash.clone();
     state
         .db
@@ -141,11 +170,13 @@ pub async fn reauth(
 }
 
 #[utoipa::path(post, path = "/account/recovery-codes", tag = "account",
-    description = "Generates a new set of 8 recovery codes and deletes the old set (its codes then answer \"Invalid recovery code.\"). Needs a fresh re-authentication and `X-CSRF-Token`. The answer is `Cache-Control: no-store`; the codes are never shown again.",
+    description = "Generates a new set of 8 recovery codes and deletes the old set (its codes then answer \"Invalid recovery code.\"). Only with an authenticator app set up (409 `totp_required`): a code set alone would make every sign-in demand a code until the account is locked out. Needs a fresh re-authentication and `X-CSRF-Token`. The answer is `Cache-Control: no-store`; the codes are never shown again. Of two concurrent calls one succeeds, the other is 409 `changed_meanwhile`.",
     responses(
         (status = 200, body = RecoveryCodesGenerated),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`csrf_failed`, `reauth_required`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`totp_required`, `changed_meanwhile`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`unavailable` (busy; see `Retry-After`)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn generate_codes(
     State(state): State<AppState>,
@@ -153,32 +184,41 @@ pub async fn generate_codes(
 ) -> ApiResult<Response> {
     let now = state.clock.now();
     require_reauth(&s, now)?;
+    if !s.user.totp_enabled() {
+        return Err(totp_required());
+    }
+    let seen_set = s.user.codes_generated_at;
     let codes: Vec<String> = (0..CODES_PER_SET)
         .map(|_| hex(&random_bytes::<8>()))
         .collect();
-    let hasher = state.hasher.clone();
     let to_hash = codes.clone();
-    let hashes = tokio::task::spawn_blocking(move || {
-        to_hash.iter().map(|c| hasher.hash(c)).collect::<Vec<_>>()
-    })
-    .await
-    .map_err(|_| ApiError::internal())?;
+    let hashes = state
+        .passwords
+        .run(move |h| to_hash.iter().map(|c| h.hash(c)).collect::<Vec<_>>())
+        .await?;
     let user = s.user.clone();
     state
         .db
         .call(move |c| {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Decided on this state: an authenticator, and the set we saw.
+            let current: Option<(bool, Option<i64>)> = tx
+                .query_row(
+                    "SELECT totp_secret IS NOT NULL, codes_generated_at FROM users WHERE id = ?1",
+                    params![user.id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            match current {
+                Some((false, _)) | None => return Err(totp_required()),
+                Some((true, set)) if set != seen_set => return Err(changed_meanwhile()),
+                Some(_) => {}
+            }
             models::replace_recovery_codes(&tx, user.id, &hashes, now)?;
-            mail::queue(
+            mail::queue_notice(
                 &tx,
                 &user.email,
-                "New recovery codes were generated",
-                &format!(
-                    "Hello {},\n\nA new set of recovery codes was generated for your account at {}. The codes of any older set no longer work.\n\n\
-                     If this was not you, reset your password now and contact support.\n",
-                    user.username,
-                    rfc3339(now)
-                ),
+                &templates::recovery_codes_generated(&user.username, &rfc3339(now)),
                 now,
             )?;
             tx.commit()?;
@@ -216,13 +256,14 @@ fn as_field(mut e: ApiError) -> ApiError {
 }
 
 #[utoipa::path(post, path = "/account/recovery-codes/confirm", tag = "account", request_body = CodeBody,
-    description = "Proves the new codes were stored: enter one; it is burned (7 remain). Needs `X-CSRF-Token`.",
+    description = "Proves the new codes were stored: enter one; it is burned (7 remain). Needs `X-CSRF-Token`. Failed attempts count with the second-factor limit (5 per 5 min).",
     responses(
         (status = 200, body = RecoveryCodesInfo),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`csrf_failed`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`recovery_code_invalid`, `recovery_code_used`, `validation_failed` (`recovery_code_format`, `looks_like_totp_code`…)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`unavailable` (busy; see `Retry-After`)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn confirm_code(
     State(state): State<AppState>,
@@ -233,30 +274,22 @@ pub async fn confirm_code(
         .map_err(|e| ApiError::field("/code", e))?;
     let now = state.clock.now();
     let uid = s.user.id;
-    state
-        .db
-        .call(move |c| limits::check(c, &[(&two_fa_bucket(uid), SECOND_FACTOR)], now))
-        .await?;
-    let id = match_recovery_code(&state, &s.user, code)
+    let reservation = reserve(&state, vec![(two_fa_bucket(uid), SECOND_FACTOR)]).await?;
+    let id = match_recovery_code(&state, &s.user, code, &reservation)
         .await
         .map_err(as_field)?;
     let user = s.user.clone();
     let info = state
         .db
         .call(move |c| {
+            // Conditional: of two concurrent uses of one code, one burns it.
             if !models::burn_recovery_code(c, id, now)? {
-                return Err(as_field(
-                    ApiError::new(
-                        StatusCode::UNAUTHORIZED,
-                        ProblemCode::RecoveryCodeUsed,
-                        reclaim_core::messages::RECOVERY_CODE_USED,
-                    )
-                    .detail(reclaim_core::messages::RECOVERY_CODE_USED),
-                ));
+                return Err(as_field(code_used()));
             }
             Ok(models::codes_info(c, &user)?)
         })
         .await?;
+    refund(&state, reservation).await;
     Ok(Json(info))
 }
 
@@ -271,42 +304,54 @@ pub async fn confirm_code(
 pub async fn totp_start(
     State(state): State<AppState>,
     SignedIn(s): SignedIn,
-) -> ApiResult<Json<TotpSetup>> {
+) -> ApiResult<Response> {
     let now = state.clock.now();
     require_reauth(&s, now)?;
-    if s.user.totp_enabled() {
-        return Err(ApiError::new(
+    let already = || {
+        ApiError::new(
             StatusCode::CONFLICT,
             ProblemCode::TotpAlreadyEnabled,
             "An authenticator app is already set up",
         )
-        .detail("This account allows one authenticator app. Remove the current one first."));
+        .detail("This account allows one authenticator app. Remove the current one first.")
+    };
+    if s.user.totp_enabled() {
+        return Err(already());
     }
     let secret = totp::base32(&totp::new_secret());
     let uid = s.user.id;
     let stored = secret.clone();
-    state
+    let started = state
         .db
         .call(move |c| {
-            c.execute(
-                "UPDATE users SET totp_pending_secret = ?2, totp_pending_expires = ?3 WHERE id = ?1",
+            // Only while none is set up (a concurrent confirmation may have won).
+            let n = c.execute(
+                "UPDATE users SET totp_pending_secret = ?2, totp_pending_expires = ?3
+                 WHERE id = ?1 AND totp_secret IS NULL",
                 params![uid, stored, now + TOTP_PENDING_SECS],
             )?;
-            Ok(())
+            Ok(n == 1)
         })
         .await?;
+    if !started {
+        return Err(already());
+    }
     let otpauth_uri =
         reclaim_core::totp_uri::otpauth_uri(&state.settings.totp_issuer, &s.user.username, &secret)
             .map_err(|_| ApiError::internal())?;
-    Ok(Json(TotpSetup {
+    let mut res = Json(TotpSetup {
         otpauth_uri,
         secret,
         expires_in: TOTP_PENDING_SECS as u32,
-    }))
+    })
+    .into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
 }
 
 #[utoipa::path(post, path = "/account/totp/confirm", tag = "account", request_body = CodeBody,
-    description = "Confirms the pending authenticator with a current code. Needs `X-CSRF-Token`.",
+    description = "Confirms the pending authenticator with a current code. Needs `X-CSRF-Token`. Failed attempts count with the second-factor limit (5 per 5 min). A second confirmation of the same setup (a double submit) answers like the first.",
     responses(
         (status = 200, body = AccountSecurity),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -324,57 +369,109 @@ pub async fn totp_confirm(
         .map_err(|e| ApiError::field("/code", e))?;
     let now = state.clock.now();
     let u = &s.user;
-    let pending = match (&u.totp_pending_secret, u.totp_pending_expires) {
-        (Some(sec), Some(exp)) if exp > now && !u.totp_enabled() => totp::base32_decode(sec),
-        _ => None,
-    };
-    let Some(secret) = pending else {
-        return Err(ApiError::new(
+    let expired = || {
+        ApiError::new(
             StatusCode::CONFLICT,
             ProblemCode::TotpSetupExpired,
             "Start the authenticator setup again",
         )
-        .detail("The setup was not started, or more than 10 minutes have passed."));
+        .detail("The setup was not started, or more than 10 minutes have passed.")
     };
+    // The pending secret as this session saw it: the one the code is checked
+    // against, and the one that will be set up.
+    let pending = match (&u.totp_pending_secret, u.totp_pending_expires) {
+        (Some(sec), Some(exp)) if exp > now => Some(sec.clone()),
+        _ => None,
+    };
+    let Some(pending) = pending else {
+        return Err(expired());
+    };
+    let secret = totp::base32_decode(&pending).ok_or_else(expired)?;
     let uid = u.id;
-    state
-        .db
-        .call(move |c| limits::check(c, &[(&two_fa_bucket(uid), SECOND_FACTOR)], now))
-        .await?;
+    let reservation = reserve(&state, vec![(two_fa_bucket(uid), SECOND_FACTOR)]).await?;
     let step = match totp::check(&secret, &code, now, None) {
         totp::Check::Ok(step) => step,
-        other => {
-            let (code, title) = if other == totp::Check::OutOfSync {
-                (
-                    ProblemCode::TotpOutOfSync,
-                    "Your authenticator app may be out of sync",
-                )
-            } else {
-                (ProblemCode::TotpInvalid, "The code is not right")
-            };
-            let err = as_field(ApiError::new(StatusCode::UNAUTHORIZED, code, title));
-            return Err(failed(&state, vec![two_fa_bucket(uid)], err).await);
-        }
+        totp::Check::OutOfSync => return Err(as_field(totp_out_of_sync())),
+        _ => return Err(as_field(totp_invalid())),
     };
     let user = u.clone();
+    let confirmed = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let n = tx.execute(
+                "UPDATE users SET totp_secret = ?2, totp_last_step = ?3, totp_changed_at = ?4,
+                    totp_pending_secret = NULL, totp_pending_expires = NULL
+                 WHERE id = ?1 AND totp_secret IS NULL AND totp_pending_secret = ?2",
+                params![user.id, pending, step, now],
+            )?;
+            if n == 0 {
+                // A concurrent confirmation of this same secret already set it
+                // up: the same outcome, so the same answer.
+                let same: bool = tx.query_row(
+                    "SELECT totp_secret IS NOT NULL AND totp_secret = ?2 FROM users WHERE id = ?1",
+                    params![user.id, pending],
+                    |r| r.get(0),
+                )?;
+                return Ok(same);
+            }
+            mail::queue_notice(
+                &tx,
+                &user.email,
+                &templates::authenticator_added(&user.username),
+                now,
+            )?;
+            tx.commit()?;
+            Ok(true)
+        })
+        .await?;
+    if !confirmed {
+        return Err(expired());
+    }
+    refund(&state, reservation).await;
+    state.mailer.poke();
+    Ok(Json(security_of(&state, &s).await?))
+}
+
+#[utoipa::path(delete, path = "/account/totp", tag = "account",
+    description = "Removes the authenticator app, **and deletes the recovery codes with it** (they only exist alongside an authenticator: a code set alone would make every sign-in demand a code until the account is locked out). Signing in then asks for the password only; set up an authenticator again, then generate new codes. The account's address is mailed. Needs a fresh re-authentication and `X-CSRF-Token`.",
+    responses(
+        (status = 200, description = "Removed; the updated checkup", body = AccountSecurity),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`csrf_failed`, `reauth_required`", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`totp_not_enabled`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn totp_remove(
+    State(state): State<AppState>,
+    SignedIn(s): SignedIn,
+) -> ApiResult<Json<AccountSecurity>> {
+    let now = state.clock.now();
+    require_reauth(&s, now)?;
+    let user = s.user.clone();
     state
         .db
         .call(move |c| {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            tx.execute(
-                "UPDATE users SET totp_secret = totp_pending_secret, totp_last_step = ?2,
-                    totp_pending_secret = NULL, totp_pending_expires = NULL WHERE id = ?1",
-                params![user.id, step],
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let n = tx.execute(
+                "UPDATE users SET totp_secret = NULL, totp_last_step = NULL, totp_pending_secret = NULL,
+                    totp_pending_expires = NULL, totp_changed_at = ?2, codes_generated_at = NULL
+                 WHERE id = ?1 AND totp_secret IS NOT NULL",
+                params![user.id, now],
             )?;
-            mail::queue(
+            if n == 0 {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    ProblemCode::TotpNotEnabled,
+                    "There is no authenticator app to remove",
+                )
+                .detail("This account has no authenticator app set up."));
+            }
+            let codes = tx.execute("DELETE FROM recovery_codes WHERE user_id = ?1", params![user.id])?;
+            tx.execute("DELETE FROM challenges WHERE user_id = ?1", params![user.id])?;
+            mail::queue_notice(
                 &tx,
                 &user.email,
-                "An authenticator app was added to your account",
-                &format!(
-                    "Hello {},\n\nAn authenticator app was added to your account. From now on, signing in asks for its code.\n\n\
-                     If this was not you, reset your password now and contact support.\n",
-                    user.username
-                ),
+                &templates::authenticator_removed(&user.username, codes > 0),
                 now,
             )?;
             tx.commit()?;

@@ -20,14 +20,17 @@ use reclaim_core::limits::{
 use reclaim_core::validation::validate_email;
 use reclaim_core::ErrorCode;
 use reclaim_core::ProblemCode;
-use rusqlite::{params, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
-use super::{accepted, norm};
+use super::{accepted, client_key, hash_work, norm, refund, reserve};
 use crate::app::AppState;
 use crate::crypto::{random_bytes, random_token, sha256_hex};
 use crate::extract::ApiJson;
-use crate::limits::{self, EMAIL_CODE_CHECK, EMAIL_CODE_SEND, PASSWORD_RESET, USERNAME_REMINDER};
-use crate::mail;
+use crate::limits::{
+    self, Window, EMAIL_CODE_CHECK, EMAIL_CODE_CHECK_PER_CLIENT, EMAIL_CODE_SEND,
+    EMAIL_CODE_SEND_PER_CLIENT, PASSWORD_RESET, RESET_CONFIRM_PER_CLIENT, USERNAME_REMINDER,
+};
+use crate::mail::{self, templates};
 use crate::problem::{ApiError, ApiResult};
 use crate::store::models;
 
@@ -37,6 +40,12 @@ pub const RESET_SECS: i64 = RESET_LINK_HOURS as i64 * 3600;
 pub const EMAIL_CODE_SECS: i64 = EMAIL_CODE_MINUTES as i64 * 60;
 /// An email proof can be attached to a request for 7 days.
 pub const EMAIL_PROOF_SECS: i64 = 7 * 86_400;
+/// Reset links mailed per account, whatever was typed: 5 a day, counted
+/// in a bucket of its own so that expired links still count.
+const RESETS_PER_ACCOUNT: &[Window] = &[Window {
+    max: 5,
+    secs: limits::DAY,
+}];
 
 const RESET_ANSWER: &str = "If an account matches and its email address is verified, we have sent a link to reset the password. It works for 6 hours.";
 const REMINDER_ANSWER: &str =
@@ -68,23 +77,20 @@ pub async fn password_reset(
     let ident = check_identifier(&body.identifier)?;
     let now = state.clock.now();
     let base = state.settings.public_url.clone();
+    let budget = state.settings.mail_budget_per_hour;
     state
         .db
         .call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            limits::charge(&tx, &[(&format!("reset:{}", norm(&ident)), PASSWORD_RESET)], now)?;
+            let _ = limits::reserve(&tx, &[(&format!("reset:{}", norm(&ident)), PASSWORD_RESET)], now)?;
             for user in models::users_by_identifier(&tx, &ident)? {
                 // Mail only a verified address: an unverified one may not be theirs.
                 if !user.email_verified {
                     continue;
                 }
                 // Also cap per account, silently, across username and email.
-                let sent: i64 = tx.query_row(
-                    "SELECT count(*) FROM reset_tokens WHERE user_id = ?1 AND expires_at > ?2",
-                    params![user.id, now - 86_400 + RESET_SECS],
-                    |r| r.get(0),
-                )?;
-                if sent >= 5 {
+                let account = format!("reset-account:{}", user.id);
+                if limits::reserve(&tx, &[(&account, RESETS_PER_ACCOUNT)], now).is_err() {
                     continue;
                 }
                 let token = random_token("rst_");
@@ -92,12 +98,9 @@ pub async fn password_reset(
                     "INSERT INTO reset_tokens (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)",
                     params![sha256_hex(&token), user.id, now + RESET_SECS],
                 )?;
-                let body = format!(
-                    "Hello {},\n\nSomeone asked to reset the password of your account. To choose a new password, open this link within 6 hours:\n\n\
-                     {base}/recover/reset-password?token={token}\n\nIf you did not ask for this, you can ignore this email; your password has not changed.\n",
-                    user.username
-                );
-                mail::queue(&tx, &user.email, "Reset your password", &body, now)?;
+                let link = format!("{base}/recover/reset-password?token={token}");
+                let mail = templates::password_reset(&user.username, &link, &token, now + RESET_SECS);
+                mail::queue_within_budget(&tx, &user.email, &mail, now, budget)?;
             }
             tx.commit()?;
             Ok(())
@@ -116,6 +119,7 @@ pub async fn password_reset(
     ))]
 pub async fn password_reset_confirm(
     State(state): State<AppState>,
+    ext: axum::http::Extensions,
     ApiJson(body): ApiJson<PasswordResetConfirmBody>,
 ) -> ApiResult<StatusCode> {
     let len = body.new_password.chars().count();
@@ -128,34 +132,75 @@ pub async fn password_reset_confirm(
     if len > MAX_PASSWORD_CHARS {
         return Err(ApiError::field("/new_password", ErrorCode::TooLong));
     }
-    let hasher = state.hasher.clone();
-    let password = body.new_password;
-    let new_hash = tokio::task::spawn_blocking(move || hasher.hash(&password))
-        .await
-        .map_err(|_| ApiError::internal())?;
+    let invalid = || {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ProblemCode::ResetTokenInvalid,
+            "This reset link does not work",
+        )
+        .detail("It may have expired (links work for 6 hours) or been used. Ask for a new one.")
+    };
+    // Failed confirmations per client, reserved first; the token is checked
+    // before the new password is hashed, so a bad link costs no argon2.
+    let reservation = reserve(
+        &state,
+        vec![(
+            format!("reset-confirm:ip:{}", client_key(&ext)),
+            RESET_CONFIRM_PER_CLIENT,
+        )],
+    )
+    .await?;
     let now = state.clock.now();
     let token_hash = sha256_hex(&body.token);
+    let th = token_hash.clone();
+    let live = state
+        .db
+        .call(move |c| {
+            Ok(c.query_row(
+                "SELECT 1 FROM reset_tokens WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
+                params![th, now],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+        })
+        .await?;
+    if !live {
+        return Err(invalid());
+    }
+    let password = body.new_password;
+    let new_hash = hash_work(&state, &reservation, move |h| h.hash(&password)).await?;
+    let at = crate::clock::rfc3339(now);
     state
         .db
         .call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let uid: Option<i64> = rusqlite::OptionalExtension::optional(tx.query_row(
-                "SELECT user_id FROM reset_tokens WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
-                params![token_hash, now],
-                |r| r.get(0),
-            ))?;
-            let uid = uid.ok_or_else(|| {
-                ApiError::new(StatusCode::BAD_REQUEST, ProblemCode::ResetTokenInvalid, "This reset link does not work")
-                    .detail("It may have expired (links work for 6 hours) or been used. Ask for a new one.")
-            })?;
-            tx.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![uid, new_hash])?;
-            tx.execute("UPDATE reset_tokens SET used_at = ?2 WHERE user_id = ?1", params![uid, now])?;
+            // Checked again with the write: of two concurrent uses, one wins.
+            let uid: Option<i64> = tx
+                .query_row(
+                    "UPDATE reset_tokens SET used_at = ?2
+                     WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2 RETURNING user_id",
+                    params![token_hash, now],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let uid = uid.ok_or_else(invalid)?;
+            tx.execute(
+                "UPDATE users SET password_hash = ?2, password_changed_at = ?3 WHERE id = ?1",
+                params![uid, new_hash, now],
+            )?;
+            tx.execute("UPDATE reset_tokens SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL", params![uid, now])?;
             tx.execute("DELETE FROM sessions WHERE user_id = ?1", params![uid])?;
             tx.execute("DELETE FROM challenges WHERE user_id = ?1", params![uid])?;
+            if let Some(u) = models::user_by_id(&tx, uid)? {
+                mail::queue_notice(&tx, &u.email, &templates::password_changed(&u.username, &at), now)?;
+            }
             tx.commit()?;
             Ok(())
         })
         .await?;
+    refund(&state, reservation).await;
+    state.mailer.poke();
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -173,22 +218,29 @@ pub async fn username_reminder(
     validate_email(&body.email).map_err(|e| ApiError::field("/email", e))?;
     let email = norm(&body.email);
     let now = state.clock.now();
+    let budget = state.settings.mail_budget_per_hour;
     state
         .db
         .call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            limits::charge(&tx, &[(&format!("reminder:{email}"), USERNAME_REMINDER)], now)?;
+            let _ = limits::reserve(
+                &tx,
+                &[(&format!("reminder:{email}"), USERNAME_REMINDER)],
+                now,
+            )?;
             let names: Vec<String> = models::users_by_email(&tx, &email)?
                 .into_iter()
                 .filter(|u| u.email_verified)
                 .map(|u| u.username)
                 .collect();
             if !names.is_empty() {
-                let body = format!(
-                    "Hello,\n\nSomeone asked for the usernames of the accounts that use this email address:\n\n{}\n\nIf you did not ask, you can ignore this email.\n",
-                    names.iter().map(|n| format!("  {n}")).collect::<Vec<_>>().join("\n")
-                );
-                mail::queue(&tx, &email, "Your username", &body, now)?;
+                mail::queue_within_budget(
+                    &tx,
+                    &email,
+                    &templates::username_reminder(&names),
+                    now,
+                    budget,
+                )?;
             }
             tx.commit()?;
             Ok(())
@@ -211,6 +263,7 @@ fn code_hash(email: &str, code: &str) -> String {
     ))]
 pub async fn email_verification(
     State(state): State<AppState>,
+    ext: axum::http::Extensions,
     ApiJson(body): ApiJson<EmailVerificationBody>,
 ) -> ApiResult<(StatusCode, Json<Accepted>)> {
     validate_email(&body.email).map_err(|e| ApiError::field("/email", e))?;
@@ -219,19 +272,26 @@ pub async fn email_verification(
     // 8 digits: never mistaken for a 6-digit authenticator code.
     let n = u64::from_le_bytes(random_bytes::<8>()) % 10u64.pow(EMAIL_CODE_DIGITS as u32);
     let code = format!("{n:0width$}", width = EMAIL_CODE_DIGITS);
+    let client = format!("everify:ip:{}", client_key(&ext));
+    let budget = state.settings.mail_budget_per_hour;
     state
         .db
         .call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            limits::charge(&tx, &[(&format!("everify:{email}"), EMAIL_CODE_SEND)], now)?;
+            let _ = limits::reserve(
+                &tx,
+                &[
+                    (&format!("everify:{email}"), EMAIL_CODE_SEND),
+                    (&client, EMAIL_CODE_SEND_PER_CLIENT),
+                ],
+                now,
+            )?;
             tx.execute(
                 "INSERT INTO email_codes (email, code_hash, expires_at) VALUES (?1, ?2, ?3)",
                 params![email, code_hash(&email, &code), now + EMAIL_CODE_SECS],
             )?;
-            let body = format!(
-                "Hello,\n\nYour one-time code is:\n\n  {code}\n\nIt works for 15 minutes. Enter it where you asked for it. Never give it to anyone who contacts you.\n"
-            );
-            mail::queue(&tx, &email, "Your one-time code", &body, now)?;
+            let mail = templates::email_code(&code, now + EMAIL_CODE_SECS);
+            mail::queue_within_budget(&tx, &email, &mail, now, budget)?;
             tx.commit()?;
             Ok(())
         })
@@ -249,6 +309,7 @@ pub async fn email_verification(
     ))]
 pub async fn email_verification_confirm(
     State(state): State<AppState>,
+    ext: axum::http::Extensions,
     ApiJson(body): ApiJson<EmailVerificationConfirmBody>,
 ) -> ApiResult<Json<EmailProof>> {
     validate_email(&body.email).map_err(|e| ApiError::field("/email", e))?;
@@ -257,11 +318,20 @@ pub async fn email_verification_confirm(
     let now = state.clock.now();
     let proof = random_token("ep_");
     let proof_hash = sha256_hex(&proof);
+    let client = format!("everify-check:ip:{}", client_key(&ext));
     state
         .db
         .call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            limits::charge(&tx, &[(&format!("everify-check:{email}"), EMAIL_CODE_CHECK)], now)?;
+            // Every guess counts (a right one ends the code anyway).
+            let _ = limits::reserve(
+                &tx,
+                &[
+                    (&format!("everify-check:{email}"), EMAIL_CODE_CHECK),
+                    (&client, EMAIL_CODE_CHECK_PER_CLIENT),
+                ],
+                now,
+            )?;
             let hit = tx.execute(
                 "DELETE FROM email_codes WHERE email = ?1 AND code_hash = ?2 AND expires_at > ?3",
                 params![email, code_hash(&email, &code), now],
@@ -278,8 +348,8 @@ pub async fn email_verification_confirm(
             }
             tx.execute("DELETE FROM email_codes WHERE email = ?1", params![email])?;
             tx.execute(
-                "INSERT INTO email_proofs (proof_hash, email, expires_at) VALUES (?1, ?2, ?3)",
-                params![proof_hash, email, now + EMAIL_PROOF_SECS],
+                "INSERT INTO email_proofs (proof_hash, email, expires_at, proven_at) VALUES (?1, ?2, ?3, ?4)",
+                params![proof_hash, email, now + EMAIL_PROOF_SECS, now],
             )?;
             tx.execute("UPDATE users SET email_verified = 1 WHERE email = ?1", params![email])?;
             tx.commit()?;

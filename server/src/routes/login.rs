@@ -10,8 +10,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use reclaim_core::api::{
-    LoginBody, LoginOutcome, Problem, RecoveryCodesInfo, SecondFactor, SecondFactorBody,
-    SecondFactorChallenge,
+    LoginBody, LoginOutcome, Problem, SecondFactor, SecondFactorBody, SecondFactorChallenge,
 };
 use reclaim_core::codes::{parse_recovery_code_with, parse_totp_code_with};
 use reclaim_core::limits::{CHALLENGE_SECS, MAX_PASSWORD_CHARS, MAX_USERNAME_CHARS};
@@ -19,12 +18,14 @@ use reclaim_core::messages::{RECOVERY_CODE_INVALID, RECOVERY_CODE_USED};
 use reclaim_core::ProblemCode;
 use rusqlite::{params, OptionalExtension};
 
-use super::{client_ip, create_session, failed, norm, session_cookie, SESSION_SECS};
+use super::{
+    client_key, create_session, hash_work, norm, refund, reserve, session_cookie, SESSION_SECS,
+};
 use crate::app::AppState;
 use crate::crypto::{random_token, sha256_hex};
 use crate::extract::ApiJson;
-use crate::limits::{self, LOGIN, SECOND_FACTOR};
-use crate::mail;
+use crate::limits::{self, Reservation, LOGIN_PER_CLIENT, LOGIN_PER_USER, SECOND_FACTOR};
+use crate::mail::{self, templates};
 use crate::problem::{ApiError, ApiResult};
 use crate::store::models::{self, User};
 use crate::totp;
@@ -75,35 +76,35 @@ pub async fn login(
         return Err(invalid_credentials());
     }
     let now = state.clock.now();
-    let ip = client_ip(&req_ext)
-        .map(|ip| ip.to_string())
-        .unwrap_or_else(|| "unknown".into());
-    let user_bucket = format!("login:u:{}", norm(&body.username));
-    let ip_bucket = format!("login:ip:{ip}");
+    // Reserved before the password is checked, so a burst is cut at the limit.
+    let reservation = reserve(
+        &state,
+        vec![
+            (format!("login:u:{}", norm(&body.username)), LOGIN_PER_USER),
+            (
+                format!("login:ip:{}", client_key(&req_ext)),
+                LOGIN_PER_CLIENT,
+            ),
+        ],
+    )
+    .await?;
     let username = body.username.trim().to_string();
-    let buckets = vec![user_bucket.clone(), ip_bucket.clone()];
     let user = state
         .db
-        .call(move |c| {
-            limits::check(c, &[(&user_bucket, LOGIN), (&ip_bucket, LOGIN)], now)?;
-            Ok(models::user_by_username(c, &username)?)
-        })
+        .call(move |c| Ok(models::user_by_username(c, &username)?))
         .await?;
-    let hasher = state.hasher.clone();
+    let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
     let password = body.password;
-    let user = tokio::task::spawn_blocking(move || match user {
-        Some(u) if hasher.verify(&password, &u.password_hash) => Some(u),
-        Some(_) => None,
-        None => {
-            hasher.verify_dummy(&password);
-            None
-        }
+    let verified = hash_work(&state, &reservation, move |hasher| match stored_hash {
+        Some(hash) => hasher.verify(&password, &hash),
+        None => hasher.verify_dummy(&password),
     })
-    .await
-    .map_err(|_| ApiError::internal())?;
-    let Some(user) = user else {
-        return Err(failed(&state, buckets, invalid_credentials()).await);
+    .await?;
+    let Some(user) = user.filter(|_| verified) else {
+        return Err(invalid_credentials());
     };
+    // Only failures count.
+    refund(&state, reservation).await;
 
     let needs_second = user.totp_enabled() || user.codes_generated_at.is_some();
     if !needs_second {
@@ -147,14 +148,16 @@ pub fn two_fa_bucket(user_id: i64) -> String {
     format!("2fa:{user_id}")
 }
 
-/// The user behind a live challenge, unless its second-factor attempts are used up.
-async fn challenge_user(state: &AppState, token: &str) -> ApiResult<User> {
+/// The user behind a live challenge, with one second-factor attempt
+/// reserved (looked up and reserved in one transaction, before any check).
+async fn challenge_user(state: &AppState, token: &str) -> ApiResult<(User, Reservation)> {
     let now = state.clock.now();
     let hash = sha256_hex(token);
     state
         .db
         .call(move |c| {
-            let uid: Option<i64> = c
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let uid: Option<i64> = tx
                 .query_row(
                     "SELECT user_id FROM challenges WHERE token_hash = ?1 AND expires_at > ?2",
                     params![hash, now],
@@ -162,12 +165,14 @@ async fn challenge_user(state: &AppState, token: &str) -> ApiResult<User> {
                 )
                 .optional()?;
             let user = uid
-                .map(|id| models::user_by_id(c, id))
+                .map(|id| models::user_by_id(&tx, id))
                 .transpose()?
                 .flatten()
                 .ok_or_else(challenge_expired)?;
-            limits::check(c, &[(&two_fa_bucket(user.id), SECOND_FACTOR)], now)?;
-            Ok(user)
+            let reservation =
+                limits::reserve(&tx, &[(&two_fa_bucket(user.id), SECOND_FACTOR)], now)?;
+            tx.commit()?;
+            Ok((user, reservation))
         })
         .await
 }
@@ -185,12 +190,11 @@ pub async fn login_totp(
 ) -> ApiResult<Response> {
     let code = parse_totp_code_with(&body.code, &state.settings.api_token_prefix)
         .map_err(|e| ApiError::field("/code", e))?;
-    let user = challenge_user(&state, &body.token).await?;
+    let (user, reservation) = challenge_user(&state, &body.token).await?;
     let Some(secret) = user.totp_secret.as_deref().and_then(totp::base32_decode) else {
         return Err(totp_invalid());
     };
     let now = state.clock.now();
-    let fail = |e| failed(&state, vec![two_fa_bucket(user.id)], e);
     match totp::check(&secret, &code, now, user.totp_last_step) {
         totp::Check::Ok(step) => {
             let hash = sha256_hex(&body.token);
@@ -214,29 +218,33 @@ pub async fn login_totp(
                 })
                 .await?;
             let Some((token, csrf)) = res else {
-                return Err(fail(totp_reused()).await);
+                return Err(totp_reused());
             };
+            refund(&state, reservation).await;
             Ok(signed_in(&state, user.username, &token, csrf))
         }
-        totp::Check::Reused => Err(fail(totp_reused()).await),
-        totp::Check::OutOfSync => Err(fail(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            ProblemCode::TotpOutOfSync,
-            "Your authenticator app may be out of sync",
-        )
-        .detail("The code matches a time a few minutes away. Set your phone's clock to update automatically, then try a new code."))
-        .await),
-        totp::Check::Invalid => Err(fail(totp_invalid()).await),
+        totp::Check::Reused => Err(totp_reused()),
+        totp::Check::OutOfSync => Err(totp_out_of_sync()),
+        totp::Check::Invalid => Err(totp_invalid()),
     }
 }
 
-fn totp_invalid() -> ApiError {
+pub fn totp_invalid() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
         ProblemCode::TotpInvalid,
         "The code is not right",
     )
     .detail("Enter the current 6-digit code from your authenticator app.")
+}
+
+pub fn totp_out_of_sync() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        ProblemCode::TotpOutOfSync,
+        "Your authenticator app may be out of sync",
+    )
+    .detail("The code matches a time a few minutes away. Set your phone's clock to update automatically, then try a new code.")
 }
 
 fn totp_reused() -> ApiError {
@@ -261,11 +269,8 @@ pub async fn login_recovery_code(
 ) -> ApiResult<Response> {
     let code = parse_recovery_code_with(&body.code, &state.settings.api_token_prefix)
         .map_err(|e| ApiError::field("/code", e))?;
-    let user = challenge_user(&state, &body.token).await?;
-    let code_id = match match_recovery_code(&state, &user, code).await {
-        Ok(id) => id,
-        Err(e) => return Err(failed(&state, vec![two_fa_bucket(user.id)], e).await),
-    };
+    let (user, reservation) = challenge_user(&state, &body.token).await?;
+    let code_id = match_recovery_code(&state, &user, code, &reservation).await?;
     let now = state.clock.now();
     let hash = sha256_hex(&body.token);
     let u = user.clone();
@@ -281,11 +286,10 @@ pub async fn login_recovery_code(
                 params![hash],
             )?;
             let info = models::codes_info(&tx, &u)?;
-            mail::queue(
+            mail::queue_notice(
                 &tx,
                 &u.email,
-                "A recovery code was used to sign in",
-                &code_used_mail(&u, &info),
+                &templates::recovery_code_used(&u.username, info.unused),
                 now,
             )?;
             let s = create_session(&tx, u.id, now)?;
@@ -295,21 +299,13 @@ pub async fn login_recovery_code(
         .await?;
     state.mailer.poke();
     let Some((token, csrf)) = res else {
-        return Err(failed(&state, vec![two_fa_bucket(user.id)], code_used()).await);
+        return Err(code_used());
     };
+    refund(&state, reservation).await;
     Ok(signed_in(&state, user.username, &token, csrf))
 }
 
-fn code_used_mail(u: &User, info: &RecoveryCodesInfo) -> String {
-    format!(
-        "Hello {},\n\nA recovery code was just used to sign in to your account. {} unused codes remain in your current set.\n\n\
-         If this was you, set up your authenticator app again and generate new recovery codes in the security checkup.\n\
-         If this was not you, reset your password now and contact support.\n",
-        u.username, info.unused
-    )
-}
-
-fn code_used() -> ApiError {
+pub fn code_used() -> ApiError {
     ApiError::new(
         StatusCode::UNAUTHORIZED,
         ProblemCode::RecoveryCodeUsed,
@@ -329,14 +325,19 @@ pub fn code_invalid() -> ApiError {
 
 /// Find the code in the user's current set: its id if unused, else the
 /// matching PyPI error. Old sets are deleted, so their codes are "invalid".
-pub async fn match_recovery_code(state: &AppState, user: &User, code: String) -> ApiResult<i64> {
+/// The attempt's `reservation` is handed back if the hashing cannot run.
+pub async fn match_recovery_code(
+    state: &AppState,
+    user: &User,
+    code: String,
+    reservation: &Reservation,
+) -> ApiResult<i64> {
     let uid = user.id;
     let codes = state
         .db
         .call(move |c| Ok(models::recovery_codes(c, uid)?))
         .await?;
-    let hasher = state.hasher.clone();
-    let found = tokio::task::spawn_blocking(move || {
+    let found = hash_work(state, reservation, move |hasher| {
         // Check every code so the time does not depend on the position.
         let mut found = None;
         for (id, hash, used) in &codes {
@@ -349,8 +350,7 @@ pub async fn match_recovery_code(state: &AppState, user: &User, code: String) ->
         }
         found
     })
-    .await
-    .map_err(|_| ApiError::internal())?;
+    .await?;
     match found {
         Some((id, false)) => Ok(id),
         Some((_, true)) => Err(code_used()),

@@ -7,17 +7,16 @@ pub mod login;
 pub mod outbox;
 pub mod requests;
 
-use reclaim_core::ProblemCode;
-use std::net::{IpAddr, SocketAddr};
-
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use reclaim_core::api::{Accepted, CSRF_HEADER};
+use reclaim_core::ProblemCode;
 
 use crate::app::{AppState, Settings};
 use crate::crypto::{ct_eq, random_token, sha256_hex};
-use crate::problem::ApiError;
+use crate::limits::{Reservation, Window};
+use crate::problem::{ApiError, ApiResult};
 use crate::store::models::{self, SessionRow};
 
 pub const SESSION_COOKIE: &str = "reclaim_session";
@@ -35,10 +34,7 @@ pub fn accepted(message: &str) -> (StatusCode, axum::Json<Accepted>) {
     )
 }
 
-/// The peer address (no proxy headers are trusted by the reference server).
-pub fn client_ip(parts_ext: &axum::http::Extensions) -> Option<IpAddr> {
-    parts_ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
-}
+pub use crate::client_addr::{client_ip, client_key};
 
 /// The session cookie. `Secure` whenever the site is served over HTTPS.
 pub fn session_cookie(settings: &Settings, token: &str, max_age: i64) -> HeaderValue {
@@ -115,22 +111,52 @@ impl FromRequestParts<AppState> for SignedIn {
     }
 }
 
-/// Count one failed attempt in each bucket (the limits count failures only),
-/// then answer with `err`.
-pub async fn failed(state: &AppState, buckets: Vec<String>, err: ApiError) -> ApiError {
+/// Reserve one attempt in each bucket, in a write transaction of its own,
+/// before the slow work (see [`crate::limits`]).
+pub async fn reserve(
+    state: &AppState,
+    buckets: Vec<(String, &'static [Window])>,
+) -> ApiResult<Reservation> {
     let now = state.clock.now();
-    let recorded = state
+    state
         .db
         .call(move |c| {
-            for b in &buckets {
-                crate::limits::record(c, &[(b.as_str(), &[])], now)?;
-            }
-            Ok(())
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let pairs: Vec<(&str, &[Window])> =
+                buckets.iter().map(|(b, w)| (b.as_str(), *w)).collect();
+            let reservation = crate::limits::reserve(&tx, &pairs, now)?;
+            tx.commit()?;
+            Ok(reservation)
         })
+        .await
+}
+
+/// Hand a reservation back after a success (rules that count failures only),
+/// or after work that never ran (503). A failure to refund only costs the
+/// user one counted attempt, so it is logged, not answered.
+pub async fn refund(state: &AppState, reservation: Reservation) {
+    let done = state
+        .db
+        .call(move |c| Ok(crate::limits::refund(c, &reservation)?))
         .await;
-    match recorded {
-        Ok(()) => err,
-        Err(e) => e,
+    if done.is_err() {
+        eprintln!("rate limit: a refund was lost");
+    }
+}
+
+/// Run password work (argon2) for an attempt that holds `reservation`: when
+/// the work cannot run (503, busy), the attempt is handed back first.
+pub async fn hash_work<R, F>(state: &AppState, reservation: &Reservation, f: F) -> ApiResult<R>
+where
+    F: FnOnce(&crate::crypto::Hasher) -> R + Send + 'static,
+    R: Send + 'static,
+{
+    match state.passwords.run(f).await {
+        Ok(r) => Ok(r),
+        Err(e) => {
+            refund(state, reservation.clone()).await;
+            Err(e)
+        }
     }
 }
 

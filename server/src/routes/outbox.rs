@@ -28,6 +28,9 @@ pub struct OutboxMail {
     pub body: String,
     /// RFC 3339.
     pub created_at: String,
+    /// `pending` (not delivered yet, or no SMTP relay configured), `sent`,
+    /// or `failed` (refused by the relay; never retried).
+    pub state: String,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -56,7 +59,9 @@ pub async fn list(
         .db
         .call(move |c| {
             let mut stmt = c.prepare(
-                "SELECT id, to_addr, subject, body, created_at FROM outbox
+                "SELECT id, to_addr, subject, body, created_at,
+                    CASE WHEN sent_at IS NOT NULL THEN 'sent' WHEN failed_at IS NOT NULL THEN 'failed' ELSE 'pending' END
+                 FROM outbox
                  WHERE ?1 IS NULL OR lower(to_addr) = ?1 ORDER BY id DESC LIMIT 200",
             )?;
             let rows = stmt.query_map(params![to], |r| {
@@ -66,6 +71,7 @@ pub async fn list(
                     subject: r.get(2)?,
                     body: r.get(3)?,
                     created_at: rfc3339(r.get(4)?),
+                    state: r.get(5)?,
                 })
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)

@@ -19,10 +19,13 @@ use reclaim_core::api::{
 use reclaim_core::validation::validate_request;
 use reclaim_core::ProblemCode;
 
+use super::client_key;
 use crate::app::AppState;
 use crate::crypto::{ct_eq, random_token, sha256_hex};
 use crate::extract::ApiJson;
 use crate::idempotency::{self, Decision};
+use crate::limits::{self, RECOVERY_REQUESTS_PER_CLIENT};
+use crate::mail::{self, templates};
 use crate::problem::{ApiError, ApiResult};
 use crate::store::requests as store;
 
@@ -36,8 +39,10 @@ use crate::store::requests as store;
         (status = 413, description = "`payload_too_large`", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "`unsupported_media_type`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed` (with `errors`), `invalid_body`, `idempotency_key_reused`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited` (20 an hour and 50 a day per client; a replay does not count)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(State(state): State<AppState>, req: Request) -> ApiResult<Response> {
+    let client = format!("requests:ip:{}", client_key(req.extensions()));
     // The key is checked before the body, so a client that forgot it learns
     // that first, whatever else is wrong.
     let key = idempotency::check_key(
@@ -75,10 +80,14 @@ pub async fn create(State(state): State<AppState>, req: Request) -> ApiResult<Re
     let year = state.clock.year();
     let token_hash = sha256_hex(&token);
     let k = key.clone();
+    let budget = state.settings.mail_budget_per_hour;
     let result = state
         .db
         .call(move |c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            // Charged with the insert: a replay above costs nothing, and a
+            // burst cannot file more than the limit.
+            let _ = limits::reserve(&tx, &[(&client, RECOVERY_REQUESTS_PER_CLIENT)], now)?;
             let id = store::insert(&tx, &body, &token_hash, year, now)?;
             let created = RecoveryRequestCreated {
                 id: id.clone(),
@@ -87,12 +96,12 @@ pub async fn create(State(state): State<AppState>, req: Request) -> ApiResult<Re
                 submitted_at: crate::clock::rfc3339(now),
             };
             let json = serde_json::to_string(&created).map_err(|_| ApiError::internal())?;
-            crate::mail::queue(
+            mail::queue_within_budget(
                 &tx,
-                &body.contact_email,
-                &format!("We received your account recovery request {id}"),
-                &store::received_mail(&id, &body),
+                body.contact_email.trim(),
+                &templates::request_received(&id, &body),
                 now,
+                budget,
             )?;
             idempotency::complete(&tx, &k, 201, &json)?;
             tx.commit()?;

@@ -124,6 +124,41 @@ CREATE TABLE idempotency_keys (
     created_at INTEGER NOT NULL
 );
 "#,
+    // 2: mail delivery state and secret-free copies; what an email proof
+    // proved; when the authenticator and password last changed; the
+    // account's previous addresses and projects (for the checkup and support).
+    r#"
+ALTER TABLE outbox ADD COLUMN redacted_body TEXT;
+ALTER TABLE outbox ADD COLUMN secret_expires_at INTEGER;
+ALTER TABLE outbox ADD COLUMN failed_at INTEGER;
+ALTER TABLE outbox ADD COLUMN last_error TEXT;
+ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outbox_pending ON outbox(sent_at, failed_at, next_attempt_at);
+
+ALTER TABLE email_proofs ADD COLUMN proven_at INTEGER;
+ALTER TABLE requests ADD COLUMN email_proof_email TEXT;
+ALTER TABLE requests ADD COLUMN email_proof_at INTEGER;
+
+ALTER TABLE users ADD COLUMN totp_changed_at INTEGER;
+ALTER TABLE users ADD COLUMN password_changed_at INTEGER;
+
+CREATE TABLE previous_emails (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    email TEXT NOT NULL COLLATE NOCASE,
+    until INTEGER NOT NULL
+);
+CREATE INDEX previous_emails_user ON previous_emails(user_id);
+
+CREATE TABLE projects (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    repository_url TEXT
+);
+CREATE INDEX projects_user ON projects(user_id);
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

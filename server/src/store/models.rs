@@ -17,11 +17,15 @@ pub struct User {
     pub totp_pending_secret: Option<String>,
     pub totp_pending_expires: Option<i64>,
     pub codes_generated_at: Option<i64>,
+    /// When an authenticator was last added or removed.
+    pub totp_changed_at: Option<i64>,
+    pub password_changed_at: Option<i64>,
 }
 
 const USER_COLS: &str =
     "id, username, email, email_verified, password_hash, totp_secret, totp_last_step, \
-     totp_pending_secret, totp_pending_expires, codes_generated_at";
+     totp_pending_secret, totp_pending_expires, codes_generated_at, totp_changed_at, \
+     password_changed_at";
 
 fn user_row(r: &Row) -> rusqlite::Result<User> {
     Ok(User {
@@ -35,6 +39,8 @@ fn user_row(r: &Row) -> rusqlite::Result<User> {
         totp_pending_secret: r.get(7)?,
         totp_pending_expires: r.get(8)?,
         codes_generated_at: r.get(9)?,
+        totp_changed_at: r.get(10)?,
+        password_changed_at: r.get(11)?,
     })
 }
 
@@ -157,4 +163,34 @@ pub fn session(c: &Connection, token_hash: &str, now: i64) -> rusqlite::Result<O
         csrf_token,
         reauth_at,
     }))
+}
+
+/// One of the account's projects, with its public repository if it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectRow {
+    pub name: String,
+    pub repository_url: Option<String>,
+}
+
+pub fn projects(c: &Connection, user_id: i64) -> rusqlite::Result<Vec<ProjectRow>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT name, repository_url FROM projects WHERE user_id = ?1 ORDER BY name",
+    )?;
+    let rows = stmt.query_map(params![user_id], |r| {
+        Ok(ProjectRow {
+            name: r.get(0)?,
+            repository_url: r.get(1)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Addresses the account used before its current one, with when each
+/// stopped being its address (unix s), newest first.
+pub fn previous_emails(c: &Connection, user_id: i64) -> rusqlite::Result<Vec<(String, i64)>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT email, until FROM previous_emails WHERE user_id = ?1 ORDER BY until DESC",
+    )?;
+    let rows = stmt.query_map(params![user_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
 }

@@ -20,7 +20,9 @@ pub struct StoredRequest {
     pub previous_emails: Vec<String>,
     pub packages: Vec<String>,
     pub recovery_codes_status: String,
-    pub email_proof_valid: bool,
+    /// The address a live `email_proof` proved, and when.
+    pub email_proof_email: Option<String>,
+    pub email_proof_at: Option<i64>,
     pub attached_to: Option<String>,
     pub status: RequestStatus,
     pub submitted_at: i64,
@@ -66,29 +68,29 @@ pub fn insert(
             |r| r.get(0),
         )
         .optional()?;
-    let proof_valid = match blank_to_none(&body.email_proof) {
-        Some(p) => {
-            let email: Option<String> = c
-                .query_row(
-                    "SELECT email FROM email_proofs WHERE proof_hash = ?1 AND expires_at > ?2",
-                    params![sha256_hex(&p), now],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            email.is_some_and(|e| {
-                let e = e.to_lowercase();
-                let mut known = body.previous_emails.iter().chain(body.account_email.iter());
-                e == body.contact_email.trim().to_lowercase()
-                    || known.any(|k| k.trim().to_lowercase() == e)
-            })
-        }
-        None => false,
+    // What a live proof proved: an address, and when. Whose address it is
+    // is for support to judge (`requests show` says), not a bare yes.
+    let proof: Option<(String, Option<i64>)> = match blank_to_none(&body.email_proof) {
+        Some(p) => c
+            .query_row(
+                "SELECT email, proven_at FROM email_proofs WHERE proof_hash = ?1 AND expires_at > ?2",
+                params![sha256_hex(&p), now],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?,
+        None => None,
+    };
+    let proof_valid = proof.is_some();
+    let (proof_email, proof_at) = match proof {
+        Some((e, at)) => (Some(e), at.or(Some(now))),
+        None => (None, None),
     };
     c.execute(
         "INSERT INTO requests (status_token_hash, username, account_email, contact_email, reason, details,
             lost_access_on, previous_emails, packages, recovery_codes_status, email_proof_valid,
-            accepted_code_of_conduct, acknowledged_delay, attached_to, status, submitted_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'received', ?15, ?15)",
+            accepted_code_of_conduct, acknowledged_delay, attached_to, status, submitted_at, updated_at,
+            email_proof_email, email_proof_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'received', ?15, ?15, ?16, ?17)",
         params![
             token_hash,
             body.username.trim(),
@@ -105,6 +107,8 @@ pub fn insert(
             body.acknowledged_delay,
             open,
             now,
+            proof_email,
+            proof_at,
         ],
     )?;
     let seq = c.last_insert_rowid();
@@ -122,7 +126,7 @@ pub fn insert(
 
 const REQ_COLS: &str = "r.seq, r.public_id, r.status_token_hash, r.username, r.account_email, r.contact_email, r.reason,
     r.details, r.lost_access_on, r.previous_emails, r.packages, r.recovery_codes_status, r.email_proof_valid,
-    p.public_id, r.status, r.submitted_at, r.updated_at";
+    p.public_id, r.status, r.submitted_at, r.updated_at, r.email_proof_email, r.email_proof_at";
 
 fn row(r: &rusqlite::Row) -> rusqlite::Result<StoredRequest> {
     let list = |s: String| serde_json::from_str::<Vec<String>>(&s).unwrap_or_default();
@@ -139,11 +143,12 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<StoredRequest> {
         previous_emails: list(r.get(9)?),
         packages: list(r.get(10)?),
         recovery_codes_status: r.get(11)?,
-        email_proof_valid: r.get(12)?,
         attached_to: r.get(13)?,
         status: RequestStatus::parse(&r.get::<_, String>(14)?).unwrap_or(RequestStatus::Received),
         submitted_at: r.get(15)?,
         updated_at: r.get(16)?,
+        email_proof_email: r.get(17)?,
+        email_proof_at: r.get(18)?,
         timeline: Vec::new(),
     })
 }
@@ -211,23 +216,12 @@ pub fn set_status(
         "INSERT INTO request_events (request_seq, status, note, at) VALUES (?1, ?2, ?3, ?4)",
         params![req.seq, status.as_str(), note, now],
     )?;
-    let mut body = format!(
-        "Hello,\n\nThe status of your account recovery request {} is now: {}.\n",
-        req.public_id,
-        status_words(status)
-    );
-    if let Some(n) = note {
-        body.push_str(&format!("\nA note from support:\n\n{n}\n"));
-    }
-    body.push_str("\nYou can follow your request on the status page with the status token you were given when you sent it.\n");
-    crate::mail::queue(
+    // Support's own mail to a requester: not for anyone to trigger, so
+    // outside the budget.
+    crate::mail::queue_notice(
         c,
         &req.contact_email,
-        &format!(
-            "Your account recovery request {} was updated",
-            req.public_id
-        ),
-        &body,
+        &crate::mail::templates::request_updated(&req.public_id, status_words(status), note),
         now,
     )
 }
@@ -241,20 +235,4 @@ pub fn status_words(s: RequestStatus) -> &'static str {
         RequestStatus::Rejected => "rejected",
         RequestStatus::Closed => "closed",
     }
-}
-
-pub fn received_mail(id: &str, body: &RecoveryRequestBody) -> String {
-    let who = if body.username.trim().is_empty() {
-        "your account".to_string()
-    } else {
-        format!("the account {}", body.username.trim())
-    };
-    format!(
-        "Hello,\n\nWe received your request to recover {who}. Its reference is {id}.\n\n\
-         What happens next: support checks every request by hand. This usually takes 1 to 4 weeks. \
-         We may ask you to prove that you own your packages, for example by pushing a branch with a \
-         token we give you to the project's public repository.\n\n\
-         Follow your request on the status page with the status token shown when you sent it. \
-         We will never ask for your password or your recovery codes.\n"
-    )
 }

@@ -1,0 +1,262 @@
+//! Outgoing mail. Every message is first written to the `outbox` table, in
+//! the same transaction as the change it reports, so nothing is lost and the
+//! demo (and tests) can read it. When `RECLAIM_SMTP_URL` is set, a background
+//! task delivers unsent rows through lettre and marks them sent.
+//!
+//! - **Budget.** Mails that anyone can make the server send, to an address
+//!   they type (one-time codes, request confirmations, resets, reminders),
+//!   count against a global hourly budget (`--mail-budget`); beyond it they
+//!   are dropped, and the answer is the same as always, so no caller learns
+//!   anything from it. Security notices to an account's own address are
+//!   never dropped: an attacker must not be able to silence them.
+//! - **Refused recipients.** A permanent refusal (SMTP 5xx) marks the mail
+//!   failed; a temporary one is retried later with a growing pause. Either
+//!   way the queue goes on with the next mail.
+//! - **No live secrets kept.** Once a mail is sent, or its secret expires,
+//!   the stored body loses the reset link's token or the one-time code.
+//!   Rows are deleted [`OUTBOX_KEEP_SECS`] after they were written.
+//!
+//! Bodies hold links and one-time codes; they are never logged.
+
+pub mod templates;
+
+use std::sync::Arc;
+
+use lettre::message::Mailbox;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use rusqlite::{params, Connection};
+use tokio::sync::Notify;
+
+pub use templates::Mail;
+
+use crate::limits::{Window, HOUR};
+use crate::store::Db;
+
+/// Rows of the outbox live a week: it is a queue, not an archive.
+pub const OUTBOX_KEEP_SECS: i64 = 7 * 86_400;
+/// A mail the relay keeps refusing for a while is given up.
+const MAX_ATTEMPTS: i64 = 8;
+/// The rate-limit bucket of the global mail budget.
+const BUDGET_BUCKET: &str = "mail:budget";
+
+/// Queue a security notice to an account's own address (inside the
+/// transaction of the change it reports). Never dropped by the budget.
+pub fn queue_notice(conn: &Connection, to: &str, mail: &Mail, now: i64) -> rusqlite::Result<()> {
+    insert(conn, to, mail, now)
+}
+
+/// Queue a mail that anyone can trigger, if the hourly budget (`per_hour`,
+/// 0: unlimited) has room; `false` when it was dropped.
+pub fn queue_within_budget(
+    conn: &Connection,
+    to: &str,
+    mail: &Mail,
+    now: i64,
+    per_hour: usize,
+) -> rusqlite::Result<bool> {
+    if per_hour > 0 {
+        let budget = [Window {
+            max: per_hour,
+            secs: HOUR,
+        }];
+        if crate::limits::reserve(conn, &[(BUDGET_BUCKET, &budget)], now).is_err() {
+            eprintln!("mail budget of {per_hour} an hour used up: a mail was not sent");
+            return Ok(false);
+        }
+    }
+    insert(conn, to, mail, now)?;
+    Ok(true)
+}
+
+fn insert(conn: &Connection, to: &str, mail: &Mail, now: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO outbox (to_addr, subject, body, redacted_body, secret_expires_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            to,
+            mail.subject,
+            mail.body,
+            mail.redacted_body(),
+            mail.secret.as_ref().map(|s| s.expires_at),
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+/// Housekeeping: drop expired secrets from stored bodies, delete old rows.
+pub fn prune(conn: &Connection, now: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE outbox SET body = redacted_body, redacted_body = NULL
+         WHERE redacted_body IS NOT NULL AND secret_expires_at <= ?1",
+        params![now],
+    )?;
+    conn.execute(
+        "DELETE FROM outbox WHERE created_at <= ?1",
+        params![now - OUTBOX_KEEP_SECS],
+    )?;
+    Ok(())
+}
+
+#[derive(Clone, Default)]
+pub struct Mailer {
+    wake: Arc<Notify>,
+}
+
+impl Mailer {
+    /// Tell the delivery task there is something new (no-op without SMTP).
+    pub fn poke(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Start delivering through SMTP, if configured.
+    pub fn start(&self, db: Db, smtp_url: Option<String>, from: String) -> Result<(), String> {
+        let Some(url) = smtp_url else {
+            return Ok(());
+        };
+        let transport = smtp_transport(&url)?;
+        let from: Mailbox = from
+            .parse()
+            .map_err(|e| format!("invalid RECLAIM_MAIL_FROM: {e}"))?;
+        let wake = self.wake.clone();
+        tokio::spawn(async move {
+            loop {
+                deliver_pending(&db, &transport, &from).await;
+                tokio::select! {
+                    _ = wake.notified() => {}
+                    _ = tokio::time::sleep(std::time::Duration::from_secs(30)) => {}
+                }
+            }
+        });
+        Ok(())
+    }
+}
+
+/// `smtp://[user:password@]host[:port]`: plain SMTP, for a local relay (the
+/// server is built without TLS; put a relay such as Postfix in front for the
+/// internet).
+fn smtp_transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    let bad = || "RECLAIM_SMTP_URL must look like smtp://[user:password@]host[:port]".to_string();
+    let rest = url
+        .strip_prefix("smtp://")
+        .ok_or_else(bad)?
+        .trim_end_matches('/');
+    let (creds, hostport) = match rest.rsplit_once('@') {
+        Some((c, h)) => (Some(c), h),
+        None => (None, rest),
+    };
+    let (host, port) = match hostport.rsplit_once(':') {
+        Some((h, p)) => (h, p.parse::<u16>().map_err(|_| bad())?),
+        None => (hostport, 25),
+    };
+    if host.is_empty() {
+        return Err(bad());
+    }
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).port(port);
+    if let Some((user, pass)) = creds.and_then(|c| c.split_once(':')) {
+        builder = builder.credentials(Credentials::new(user.to_string(), pass.to_string()));
+    }
+    Ok(builder.build())
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+async fn deliver_pending(db: &Db, transport: &AsyncSmtpTransport<Tokio1Executor>, from: &Mailbox) {
+    let now = unix_now();
+    let pending = db
+        .call(move |c| {
+            let mut stmt = c.prepare(
+                "SELECT id, to_addr, subject, body, attempts FROM outbox
+                 WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?1
+                 ORDER BY id LIMIT 50",
+            )?;
+            let rows = stmt
+                .query_map([now], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, i64>(4)?,
+                    ))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+        .await
+        .unwrap_or_default();
+    for (id, to, subject, body, attempts) in pending {
+        let Ok(to) = to.parse::<Mailbox>() else {
+            mark(db, id, Outcome::Failed("unusable recipient address")).await;
+            continue;
+        };
+        let Ok(message) = Message::builder()
+            .from(from.clone())
+            .to(to)
+            .subject(subject)
+            .body(body)
+        else {
+            mark(db, id, Outcome::Failed("the message could not be built")).await;
+            continue;
+        };
+        let outcome = match transport.send(message).await {
+            Ok(_) => Outcome::Sent,
+            Err(e) if e.is_permanent() => Outcome::Failed("refused by the relay (permanent)"),
+            Err(_) if attempts + 1 >= MAX_ATTEMPTS => Outcome::Failed("relay kept failing"),
+            // Temporary: try this one later, go on with the others now.
+            Err(_) => Outcome::Retry(now + 30 * (1 << attempts.min(7))),
+        };
+        if !matches!(outcome, Outcome::Sent) {
+            eprintln!("mail {id}: not delivered ({})", outcome.words());
+        }
+        mark(db, id, outcome).await;
+    }
+}
+
+enum Outcome {
+    Sent,
+    Failed(&'static str),
+    /// Not before this time (unix s).
+    Retry(i64),
+}
+
+impl Outcome {
+    fn words(&self) -> &'static str {
+        match self {
+            Outcome::Sent => "sent",
+            Outcome::Failed(why) => why,
+            Outcome::Retry(_) => "temporary failure, will retry",
+        }
+    }
+}
+
+async fn mark(db: &Db, id: i64, outcome: Outcome) {
+    let now = unix_now();
+    let _ = db
+        .call(move |c| {
+            match outcome {
+                // Sent: the stored copy loses its secret at once.
+                Outcome::Sent => c.execute(
+                    "UPDATE outbox SET sent_at = ?2, body = COALESCE(redacted_body, body),
+                        redacted_body = NULL, attempts = attempts + 1 WHERE id = ?1",
+                    params![id, now],
+                )?,
+                Outcome::Failed(why) => c.execute(
+                    "UPDATE outbox SET failed_at = ?2, last_error = ?3, body = COALESCE(redacted_body, body),
+                        redacted_body = NULL, attempts = attempts + 1 WHERE id = ?1",
+                    params![id, now, why],
+                )?,
+                Outcome::Retry(at) => c.execute(
+                    "UPDATE outbox SET next_attempt_at = ?2, attempts = attempts + 1 WHERE id = ?1",
+                    params![id, at],
+                )?,
+            };
+            Ok(())
+        })
+        .await;
+}
