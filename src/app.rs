@@ -24,6 +24,7 @@ pub fn App(config: AppConfig) -> impl IntoView {
     provide_context(RequestFlow::restore());
     provide_context(Wizard::new());
     provide_context(Session::new());
+    crate::components::pointer::track_pointer();
 
     // `FlatRoutes`, not `Routes`: every route is top-level (no nesting), and
     // the flat router links ~5% less wasm (brotli) than the nested one. Same

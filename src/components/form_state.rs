@@ -63,9 +63,14 @@ impl<F: FormField> FormState<F> {
         Signal::derive(move || self.errors.with(|e| e.get(&field).cloned()))
     }
 
-    /// On blur: show or clear the field's error. An empty field without an
-    /// error yet stays quiet: "Enter…" appears only after Continue.
+    /// On blur: show or clear the field's error (once a press elsewhere is
+    /// done, see [`super::pointer`]). An empty field without an error yet
+    /// stays quiet: "Enter…" appears only after Continue.
     pub fn blur(self, field: F, result: Result<(), ErrorCode>) {
+        super::pointer::after_press(move || self.show_blur(field, result));
+    }
+
+    fn show_blur(self, field: F, result: Result<(), ErrorCode>) {
         self.errors.update(|errors| match result {
             Ok(()) => {
                 errors.remove(&field);

@@ -7,6 +7,7 @@ pub mod fields;
 pub mod form_state;
 pub mod govuk;
 pub mod layout;
+pub mod pointer;
 pub mod sign_in;
 pub mod status_message;
 

@@ -59,3 +59,26 @@ test('after following a link, focus is on the new page\'s heading, not lost', as
   const inMain = await page.evaluate(() => document.activeElement?.closest('main') !== null);
   expect(inMain).toBe(true);
 });
+
+test('the wizard works with the keyboard alone: a branch chosen and a form sent', async ({ page }) => {
+  await page.goto('/recover');
+  await appReady(page);
+  // One Tab stop for the radios; arrows move between the answers.
+  await tabTo(page, 'input[type=radio][name="what-happened"]');
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByLabel('I lost my two-factor device or app, but I have recovery codes')).toBeChecked();
+  await tabTo(page, 'button[type=submit]');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in with a recovery code');
+  await tabTo(page, '#username');
+  await page.keyboard.type('alice');
+  await tabTo(page, '#password');
+  await page.keyboard.type('reclaim-demo-pass');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Enter a recovery code');
+  await tabTo(page, '#code');
+  await page.keyboard.type('e07f 3b9a 2c5d 1846');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('You are signed in');
+});

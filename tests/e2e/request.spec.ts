@@ -61,9 +61,10 @@ test('a newcomer goes from the start page to a sent request and sees it on /stat
   await page.getByRole('link', { name: /start now/i }).click();
   // The start leads through the recovery options; the request is the last resort.
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('What happened?');
-  await page.getByRole('link', { name: /I lost my two-factor device and I have no recovery codes/ }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toContainText('no recovery codes');
-  await page.getByRole('link', { name: 'Ask support to recover your account' }).click();
+  await page.getByLabel(/I lost my two-factor device and I have no recovery codes/).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Prove you can read');
+  await page.getByRole('button', { name: 'I cannot read the email address of my account' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ask support to recover your account');
   // The reason chosen in the wizard is preselected.
   await expect(page.getByLabel('I lost my two-factor authentication device or app')).toBeChecked();

@@ -80,7 +80,12 @@ test('the app is served with the strict security headers', async ({ request }) =
 });
 
 // Every route, in dark mode and at the narrowest supported width.
-const ROUTES = ['/', '/recover', '/recover/no-codes', '/recover/compromised', '/request', '/status', '/checkup'];
+const ROUTES = [
+  '/', '/recover', '/recover/forgot-password', '/recover/lost-2fa', '/recover/stale-codes',
+  '/recover/authenticator-codes-refused', '/recover/no-codes', '/recover/lost-email',
+  '/recover/compromised', '/recover/forgot-username', '/recover/reset-password',
+  '/sign-in', '/request', '/status', '/checkup',
+];
 for (const path of ROUTES) {
   test(`${path} passes axe in dark mode at 320px without sideways scrolling`, async ({ page }) => {
     await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });

@@ -122,13 +122,14 @@ pub fn RecoverStep() -> impl IntoView {
     // The step to show given what is known: a deep link (or the browser's
     // Back) to a step whose earlier answers are missing shows the first
     // step that needs one, and the address is corrected in place.
+    // Resolved on arrival only: an answer updates the progress just before
+    // it navigates, and must not send the page it leaves elsewhere first.
     let shown = Memo::new(move |_| {
         place.get().map(|(branch, step)| {
-            (
-                branch,
-                step,
-                wizard::resolve(branch, step, &wizard.progress.get()),
-            )
+            let resolved = wizard
+                .progress
+                .with_untracked(|p| wizard::resolve(branch, step, p));
+            (branch, step, resolved)
         })
     });
     Effect::new(move |_| {

@@ -55,7 +55,6 @@ pub fn RequestForm() -> impl IntoView {
         Callback::new(move |v: String| draft.update(|d| put(d, v)))
     };
     let blur = move |prefix: &'static str| Callback::new(move |_: ()| flow.on_blur(prefix));
-    flow.track_pointer();
 
     let summary = Signal::derive(move || flow.summary());
     let has_errors = Signal::derive(move || !summary.with(Vec::is_empty));

@@ -45,10 +45,6 @@ pub struct RequestFlow {
     pub created: RwSignal<Option<RecoveryRequestCreated>>,
     /// Where support will write, for the confirmation page.
     pub sent_to: RwSignal<Option<String>>,
-    /// A mouse button or finger is down (see [`RequestFlow::on_blur`]).
-    pointer_down: StoredValue<bool>,
-    /// Fields whose blur validation waits for the pointer to come up.
-    pending: StoredValue<Vec<&'static str>>,
 }
 
 impl RequestFlow {
@@ -73,59 +69,13 @@ impl RequestFlow {
             retry_now: RwSignal::new(false),
             created: RwSignal::new(None),
             sent_to: RwSignal::new(None),
-            pointer_down: StoredValue::new(false),
-            pending: StoredValue::new(Vec::new()),
         }
     }
 
-    /// Validate a field when it loses focus.
-    ///
-    /// When focus is lost because the user pressed on something else (a
-    /// radio, a button), showing or clearing an error now would move the
-    /// page under the pointer and the press would miss its target. So the
-    /// check waits until the pointer is released and the click is done.
+    /// Validate a field when it loses focus (once a press elsewhere is done).
     pub fn on_blur(&self, prefix: &'static str) {
-        if self.pointer_down.get_value() {
-            self.pending.update_value(|p| {
-                if !p.contains(&prefix) {
-                    p.push(prefix)
-                }
-            });
-        } else {
-            self.validate_field(prefix);
-        }
-    }
-
-    /// Track the pointer for [`RequestFlow::on_blur`]; call once per form page.
-    pub fn track_pointer(&self) {
         let flow = *self;
-        let down = window_event_listener(leptos::ev::pointerdown, move |_| {
-            flow.pointer_down.set_value(true);
-        });
-        let release = move || {
-            flow.pointer_down.set_value(false);
-            // After the click that follows this pointerup.
-            set_timeout(
-                move || {
-                    let pending = flow
-                        .pending
-                        .try_update_value(std::mem::take)
-                        .unwrap_or_default();
-                    for prefix in pending {
-                        flow.validate_field(prefix);
-                    }
-                },
-                std::time::Duration::ZERO,
-            );
-        };
-        let up = window_event_listener(leptos::ev::pointerup, move |_| release());
-        let cancel = window_event_listener(leptos::ev::pointercancel, move |_| release());
-        on_cleanup(move || {
-            down.remove();
-            up.remove();
-            cancel.remove();
-            flow.pointer_down.set_value(false);
-        });
+        crate::components::pointer::after_press(move || flow.validate_field(prefix));
     }
 
     /// Start the request where the wizard left off: the reason, the answer

@@ -1,0 +1,358 @@
+// The recovery wizard, every branch walked to its end against the real
+// server and its demo accounts, with axe on every step at 360 px and 1280 px.
+import type { Page } from '@playwright/test';
+import { test, expect, expectAccessible, appReady } from './fixtures';
+import { ALICE_CODES, ALICE_OLD_CODES, ALICE_SECRET, API_TOKEN, PASSWORD, newestMatch, outbox, totp } from './demo';
+
+const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
+
+/** axe at the phone and the desktop width, then back to the phone. */
+async function checkStep(page: Page, label: string): Promise<void> {
+  for (const width of [1280, 360]) {
+    await page.setViewportSize({ width, height: 900 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${label} scrolls sideways at ${width}px`).toBeLessThanOrEqual(0);
+    await expectAccessible(page, `${label} at ${width}px`);
+  }
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `test-results/screens/wizard-${name}.png`, fullPage: true });
+}
+
+/** "What happened?" → one answer → Continue. */
+async function choose(page: Page, answer: RegExp): Promise<void> {
+  await page.goto('/recover');
+  await appReady(page);
+  await page.getByLabel(answer).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+async function signIn(page: Page, username: string, password = PASSWORD): Promise<void> {
+  await page.getByLabel('Username', { exact: true }).fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+async function enterCode(page: Page, code: string): Promise<void> {
+  await page.locator('#code').fill(code);
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+/** The inline error of the code field says `words`, and so does the summary. */
+async function codeRefused(page: Page, words: RegExp): Promise<void> {
+  await expect(page.locator('#code-error')).toContainText(words);
+  await expect(page.getByRole('alert')).toContainText(words);
+}
+
+test.beforeEach(async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 900 });
+});
+
+test('"What happened?" asks once, keeps the answer, and Back agrees with the browser', async ({ page }) => {
+  await page.goto('/recover');
+  await appReady(page);
+  await expect(h1(page)).toHaveText('What happened?');
+  await checkStep(page, 'what happened');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('alert')).toContainText('Select what happened');
+  await expect(page).toHaveTitle(/^Error: /);
+  await page.getByLabel('I forgot my password').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(h1(page)).toHaveText('Reset your password');
+  await page.getByRole('link', { name: 'Back' }).click();
+  await expect(page).toHaveURL(/\/recover$/);
+  await expect(page.getByLabel('I forgot my password')).toBeChecked();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(h1(page)).toHaveText('Reset your password');
+  await page.goBack();
+  await expect(page).toHaveURL(/\/recover$/);
+  await expect(page.getByLabel('I forgot my password')).toBeChecked();
+});
+
+test('deep links to a later step land on the first step that needs an answer', async ({ page }) => {
+  for (const [link, first] of [
+    ['/recover/lost-2fa/code', '/recover/lost-2fa'],
+    ['/recover/stale-codes/signed-in', '/recover/stale-codes'],
+    ['/recover/authenticator-codes-refused/code', '/recover/authenticator-codes-refused'],
+    ['/recover/forgot-password/check-your-email', '/recover/forgot-password'],
+    ['/recover/no-codes/email-code', '/recover/no-codes'],
+    ['/recover/lost-email/change-email', '/recover/lost-email'],
+  ]) {
+    await page.goto(link);
+    await appReady(page);
+    await expect(page, link).toHaveURL(new RegExp(`${first}$`));
+  }
+  await page.goto('/recover/no-such-branch');
+  await expect(h1(page)).toHaveText('Page not found');
+});
+
+async function resetPassword(page: Page, user: string, email: string, newPassword: string): Promise<string> {
+  await choose(page, /I forgot my password/);
+  await page.getByLabel('Username or email address').fill(user);
+  await page.getByRole('button', { name: 'Send a reset link' }).click();
+  await expect(h1(page)).toHaveText('Check your email');
+  const [link] = await newestMatch(page.request, email, /http:\/\/[^\s]+\/recover\/reset-password\?token=\S+/);
+  await page.goto(link.replace(/^http:\/\/[^/]+/, ''));
+  await expect(h1(page)).toHaveText('Choose a new password');
+  // The token leaves the address bar before anything else.
+  expect(page.url()).not.toContain('token');
+  await page.getByLabel('New password', { exact: true }).fill(newPassword);
+  await page.getByLabel('New password again').fill(newPassword);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(h1(page)).toHaveText('Your password has been changed');
+  return link;
+}
+
+test('forgot password: the mailed link sets a new password that then signs in', async ({ page }) => {
+  await choose(page, /I forgot my password/);
+  await checkStep(page, 'reset form');
+  await page.getByRole('button', { name: 'Send a reset link' }).click();
+  await expect(page.getByRole('alert')).toContainText('Enter your username or the email address of your account');
+  await page.getByLabel('Username or email address').fill('bob');
+  await page.getByRole('button', { name: 'Send a reset link' }).click();
+  await expect(h1(page)).toHaveText('Check your email');
+  await expect(page.getByRole('main')).toContainText('works for 6 hours');
+  await checkStep(page, 'check your email');
+  await screenshot(page, 'reset-sent');
+
+  const [link] = await newestMatch(page.request, 'bob@example.org', /http:\/\/[^\s]+\/recover\/reset-password\?token=\S+/);
+  const path = link.replace(/^http:\/\/[^/]+/, '');
+  await page.goto(path);
+  await expect(h1(page)).toHaveText('Choose a new password');
+  expect(page.url()).not.toContain('token');
+  await checkStep(page, 'new password');
+  // The server's rules are shown and checked before sending.
+  await expect(page.getByRole('main')).toContainText('At least 8 characters');
+  await page.getByLabel('New password', { exact: true }).fill('short');
+  await page.getByLabel('New password again').fill('different');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByRole('alert')).toContainText('Enter a password of at least 8 characters');
+  await expect(page.getByRole('alert')).toContainText('Enter the same password twice');
+  await page.getByLabel('New password', { exact: true }).fill('a long new passphrase');
+  await page.getByLabel('New password again').fill('a long new passphrase');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(h1(page)).toHaveText('Your password has been changed');
+  await checkStep(page, 'password changed');
+
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await signIn(page, 'bob', 'a long new passphrase');
+  await expect(page).toHaveURL(/\/checkup$/);
+
+  // The same link again: used, and it says what to do.
+  await page.goto(path);
+  await expect(h1(page)).toHaveText('Choose a new password');
+  await page.getByLabel('New password', { exact: true }).fill('yet another passphrase');
+  await page.getByLabel('New password again').fill('yet another passphrase');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(h1(page)).toHaveText('This reset link does not work');
+  await checkStep(page, 'dead reset link');
+  await expect(page.getByRole('link', { name: 'Ask for a new reset link' })).toBeVisible();
+
+  // Put bob's demo password back for the other tests.
+  await resetPassword(page, 'bob', 'bob@example.org', PASSWORD);
+});
+
+test('forgot password for an unverified address: the same answer, and no mail', async ({ page }) => {
+  await choose(page, /I forgot my password/);
+  await page.getByLabel('Username or email address').fill('carol');
+  await page.getByRole('button', { name: 'Send a reset link' }).click();
+  await expect(h1(page)).toHaveText('Check your email');
+  await expect(page.getByRole('main')).toContainText('never verified');
+  expect(await outbox(page.request, 'carol@example.org')).toEqual([]);
+  // Nothing came: the request, with the reason chosen.
+  await page.getByRole('button', { name: 'No email came: ask support' }).click();
+  await expect(h1(page)).toHaveText('Ask support to recover your account');
+  await expect(page.getByLabel('I forgot my password and cannot reset it')).toBeChecked();
+  // Not about codes: the form does not ask about them.
+  await expect(page.locator('#recovery-codes-status')).toHaveCount(0);
+});
+
+test('a rate-limited reset says how long to wait, live', async ({ page }) => {
+  const who = `nobody-${Date.now()}`;
+  for (let i = 0; i < 5; i++) {
+    expect((await page.request.post('/api/v1/password-reset', { data: { identifier: who } })).status()).toBe(202);
+  }
+  await choose(page, /I forgot my password/);
+  await page.getByLabel('Username or email address').fill(who);
+  await page.getByRole('button', { name: 'Send a reset link' }).click();
+  await expect(page.getByRole('alert')).toContainText('too many attempts');
+  await expect(page.getByRole('status').filter({ hasText: 'Try again in' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Send a reset link' })).toBeDisabled();
+  await checkStep(page, 'rate limited');
+});
+
+test('forgot username: a reminder by mail, the same answer for any address', async ({ page }) => {
+  await choose(page, /I forgot my username/);
+  await expect(h1(page)).toHaveText('Find your username');
+  await page.getByLabel('Email address').fill('alice.example.org');
+  await page.getByRole('button', { name: 'Email me my username' }).click();
+  await expect(page.getByRole('alert')).toContainText('correct format');
+  await page.getByLabel('Email address').fill('alice@example.org');
+  await page.getByRole('button', { name: 'Email me my username' }).click();
+  await expect(h1(page)).toHaveText('Check your email');
+  await checkStep(page, 'username sent');
+  await newestMatch(page.request, 'alice@example.org', /alice/);
+});
+
+// alice's second-factor attempts are limited to 5 failures in 5 minutes, and
+// these tests share one server: the order below keeps every attempt that must
+// succeed under the limit (1 failure before the authenticator sign-in, 3
+// before the recovery-code sign-in, 5 in all).
+test('authenticator codes refused: the checks, the clock, then a code that works', async ({ page }) => {
+  await choose(page, /authenticator app.s codes are refused/);
+  await expect(h1(page)).toHaveText(/If your authenticator app.s codes are refused/);
+  const main = page.getByRole('main');
+  await expect(main).toContainText('update automatically');
+  await expect(main).toContainText('TestPyPI');
+  await checkStep(page, 'authenticator checks');
+  await page.getByRole('button', { name: 'Continue to sign in' }).click();
+  await signIn(page, 'alice');
+  await expect(h1(page)).toHaveText('Enter a code from your authenticator app');
+  await expect(page.locator('#code')).toHaveAttribute('inputmode', 'numeric');
+  await enterCode(page, ALICE_CODES[2]);
+  await codeRefused(page, /This is a recovery code, not a code from your authenticator app/);
+  // A code from five minutes ago: the phone's clock is off.
+  await enterCode(page, totp(ALICE_SECRET, -10));
+  await codeRefused(page, /clock on your phone is off/);
+  await expect(page.getByRole('button', { name: /use a recovery code/ })).toBeVisible();
+  await checkStep(page, 'out of sync');
+  await enterCode(page, totp(ALICE_SECRET));
+  await expect(h1(page)).toHaveText('You are signed in');
+});
+
+test('lost 2FA: every wrong kind of code is named, then a recovery code signs in', async ({ page }) => {
+  await choose(page, /but I have recovery codes/);
+  await expect(h1(page)).toHaveText('Sign in with a recovery code');
+  await checkStep(page, 'lost 2fa password');
+  await signIn(page, 'alice', 'not her password');
+  await expect(page.getByRole('alert')).toContainText('The username or password is not right');
+  await signIn(page, 'alice');
+  await expect(h1(page)).toHaveText('Enter a recovery code');
+  // "Your account has valid codes generated on DATE": said before anything is filed.
+  await expect(page.getByRole('main')).toContainText('generated on');
+  await expect(page.getByRole('main')).toContainText('7 of its 8 codes are unused');
+  await expect(page.locator('#code')).toHaveAttribute('autocomplete', 'one-time-code');
+  await checkStep(page, 'recovery code step');
+
+  await enterCode(page, totp(ALICE_SECRET));
+  await codeRefused(page, /6-digit code from an authenticator app, not a recovery code/);
+  await enterCode(page, ALICE_SECRET);
+  await codeRefused(page, /authenticator setup key/);
+  await enterCode(page, '1234 5678');
+  await codeRefused(page, /8-digit code from an email/);
+  await enterCode(page, API_TOKEN);
+  await codeRefused(page, /API token/);
+  await enterCode(page, 'zzzz');
+  await codeRefused(page, /16 character hexadecimal/);
+  await checkStep(page, 'code refused');
+  // Burned, then stale: the server's words.
+  await enterCode(page, ALICE_CODES[0]);
+  await codeRefused(page, /Recovery code has been previously used/);
+  await enterCode(page, ALICE_OLD_CODES[0]);
+  await codeRefused(page, /Invalid recovery code/);
+  await expect(page.getByRole('button', { name: 'Find out why your recovery codes do not work' })).toBeVisible();
+  // Spaces, dashes and capitals do not matter.
+  const code = ALICE_CODES[1].toUpperCase().replace(/(.{4})/g, '$1 ').trim().replace(/ /, '-');
+  await enterCode(page, code);
+  await expect(h1(page)).toHaveText('You are signed in');
+  await expect(page.getByRole('link', { name: 'Check the security of your account' })).toHaveAttribute('href', '/checkup');
+  await checkStep(page, 'signed in');
+  await screenshot(page, 'signed-in');
+  // Back from here does not reopen the used step.
+  await page.goBack();
+  await expect(page).toHaveURL(/\/recover\/lost-2fa$/);
+});
+
+test('stale codes: the diagnosis, and after refusals the request about them', async ({ page }) => {
+  await choose(page, /My recovery codes do not work/);
+  await expect(h1(page)).toHaveText('Find out why your recovery codes do not work');
+  await signIn(page, 'alice');
+  await expect(h1(page)).toHaveText('Your recovery codes');
+  const main = page.getByRole('main');
+  await expect(main).toContainText('generated on');
+  await expect(main).toContainText('Only the newest set works');
+  await expect(main).toContainText('PyPI-Recovery-Codes-');
+  await expect(main).toContainText('password manager');
+  await checkStep(page, 'stale diagnosis');
+  await screenshot(page, 'stale-codes');
+  await expect(page.getByRole('button', { name: 'Ask support to recover your account' })).toHaveCount(0);
+  await enterCode(page, ALICE_OLD_CODES[1]);
+  await codeRefused(page, /Invalid recovery code/);
+  await enterCode(page, ALICE_OLD_CODES[2]);
+  await codeRefused(page, /Invalid recovery code/);
+  await page.getByRole('button', { name: 'Ask support to recover your account' }).click();
+  await expect(h1(page)).toHaveText('Ask support to recover your account');
+  await expect(page.getByLabel('My recovery codes do not work')).toBeChecked();
+  await expect(page.getByLabel('I have recovery codes but they do not work')).toBeChecked();
+});
+
+test('lost email: who can sign in changes it; who cannot asks support, previous addresses first', async ({ page }) => {
+  await choose(page, /I lost access to the email address/);
+  await expect(h1(page)).toHaveText('Can you still sign in to your PyPI account?');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('alert')).toContainText('Select yes if you can still sign in');
+  await checkStep(page, 'can you sign in');
+  await page.getByLabel('Yes, I can still sign in').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(h1(page)).toHaveText('Change the email address of your account');
+  await expect(page.getByRole('link', { name: 'PyPI account settings' })).toHaveAttribute('href', 'https://pypi.org/manage/account/');
+  await checkStep(page, 'change email');
+  await page.getByRole('link', { name: 'Back' }).click();
+  await expect(page.getByLabel('Yes, I can still sign in')).toBeChecked();
+  await page.getByLabel('No, I cannot sign in').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(h1(page)).toHaveText('Ask support to recover your account');
+  await expect(page.getByLabel('I lost access to the email address of my account')).toBeChecked();
+  await expect(page.locator('#previous-emails-0')).toBeFocused();
+  await expect(page.locator('#recovery-codes-status')).toHaveCount(0);
+});
+
+test('no codes: the email proven by a one-time code, then a request with the proof', async ({ page }) => {
+  await choose(page, /no recovery codes that work/);
+  await expect(h1(page)).toHaveText('Prove you can read your account\u2019s email');
+  await checkStep(page, 'prove email');
+  await page.getByLabel('Email address of your account').fill('alice@example.org');
+  await page.getByRole('button', { name: 'Send the code' }).click();
+  await expect(h1(page)).toHaveText('Enter the code from the email');
+  await expect(page.locator('#code')).toHaveAttribute('inputmode', 'numeric');
+  await expect(page.getByRole('button', { name: /Send a new code \(in \d+ s\)/ })).toBeDisabled();
+  await checkStep(page, 'email code');
+  await enterCode(page, '123456');
+  await codeRefused(page, /6-digit code from an authenticator app/);
+  await enterCode(page, '00000000');
+  await codeRefused(page, /latest email/);
+  const [, code] = await newestMatch(page.request, 'alice@example.org', /one-time code is:\s+(\d{8})/);
+  await enterCode(page, code);
+  await expect(h1(page)).toHaveText('Ask support to recover your account');
+  await expect(page.getByRole('main')).toContainText('proof that you can read alice@example.org');
+  await expect(page.getByLabel('I lost my two-factor authentication device or app')).toBeChecked();
+  await expect(page.getByLabel('Contact email address')).toHaveValue('alice@example.org');
+  await page.getByLabel('Username', { exact: true }).fill('alice');
+  await page.getByLabel('Tell us what happened').fill('My phone with the authenticator app broke and I never saved the recovery codes.');
+  await page.getByLabel('I never generated recovery codes').check();
+  await page.getByLabel('I agree to follow the Code of Conduct').check();
+  await page.getByLabel(/I understand that it may take a significant amount of time/).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(h1(page)).toHaveText('Check your answers before sending your request');
+  await expect(page.getByRole('main')).toContainText('Yes: alice@example.org, with a one-time code');
+  await page.getByRole('button', { name: 'Send recovery request' }).click();
+  await expect(h1(page)).toHaveText('Recovery request sent');
+});
+
+test('compromised: the urgent steps first, then a request marked compromised', async ({ page }) => {
+  await choose(page, /Someone else has taken over/);
+  await expect(h1(page)).toHaveText('If someone else has used your account');
+  const main = page.getByRole('main');
+  await expect(main).toContainText('Revoke every API token');
+  await expect(page.getByRole('link', { name: 'PyPI security' })).toHaveAttribute('href', 'https://pypi.org/security/');
+  await checkStep(page, 'urgent steps');
+  await page.getByRole('button', { name: 'Ask support to secure your account' }).click();
+  await expect(h1(page)).toHaveText('Ask support to recover your account');
+  await expect(page.getByLabel('Someone else has taken over or used my account')).toBeChecked();
+  await expect(page.locator('#recovery-codes-status')).toHaveCount(0);
+  // The leak guard refuses an API token pasted into the request.
+  await page.getByLabel('Tell us what happened').fill(`Someone uploaded with my token ${API_TOKEN}`);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('alert')).toContainText('Remove the API token from your description');
+});
