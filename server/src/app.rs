@@ -39,6 +39,8 @@ pub struct Settings {
     pub trusted_proxies: TrustedProxies,
     /// Mails anyone can trigger, at most this many an hour (0: unlimited).
     pub mail_budget_per_hour: usize,
+    /// Longest a request may take, body upload included (then 408).
+    pub request_timeout: std::time::Duration,
 }
 
 impl Settings {
@@ -53,6 +55,7 @@ impl Settings {
             api_token_prefix: reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX.into(),
             trusted_proxies: TrustedProxies::default(),
             mail_budget_per_hour: 0,
+            request_timeout: std::time::Duration::from_secs(30),
         }
     }
 }
@@ -113,6 +116,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .fallback(crate::static_files::serve)
+        .layer(middleware::from_fn_with_state(
+            state.settings.request_timeout,
+            crate::listener::request_timeout,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::headers::apply,

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -11,6 +12,7 @@ use crate::client_addr::TrustedProxies;
 use crate::clock::Clock;
 use crate::crypto::Hasher;
 use crate::headers::SecurityHeaders;
+use crate::listener::ConnectionLimits;
 use crate::mail::Mailer;
 use crate::passwords::PasswordWork;
 use crate::static_files::StaticFiles;
@@ -106,6 +108,21 @@ pub struct ServeArgs {
     /// account's own address are never dropped.
     #[arg(long, env = "RECLAIM_MAIL_BUDGET", default_value_t = 500)]
     pub mail_budget: usize,
+    /// Connections open at once; more wait in the listen backlog.
+    #[arg(long, env = "RECLAIM_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+    /// Seconds a connection may take to send a request's headers (idle
+    /// keep-alive connections included) before it is closed.
+    #[arg(long, env = "RECLAIM_HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout: u64,
+    /// Seconds a request may take from its headers to the answer, body
+    /// upload included (then 408 `request_timeout`).
+    #[arg(long, env = "RECLAIM_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout: u64,
+    /// Password checks that may wait for a core (one runs per core);
+    /// beyond, 503 with Retry-After. Default: 16 per core.
+    #[arg(long, env = "RECLAIM_PASSWORD_QUEUE")]
+    pub password_queue: Option<usize>,
 }
 
 /// Site name and TOTP issuer from the app's `config.json`, so the server
@@ -158,7 +175,7 @@ async fn run(args: ServeArgs) -> Result<(), String> {
     let (site_name, totp_issuer) = branding(&args.dist);
     let files = StaticFiles::load(&args.dist);
     let headers = SecurityHeaders::new(files.index_html(), secure);
-    let passwords = PasswordWork::for_this_machine(Hasher::standard());
+    let passwords = PasswordWork::for_this_machine(Hasher::standard(), args.password_queue);
     let clock = Clock::default();
     if args.demo {
         let h = passwords.hasher().clone();
@@ -183,6 +200,7 @@ async fn run(args: ServeArgs) -> Result<(), String> {
             api_token_prefix: args.api_token_prefix.clone(),
             trusted_proxies,
             mail_budget_per_hour: args.mail_budget,
+            request_timeout: Duration::from_secs(args.request_timeout.max(1)),
         },
         files,
         headers,
@@ -204,13 +222,12 @@ async fn run(args: ServeArgs) -> Result<(), String> {
     println!("listening on http://{addr}");
     tokio::spawn(app::housekeeping(state.clone()));
     let router = app::router(state);
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await
-    .map_err(|e| e.to_string())
+    let limits = ConnectionLimits {
+        max_connections: args.max_connections,
+        header_read: Duration::from_secs(args.header_timeout.max(1)),
+    };
+    crate::listener::serve(listener, router, limits, shutdown()).await;
+    Ok(())
 }
 
 async fn shutdown() {

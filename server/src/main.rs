@@ -10,6 +10,7 @@ mod extract;
 mod headers;
 mod idempotency;
 mod limits;
+mod listener;
 mod mail;
 mod openapi;
 mod ops;

@@ -35,11 +35,12 @@ impl PasswordWork {
         }
     }
 
-    /// One worker per core and 16 waiting per core: at the OWASP cost
-    /// (~20-50 ms a hash) the last in the queue waits well under a second.
-    pub fn for_this_machine(hasher: Hasher) -> PasswordWork {
+    /// One worker per core and (unless `queue` says otherwise) 16 waiting
+    /// per core: at the OWASP cost (~20-50 ms a hash) the last in the queue
+    /// waits well under a second.
+    pub fn for_this_machine(hasher: Hasher, queue: Option<usize>) -> PasswordWork {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        PasswordWork::new(hasher, cores, cores * 16)
+        PasswordWork::new(hasher, cores, queue.unwrap_or(cores * 16))
     }
 
     /// The hasher itself, for work outside requests (the demo seed).
