@@ -1,16 +1,20 @@
 //! The application: shared state and the router.
+//!
+//! There is no panic guard: the release profile aborts on panic (a panic is
+//! a bug to be seen, and run the server under a supervisor that restarts
+//! it); handlers answer every bad input with a problem document instead.
 
 use reclaim_core::ProblemCode;
 use std::sync::Arc;
 
-use axum::extract::{DefaultBodyLimit, Request};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
 use axum::routing::{get, post};
 use axum::Router;
 
 use crate::client_addr::TrustedProxies;
 use crate::clock::Clock;
+use crate::crypto::ServerKey;
 use crate::extract::BODY_LIMIT;
 use crate::headers::SecurityHeaders;
 use crate::mail::Mailer;
@@ -65,6 +69,8 @@ pub struct App {
     pub clock: Clock,
     /// Password and recovery-code hashing, bounded (see [`PasswordWork`]).
     pub passwords: PasswordWork,
+    /// Keys the hashes of one-time codes and derives status tokens.
+    pub key: ServerKey,
     pub mailer: Mailer,
     pub settings: Settings,
     pub files: StaticFiles,
@@ -128,7 +134,6 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::client_addr::resolve,
         ))
-        .layer(middleware::from_fn(catch_panic))
         .with_state(state)
 }
 
@@ -143,14 +148,6 @@ async fn method_not_allowed() -> ApiError {
         "This method is not allowed here",
     )
     .detail("See the OpenAPI document at /api/v1/openapi.json.")
-}
-
-/// A panic is a bug: answer a problem document, never a dropped connection.
-async fn catch_panic(req: Request, next: Next) -> Response {
-    match tokio::spawn(next.run(req)).await {
-        Ok(res) => res,
-        Err(_) => ApiError::internal().into_response(),
-    }
 }
 
 /// Periodic clean-up of expired rows.

@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::app::{self, App, Settings};
 use crate::client_addr::TrustedProxies;
 use crate::clock::Clock;
-use crate::crypto::Hasher;
+use crate::crypto::{Hasher, ServerKey};
 use crate::headers::SecurityHeaders;
 use crate::listener::ConnectionLimits;
 use crate::mail::Mailer;
@@ -119,6 +119,10 @@ pub struct ServeArgs {
     /// upload included (then 408 `request_timeout`).
     #[arg(long, env = "RECLAIM_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout: u64,
+    /// The server's secret key (keyed hashes of one-time codes, status
+    /// tokens); created at first start. Default: the database path + `.key`.
+    #[arg(long, env = "RECLAIM_SECRET_KEY_FILE")]
+    pub secret_key_file: Option<PathBuf>,
     /// Password checks that may wait for a core (one runs per core);
     /// beyond, 503 with Retry-After. Default: 16 per core.
     #[arg(long, env = "RECLAIM_PASSWORD_QUEUE")]
@@ -161,6 +165,12 @@ async fn run(args: ServeArgs) -> Result<(), String> {
     let trusted_proxies = TrustedProxies::parse(&args.trusted_proxy.join(","))
         .map_err(|e| format!("--trusted-proxy: {e}"))?;
     let db = Db::open(&args.database)?;
+    let key_file = args.secret_key_file.clone().unwrap_or_else(|| {
+        let mut p = args.database.clone().into_os_string();
+        p.push(".key");
+        PathBuf::from(p)
+    });
+    let key = ServerKey::load_or_create(&key_file)?;
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
@@ -190,6 +200,7 @@ async fn run(args: ServeArgs) -> Result<(), String> {
         db,
         clock: clock.clone(),
         passwords,
+        key,
         mailer,
         settings: Settings {
             site_name: site_name.clone(),

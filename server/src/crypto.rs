@@ -35,6 +35,70 @@ pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// A secret of this deployment, kept outside the database (a file beside
+/// it, created at first start), for keyed hashes: a copy of the database
+/// alone then reveals neither a pending 8-digit one-time code (a bare hash
+/// of one is found by trying all 10^8) nor a recovery request's status token.
+#[derive(Clone)]
+pub struct ServerKey([u8; 32]);
+
+impl ServerKey {
+    /// Read the key file, or create it (owner-only) with a new random key.
+    pub fn load_or_create(path: &std::path::Path) -> Result<ServerKey, String> {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            let bytes = URL_SAFE_NO_PAD
+                .decode(text.trim())
+                .ok()
+                .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                .ok_or_else(|| format!("{} does not hold a server key", path.display()))?;
+            return Ok(ServerKey(bytes));
+        }
+        let key = random_bytes::<32>();
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options
+            .open(path)
+            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        std::io::Write::write_all(
+            &mut file,
+            format!("{}\n", URL_SAFE_NO_PAD.encode(key)).as_bytes(),
+        )
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        Ok(ServerKey(key))
+    }
+
+    /// A fresh key that lives as long as the process (in-process tests).
+    #[cfg(test)]
+    pub fn ephemeral() -> ServerKey {
+        ServerKey(random_bytes::<32>())
+    }
+
+    fn mac(&self, purpose: &str, data: &str) -> Vec<u8> {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("any key length");
+        mac.update(purpose.as_bytes());
+        mac.update(b"\n");
+        mac.update(data.as_bytes());
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    /// HMAC-SHA256 of `data` for `purpose`, in hex (for storage).
+    pub fn mac_hex(&self, purpose: &str, data: &str) -> String {
+        hex(&self.mac(purpose, data))
+    }
+
+    /// A 256-bit token derived from `data`, like [`random_token`] in form:
+    /// unpredictable without the key, and the same every time for `data`.
+    pub fn derive_token(&self, prefix: &str, purpose: &str, data: &str) -> String {
+        format!(
+            "{prefix}{}",
+            URL_SAFE_NO_PAD.encode(self.mac(purpose, data))
+        )
+    }
+}
+
 /// argon2id with a fixed cost; `dummy` is a hash of nothing anyone knows, so
 /// an unknown account costs the same verification as a known one.
 #[derive(Clone)]
@@ -102,6 +166,26 @@ mod tests {
         assert!(!h.verify("reclaim-demo-pasS", &stored));
         assert!(!h.verify_dummy("anything"));
         assert!(!h.verify("x", "not a hash"));
+    }
+
+    #[test]
+    fn server_keys_persist_and_key_their_hashes() {
+        let dir = std::env::temp_dir().join(format!("reclaim-key-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("k");
+        let a = ServerKey::load_or_create(&path).unwrap();
+        let b = ServerKey::load_or_create(&path).unwrap();
+        assert_eq!(a.mac_hex("p", "x"), b.mac_hex("p", "x"));
+        assert_ne!(a.mac_hex("p", "x"), a.mac_hex("q", "x"), "purposes differ");
+        assert_ne!(
+            a.mac_hex("p", "x"),
+            ServerKey::ephemeral().mac_hex("p", "x")
+        );
+        let t = a.derive_token("st_", "p", "x");
+        assert!(t.starts_with("st_") && t.len() == 3 + 43, "{t}");
+        std::fs::write(&path, "garbage").unwrap();
+        assert!(ServerKey::load_or_create(&path).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -5,6 +5,9 @@
 //! key + other body is 422 `idempotency_key_reused`; a duplicate arriving while
 //! the first is still running is 409 `idempotency_in_flight`. Keys live 24 h.
 //! A claim left `in_flight` by a crash is taken over after `STALE_CLAIM_SECS`.
+//! The stored answer holds no secret: the status token is derived from the
+//! key, the claim's time and the server's key (see `routes::requests`), so
+//! the table alone does not give anyone a status page.
 
 use axum::http::StatusCode;
 use reclaim_core::ProblemCode;
@@ -29,10 +32,12 @@ pub struct Stored {
 pub enum Decision {
     /// Nobody holds the key: do the work.
     Proceed,
-    /// Answer again what was answered before.
+    /// Answer again what was answered before (`claimed_at`: when the key
+    /// was claimed, from which the answer's secrets are derived again).
     Replay {
         status: u16,
         body: String,
+        claimed_at: i64,
     },
     InFlight,
     Reused,
@@ -59,6 +64,7 @@ pub fn decide(stored: Option<&Stored>, body_hash: &str, now: i64) -> Decision {
         (Some(status), Some(body)) => Decision::Replay {
             status,
             body: body.clone(),
+            claimed_at: s.created_at,
         },
         _ => Decision::Proceed,
     }
@@ -186,7 +192,8 @@ mod tests {
             decide(Some(&stored("h", false, now - 10)), "h", now),
             Decision::Replay {
                 status: 201,
-                body: "{\"id\":1}".into()
+                body: "{\"id\":1}".into(),
+                claimed_at: now - 10,
             }
         );
         assert_eq!(
@@ -223,7 +230,8 @@ mod tests {
             claim(&mut conn, "k1", "h", 12).unwrap(),
             Decision::Replay {
                 status: 201,
-                body: "{}".into()
+                body: "{}".into(),
+                claimed_at: 10,
             }
         );
         assert_eq!(claim(&mut conn, "k2", "h", 10).unwrap(), Decision::Proceed);

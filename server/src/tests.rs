@@ -63,6 +63,7 @@ fn test_app_with(configure: impl FnOnce(&mut Settings)) -> T {
         db,
         clock,
         passwords: PasswordWork::new(hasher, 2, 32),
+        key: crate::crypto::ServerKey::ephemeral(),
         mailer: Mailer::default(),
         settings,
         files,
@@ -545,6 +546,22 @@ async fn recovery_request_idempotency_and_status() {
     r.assert_problem(422, "idempotency_key_reused");
 
     let token = first.body["status_token"].as_str().unwrap();
+    // The replay answered the token, but nothing stored holds it.
+    let t2 = token.to_string();
+    let stored: Vec<String> = t
+        .state
+        .db
+        .call(move |c| {
+            let mut st = c.prepare("SELECT response FROM idempotency_keys")?;
+            let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+        .unwrap();
+    assert!(
+        !stored.is_empty() && stored.iter().all(|r| !r.contains(&t2)),
+        "{stored:?}"
+    );
     let auth = format!("Bearer {token}");
     let r = t
         .req(

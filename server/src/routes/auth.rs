@@ -24,7 +24,7 @@ use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
 use super::{accepted, client_key, hash_work, norm, refund, reserve};
 use crate::app::AppState;
-use crate::crypto::{random_bytes, random_token, sha256_hex};
+use crate::crypto::{random_bytes, random_token, sha256_hex, ServerKey};
 use crate::extract::ApiJson;
 use crate::limits::{
     self, Window, EMAIL_CODE_CHECK, EMAIL_CODE_CHECK_PER_CLIENT, EMAIL_CODE_SEND,
@@ -250,8 +250,9 @@ pub async fn username_reminder(
     Ok(accepted(REMINDER_ANSWER))
 }
 
-fn code_hash(email: &str, code: &str) -> String {
-    sha256_hex(&format!("{email}\n{code}"))
+/// Keyed: a copy of the database alone does not give the code away.
+fn code_hash(key: &ServerKey, email: &str, code: &str) -> String {
+    key.mac_hex("email-code", &format!("{email}\n{code}"))
 }
 
 #[utoipa::path(post, path = "/email-verification", tag = "self-service", request_body = EmailVerificationBody,
@@ -273,6 +274,7 @@ pub async fn email_verification(
     let n = u64::from_le_bytes(random_bytes::<8>()) % 10u64.pow(EMAIL_CODE_DIGITS as u32);
     let code = format!("{n:0width$}", width = EMAIL_CODE_DIGITS);
     let client = format!("everify:ip:{}", client_key(&ext));
+    let key = state.key.clone();
     let budget = state.settings.mail_budget_per_hour;
     state
         .db
@@ -288,7 +290,7 @@ pub async fn email_verification(
             )?;
             tx.execute(
                 "INSERT INTO email_codes (email, code_hash, expires_at) VALUES (?1, ?2, ?3)",
-                params![email, code_hash(&email, &code), now + EMAIL_CODE_SECS],
+                params![email, code_hash(&key, &email, &code), now + EMAIL_CODE_SECS],
             )?;
             let mail = templates::email_code(&code, now + EMAIL_CODE_SECS);
             mail::queue_within_budget(&tx, &email, &mail, now, budget)?;
@@ -319,6 +321,7 @@ pub async fn email_verification_confirm(
     let proof = random_token("ep_");
     let proof_hash = sha256_hex(&proof);
     let client = format!("everify-check:ip:{}", client_key(&ext));
+    let key = state.key.clone();
     state
         .db
         .call(move |c| {
@@ -334,7 +337,7 @@ pub async fn email_verification_confirm(
             )?;
             let hit = tx.execute(
                 "DELETE FROM email_codes WHERE email = ?1 AND code_hash = ?2 AND expires_at > ?3",
-                params![email, code_hash(&email, &code), now],
+                params![email, code_hash(&key, &email, &code), now],
             )?;
             if hit == 0 {
                 tx.commit()?; // keep the charged attempt

@@ -21,7 +21,7 @@ use reclaim_core::ProblemCode;
 
 use super::client_key;
 use crate::app::AppState;
-use crate::crypto::{ct_eq, random_token, sha256_hex};
+use crate::crypto::{ct_eq, sha256_hex};
 use crate::extract::ApiJson;
 use crate::idempotency::{self, Decision};
 use crate::limits::{self, RECOVERY_REQUESTS_PER_CLIENT};
@@ -64,19 +64,28 @@ pub async fn create(State(state): State<AppState>, req: Request) -> ApiResult<Re
     // Same body = same fields after parsing (key order and spacing do not matter).
     let body_hash = sha256_hex(&serde_json::to_string(&body).map_err(|_| ApiError::internal())?);
     let now = state.clock.now();
-    let k = key.clone();
+    let (k, bh) = (key.clone(), body_hash.clone());
     let decision = state
         .db
-        .call(move |c| idempotency::claim(c, &k, &body_hash, now))
+        .call(move |c| idempotency::claim(c, &k, &bh, now))
         .await?;
     match decision {
         Decision::Proceed => {}
-        Decision::Replay { status, body } => return Ok(stored_answer(status, body, true)),
+        Decision::Replay {
+            status,
+            body,
+            claimed_at,
+        } => {
+            let token = status_token(&state, &key, &body_hash, claimed_at);
+            return Ok(stored_answer(status, with_token(&body, &token)?, true));
+        }
         Decision::InFlight => return Err(idempotency::in_flight_error()),
         Decision::Reused => return Err(idempotency::reused_error()),
     }
 
-    let token = random_token("st_");
+    // Derived, not random, so a replay can answer the same token without
+    // the idempotency table keeping it.
+    let token = status_token(&state, &key, &body_hash, now);
     let year = state.clock.year();
     let token_hash = sha256_hex(&token);
     let k = key.clone();
@@ -96,6 +105,8 @@ pub async fn create(State(state): State<AppState>, req: Request) -> ApiResult<Re
                 submitted_at: crate::clock::rfc3339(now),
             };
             let json = serde_json::to_string(&created).map_err(|_| ApiError::internal())?;
+            // Remembered for replays without the token (it is derived again).
+            let remembered = with_token(&json, "")?;
             mail::queue_within_budget(
                 &tx,
                 body.contact_email.trim(),
@@ -103,7 +114,7 @@ pub async fn create(State(state): State<AppState>, req: Request) -> ApiResult<Re
                 now,
                 budget,
             )?;
-            idempotency::complete(&tx, &k, 201, &json)?;
+            idempotency::complete(&tx, &k, 201, &remembered)?;
             tx.commit()?;
             Ok(json)
         })
@@ -122,6 +133,24 @@ pub async fn create(State(state): State<AppState>, req: Request) -> ApiResult<Re
             Err(e)
         }
     }
+}
+
+/// The status token of the request filed under this key, body and claim
+/// time: the same on every replay, unpredictable without the server's key.
+fn status_token(state: &AppState, key: &str, body_hash: &str, claimed_at: i64) -> String {
+    state.key.derive_token(
+        "st_",
+        "status-token",
+        &format!("{key}\n{body_hash}\n{claimed_at}"),
+    )
+}
+
+/// The 201 answer `json` with `status_token` set to `token`.
+fn with_token(json: &str, token: &str) -> ApiResult<String> {
+    let mut created: RecoveryRequestCreated =
+        serde_json::from_str(json).map_err(|_| ApiError::internal())?;
+    created.status_token = token.to_string();
+    serde_json::to_string(&created).map_err(|_| ApiError::internal())
 }
 
 fn stored_answer(status: u16, body: String, replayed: bool) -> Response {
