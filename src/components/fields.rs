@@ -134,7 +134,9 @@ pub fn TextInput(
                 on:input=move |ev| on_input.run(event_target_value(&ev))
                 on:blur=move |_| {
                     if let Some(cb) = on_blur {
-                        cb.run(())
+                        // `try_`: a field removed while focused blurs
+                        // after its page (and the callback) is gone.
+                        cb.try_run(());
                     }
                 }
             />
@@ -216,7 +218,9 @@ pub fn Textarea(
                 on:input=move |ev| on_input.run(event_target_value(&ev))
                 on:blur=move |_| {
                     if let Some(cb) = on_blur {
-                        cb.run(())
+                        // `try_`: a field removed while focused blurs
+                        // after its page (and the callback) is gone.
+                        cb.try_run(());
                     }
                 }
             ></textarea>
@@ -397,7 +401,9 @@ pub fn DateInput(
                             on:input=move |ev| on_input.run((part, event_target_value(&ev)))
                             on:blur=move |_| {
                                 if let Some(cb) = on_blur {
-                                    cb.run(())
+                                    // `try_`: a field removed while focused blurs
+                        // after its page (and the callback) is gone.
+                        cb.try_run(());
                                 }
                             }
                         />
@@ -522,7 +528,9 @@ pub fn ListInput(
                                 }
                                 on:blur=move |_| {
                                     if let Some(cb) = on_blur {
-                                        cb.run(())
+                                        // `try_`: a field removed while focused blurs
+                        // after its page (and the callback) is gone.
+                        cb.try_run(());
                                     }
                                 }
                             />

@@ -71,7 +71,8 @@ impl<F: FormField> FormState<F> {
     }
 
     fn show_blur(self, field: F, result: Result<(), ErrorCode>) {
-        self.errors.update(|errors| match result {
+        // `try_`: the form may be gone by the time a deferred blur runs.
+        self.errors.try_update(|errors| match result {
             Ok(()) => {
                 errors.remove(&field);
             }
