@@ -2,7 +2,7 @@
 //! ±1 step accepted, a used step never accepted again, and "out of sync" when
 //! the code matches within ±10 steps (a phone clock that drifted).
 
-use totp_rs::{Algorithm, TOTP};
+use totp_rs::{Algorithm, Secret, TOTP};
 
 use crate::crypto::{ct_eq, random_bytes};
 
@@ -59,39 +59,16 @@ pub fn check(secret: &[u8], code: &str, now: i64, last_step: Option<i64>) -> Che
     Check::Invalid
 }
 
-const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
-/// RFC 4648 base32 without padding (20 bytes → 32 characters).
+/// RFC 4648 base32 without padding (20 bytes → 32 characters), by
+/// totp-rs (its `base32` dependency), not a hand-written codec.
 pub fn base32(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    let (mut buf, mut bits) = (0u32, 0u32);
-    for &b in bytes {
-        buf = (buf << 8) | u32::from(b);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(B32[((buf >> bits) & 31) as usize] as char);
-        }
-    }
-    if bits > 0 {
-        out.push(B32[((buf << (5 - bits)) & 31) as usize] as char);
-    }
-    out
+    Secret::Raw(bytes.to_vec()).to_encoded().to_string()
 }
 
 pub fn base32_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let (mut buf, mut bits) = (0u32, 0u32);
-    for c in text.bytes().filter(|c| *c != b'=') {
-        let v = B32.iter().position(|&x| x == c.to_ascii_uppercase())? as u32;
-        buf = (buf << 5) | v;
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buf >> bits) as u8);
-        }
-    }
-    Some(out)
+    Secret::Encoded(text.trim_end_matches('=').to_ascii_uppercase())
+        .to_bytes()
+        .ok()
 }
 
 #[cfg(test)]
@@ -135,5 +112,7 @@ mod tests {
         assert_eq!(text.len(), 32);
         assert_eq!(base32_decode(&text).unwrap(), secret);
         assert_eq!(base32(b"foobar"), "MZXW6YTBOI");
+        assert_eq!(base32_decode("mzxw6ytboi").unwrap(), b"foobar");
+        assert_eq!(base32_decode("not base32!"), None);
     }
 }
