@@ -201,3 +201,46 @@ pub async fn copy_to_clipboard(text: &str) -> bool {
         .await
         .is_ok()
 }
+
+/// Offer `text` as a file download named `filename` (a `text/plain` Blob,
+/// never a `data:` URL in the address bar). Returns whether it started.
+pub fn download_text(filename: &str, text: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(document) = window().and_then(|w| w.document()) else {
+        return false;
+    };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/plain;charset=utf-8");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return false;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return false;
+    };
+    let started = document
+        .create_element("a")
+        .ok()
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+        .map(|a| {
+            a.set_href(&url);
+            a.set_download(filename);
+            a.click();
+        })
+        .is_some();
+    // Once the download has taken the data.
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(10),
+    );
+    started
+}
+
+/// Open the browser's print dialog (the print stylesheet decides what prints).
+pub fn print() {
+    if let Some(w) = window() {
+        let _ = w.print();
+    }
+}

@@ -470,7 +470,7 @@ fn problem_documents_become_typed_errors() {
                   {"pointer":"/username","code":"some_future_code","message":"Server words"},
                   {"pointer":"/packages/0","code":"package_name_format","message":"Enter a package name that exists"}]}"#;
     match ApiError::from_response(422, None, body, 0.0) {
-        ApiError::Validation { fields } => {
+        ApiError::Validation { fields, .. } => {
             assert_eq!(fields.len(), 3);
             assert_eq!(fields[0].pointer, "/previous_emails/1");
             assert_eq!(fields[0].code, Some(ErrorCode::EmailFormat));
@@ -539,6 +539,13 @@ fn problem_documents_become_typed_errors() {
     assert!(!wrong.is_not_found());
     let expired = ApiError::from_response(401, None, &problem("challenge_expired"), 0.0);
     assert_eq!(expired.code(), Some(ProblemCode::ChallengeExpired));
+    // A problem placed on a field keeps its own code.
+    let on_field = r#"{"type":"t","title":"t","status":422,"code":"recovery_code_invalid","errors":[{"pointer":"/code","code":"recovery_code_invalid","message":"Invalid recovery code."}]}"#;
+    let refused = ApiError::from_response(422, None, on_field, 0.0);
+    assert_eq!(refused.code(), Some(ProblemCode::RecoveryCodeInvalid));
+    assert!(
+        matches!(refused, ApiError::Validation { ref fields, .. } if fields[0].pointer == "/code")
+    );
     let session = ApiError::from_response(401, None, &problem("unauthenticated"), 0.0);
     assert!(session.is_session_lost());
     assert_eq!(

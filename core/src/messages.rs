@@ -179,6 +179,14 @@ pub fn problem_message(code: ProblemCode) -> Option<&'static str> {
         P::TotpSetupExpired => {
             "The setup took too long and has ended. Start again to get a new QR code"
         }
+        P::TotpRequired => {
+            "Set up an authenticator app first. Recovery codes only work alongside one"
+        }
+        P::TotpNotEnabled => "There is no authenticator app to remove",
+        P::ChangedMeanwhile => {
+            "Something changed on your account meanwhile, perhaps in another window. \
+             Look at the checkup again, then try once more"
+        }
         P::NotFound => "There is nothing at this address",
         _ => return None,
     })

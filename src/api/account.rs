@@ -49,6 +49,12 @@ impl ApiClient {
         self.post("/account/totp/confirm", &body).await
     }
 
+    /// `DELETE /account/totp`: remove the authenticator app (and, with it,
+    /// the recovery codes).
+    pub async fn remove_totp(&self) -> Result<AccountSecurity, ApiError> {
+        self.send(self.request("DELETE", "/account/totp")).await
+    }
+
     /// `POST /logout`, then forget the CSRF token whatever the answer.
     pub async fn logout(&self) -> Result<(), ApiError> {
         let result = self.send_no_content(self.request("POST", "/logout")).await;

@@ -42,8 +42,13 @@ pub enum ApiError {
         retry_after: Option<u32>,
         code: Option<ProblemCode>,
     },
-    /// 422 with field errors: the body was refused, field by field.
-    Validation { fields: Vec<FieldProblem> },
+    /// 422 with field errors: the body was refused, field by field. `code`
+    /// is the problem's own (`validation_failed`, or a specific one such as
+    /// `recovery_code_invalid` placed on its field).
+    Validation {
+        code: Option<ProblemCode>,
+        fields: Vec<FieldProblem>,
+    },
     /// 5xx: the server failed; safe to retry the same idempotent call.
     Server {
         status: u16,
@@ -85,8 +90,9 @@ impl ApiError {
     /// The problem code, for answers that carried one the app knows.
     pub fn code(&self) -> Option<ProblemCode> {
         match self {
-            ApiError::Problem { code, .. } | ApiError::Conflict { code, .. } => *code,
-            ApiError::Validation { .. } => Some(ProblemCode::ValidationFailed),
+            ApiError::Problem { code, .. }
+            | ApiError::Conflict { code, .. }
+            | ApiError::Validation { code, .. } => *code,
             ApiError::RateLimited { .. } => Some(ProblemCode::RateLimited),
             _ => None,
         }
@@ -132,6 +138,7 @@ impl ApiError {
             },
             _ => match problem {
                 Some(p) if !p.errors.is_empty() => ApiError::Validation {
+                    code,
                     fields: p
                         .errors
                         .into_iter()

@@ -8,6 +8,7 @@ pub mod form_state;
 pub mod govuk;
 pub mod layout;
 pub mod pointer;
+pub mod qr;
 pub mod sign_in;
 pub mod status_message;
 

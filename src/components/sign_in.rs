@@ -61,7 +61,7 @@ fn show_failure<F: FormField>(form: FormState<F>, cooldown: Cooldown, field: F, 
             cooldown.start(retry_after.unwrap_or(60).max(1));
             form.fail(copy::RATE_LIMITED);
         }
-        ApiError::Validation { fields } => form.refuse_fields(&[field], fields, field),
+        ApiError::Validation { fields, .. } => form.refuse_fields(&[field], fields, field),
         other => match other
             .code()
             .and_then(reclaim_core::messages::problem_message)

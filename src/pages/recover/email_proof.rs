@@ -64,7 +64,7 @@ fn show(form: FormState<ProofField>, cooldown: Cooldown, field: ProofField, err:
             cooldown.start(retry_after.unwrap_or(60).max(1));
             form.fail(copy::RATE_LIMITED);
         }
-        ApiError::Validation { fields } => form.refuse_fields(&[field], &fields, field),
+        ApiError::Validation { fields, .. } => form.refuse_fields(&[field], &fields, field),
         other => form.fail(copy::api_error(&other)),
     }
 }

@@ -112,7 +112,7 @@ fn MailForm(
                     cooldown.start(retry_after.unwrap_or(60).max(1));
                     form.fail(copy::RATE_LIMITED);
                 }
-                Err(ApiError::Validation { fields }) => {
+                Err(ApiError::Validation { fields, .. }) => {
                     form.refuse_fields(&[field], &fields, field)
                 }
                 Err(err) => form.fail(copy::api_error(&err)),

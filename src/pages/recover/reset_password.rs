@@ -110,7 +110,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 Err(err) if err.code() == Some(ProblemCode::ResetTokenInvalid) => {
                     outcome.set(Outcome::LinkDead)
                 }
-                Err(ApiError::Validation { fields }) => {
+                Err(ApiError::Validation { fields, .. }) => {
                     form.refuse_fields(&[NewPassword::Password], &fields, NewPassword::Password)
                 }
                 Err(ApiError::RateLimited { retry_after }) => {

@@ -14,6 +14,7 @@ use crate::browser;
 use crate::components::sign_in::{PasswordStep, SecondFactorStep};
 use crate::components::{InsetText, Page, Panel, WarningText};
 use crate::config::use_config;
+use crate::session::Session;
 
 fn heading(branch: Branch) -> &'static str {
     match branch {
@@ -27,6 +28,7 @@ fn heading(branch: Branch) -> &'static str {
 #[component]
 pub fn PasswordPage(branch: Branch) -> impl IntoView {
     let wizard = expect_context::<Wizard>();
+    let session = expect_context::<Session>();
     let answer = use_answer(branch, Step::Password);
     let notice = wizard.notice.try_update(Option::take).flatten();
     let on_outcome = Callback::new(move |outcome: LoginOutcome| match outcome {
@@ -37,6 +39,7 @@ pub fn PasswordPage(branch: Branch) -> impl IntoView {
             });
         }
         LoginOutcome::Session { username, .. } => {
+            session.signed_in(username.clone());
             wizard.username.set(username);
             answer(Answer::PasswordAccepted {
                 second_factor: false,
@@ -82,6 +85,7 @@ fn codes_facts(info: &RecoveryCodesInfo, count: u32) -> String {
 #[component]
 pub fn CodePage(branch: Branch) -> impl IntoView {
     let wizard = expect_context::<Wizard>();
+    let session = expect_context::<Session>();
     let navigate = use_navigate();
     let config = use_config();
     let answer = use_answer(branch, Step::SecondFactor);
@@ -102,6 +106,7 @@ pub fn CodePage(branch: Branch) -> impl IntoView {
     let on_signed_in = {
         let answer = answer.clone();
         Callback::new(move |username: String| {
+            session.signed_in(username.clone());
             wizard.username.set(username);
             wizard.challenge.set(None);
             answer(Answer::SignedIn);
@@ -162,6 +167,9 @@ pub fn CodePage(branch: Branch) -> impl IntoView {
                         <li>"Only the newest set works. Each time new codes are generated, every code of the older sets stops working, and an old code gets \u{201c}Invalid recovery code\u{201d}, exactly like a typo."</li>
                         <li>{format!("A saved codes file has the time its set was generated in its name, like {example_file}. Look for the file with the same date as your current set above.")}</li>
                         <li>"Each code works once. A code you used before gets \u{201c}Recovery code has been previously used\u{201d}: try another from the same set."</li>
+                        {test_instance.clone().map(|t| view! {
+                            <li>{format!("Codes for {} ({}) belong to a different account and never work here.", t.name, t.url)}</li>
+                        })}
                     </ul>
                     <h2 class="heading-m">"Where people keep their codes"</h2>
                     <ul class="list list--bullet">
@@ -171,9 +179,6 @@ pub fn CodePage(branch: Branch) -> impl IntoView {
                         <li>"a printed sheet"</li>
                     </ul>
                     <p class="body">"Then try a code from the newest set:"</p>
-                })}
-                {test_instance.clone().filter(|_| stale).map(|t| view! {
-                    <p class="body">{format!("Codes for {} ({}) are a different account and never work here.", t.name, t.url)}</p>
                 })}
             </SecondFactorStep>
             {move || {

@@ -235,7 +235,7 @@ pub fn send(
                     }
                     // The wait is over: send again, same key, same answers.
                 }
-                Err(ApiError::Validation { fields }) => {
+                Err(ApiError::Validation { fields, .. }) => {
                     flow.send.set(SendState::Idle);
                     flow.set_server_errors(
                         fields

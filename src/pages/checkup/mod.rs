@@ -1,0 +1,233 @@
+//! `/checkup`: the security checkup of a signed-in maintainer. A graded
+//! overview (graded in `reclaim_core::checkup`), and each fix on the spot:
+//! an authenticator from a QR code, recovery codes proven stored.
+
+mod authenticator;
+mod reauth;
+mod recovery_codes;
+mod words;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+use reclaim_core::api::AccountSecurity;
+use reclaim_core::checkup::{self, Action, Assessment, Grade};
+
+use crate::api::ApiClient;
+use crate::browser;
+use crate::components::{Page, StatusMessage};
+use crate::config::use_config;
+use crate::copy;
+use crate::session::Session;
+
+/// Which part of the checkup is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
+    Overview,
+    SetUpAuthenticator,
+    RemoveAuthenticator,
+    RecoveryCodes,
+}
+
+/// What the checkup's parts share.
+#[derive(Debug, Clone, Copy)]
+pub struct Checkup {
+    pub security: RwSignal<Option<AccountSecurity>>,
+    pub panel: RwSignal<Panel>,
+    /// Announced on the overview after a change ("Your codes are saved").
+    pub announcement: RwSignal<String>,
+    /// Until when (ms) the last password re-entry allows changes.
+    reauth_until: RwSignal<f64>,
+    session_lost: Callback<()>,
+}
+
+impl Checkup {
+    /// A change went through: new state, back to the overview, say so.
+    pub fn changed(self, security: AccountSecurity, words: &str) {
+        self.security.set(Some(security));
+        self.announcement.set(words.to_string());
+        self.open(Panel::Overview);
+    }
+
+    pub fn open(self, panel: Panel) {
+        self.panel.set(panel);
+        // After the panel is drawn: its heading takes focus.
+        request_animation_frame(|| {
+            browser::focus_id("panel-heading");
+        });
+    }
+
+    pub fn reauthenticated(self, valid_for_secs: u32) {
+        // A few seconds' margin, so a change is not refused at the edge.
+        let margin = 10.0_f64.min(valid_for_secs as f64);
+        self.reauth_until
+            .set(browser::now_ms() + (valid_for_secs as f64 - margin) * 1000.0);
+    }
+
+    /// Whether the password must be asked again before a change.
+    pub fn needs_reauth(self) -> bool {
+        browser::now_ms() >= self.reauth_until.get_untracked()
+    }
+
+    /// The server asked for the password again after all.
+    pub fn reauth_expired(self) {
+        self.reauth_until.set(0.0);
+    }
+
+    pub fn session_lost(self) {
+        self.session_lost.run(());
+    }
+}
+
+#[component]
+pub fn CheckupPage() -> impl IntoView {
+    let client = expect_context::<ApiClient>();
+    let session = expect_context::<Session>();
+    let navigate = use_navigate();
+    let go_sign_in = {
+        let (client, navigate) = (client.clone(), navigate.clone());
+        Callback::new(move |_: ()| {
+            session.lost(&client);
+            navigate(
+                "/sign-in?next=/checkup",
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        })
+    };
+    let checkup = Checkup {
+        security: RwSignal::new(None),
+        panel: RwSignal::new(Panel::Overview),
+        announcement: RwSignal::new(String::new()),
+        reauth_until: RwSignal::new(0.0),
+        session_lost: go_sign_in,
+    };
+    provide_context(checkup);
+    let load_error = RwSignal::new(None::<String>);
+
+    // Without a session in this tab (a reload forgets the CSRF token), sign in first.
+    if !client.has_session() {
+        request_animation_frame(move || go_sign_in.run(()));
+    } else {
+        let client = client.clone();
+        leptos::task::spawn_local(async move {
+            match client.account_security().await {
+                Ok(sec) => checkup.security.set(Some(sec)),
+                Err(err) if err.is_session_lost() => go_sign_in.run(()),
+                Err(err) => load_error.set(Some(copy::api_error(&err))),
+            }
+        });
+    }
+
+    let sign_out = {
+        let client = client.clone();
+        move |_| {
+            let (client, navigate) = (client.clone(), navigate.clone());
+            leptos::task::spawn_local(async move {
+                // Signed out here whatever the server says; the cookie is its to drop.
+                let _ = client.logout().await;
+                session.signed_out(&client);
+                navigate("/", NavigateOptions::default());
+            });
+        }
+    };
+
+    view! {
+        <Page title="Check the security of your account" back="/".to_string()>
+            <h1 class="heading-l no-print">"Check the security of your account"</h1>
+            {move || load_error.get().map(|e| view! { <div class="error-summary" role="alert"><p class="body">{e}</p></div> })}
+            {move || match (checkup.security.get(), checkup.panel.get()) {
+                (None, _) => view! { <p class="body" role="status">"Loading your account\u{2026}"</p> }.into_any(),
+                (Some(sec), Panel::Overview) => view! { <Overview security=sec/> }.into_any(),
+                (Some(sec), Panel::SetUpAuthenticator) => view! { <authenticator::SetUp security=sec/> }.into_any(),
+                (Some(_), Panel::RemoveAuthenticator) => view! { <authenticator::Remove/> }.into_any(),
+                (Some(sec), Panel::RecoveryCodes) => view! { <recovery_codes::RecoveryCodes security=sec/> }.into_any(),
+            }}
+            <p class="body no-print">
+                <button type="button" class="button button--secondary" on:click=sign_out>"Sign out"</button>
+            </p>
+        </Page>
+    }
+}
+
+fn item_view(a: &Assessment, site: &str) -> impl IntoView {
+    let (grade_words, icon) = words::grade(a.grade);
+    let tone = match a.grade {
+        Grade::Healthy => "checkup-item--healthy",
+        Grade::Tip => "checkup-item--tip",
+        Grade::Important => "checkup-item--important",
+        Grade::Urgent => "checkup-item--urgent",
+    };
+    view! {
+        <li class=format!("checkup-item {tone}")>
+            <span class="checkup-item__icon" aria-hidden="true">{icon}</span>
+            <div class="checkup-item__body">
+                <h3 class="heading-s checkup-item__title">
+                    {words::item(a.item)}
+                    <span class="checkup-item__grade">{format!(": {grade_words}")}</span>
+                </h3>
+                <p class="body checkup-item__text">{words::finding(&a.finding, site)}</p>
+            </div>
+        </li>
+    }
+}
+
+#[component]
+fn Overview(security: AccountSecurity) -> impl IntoView {
+    let checkup = expect_context::<Checkup>();
+    let config = use_config();
+    let site = config.site_name.clone();
+    let settings = config.support.account_settings_url.clone();
+    let assessments = checkup::assess(&security);
+    let actions = checkup::actions(&assessments);
+    let healthy = checkup::all_healthy(&assessments);
+    let summary = if healthy {
+        "Everything is in order.".to_string()
+    } else {
+        let n = assessments
+            .iter()
+            .filter(|a| a.grade != Grade::Healthy)
+            .count();
+        format!("{n} of {} things need your attention.", assessments.len())
+    };
+    let action_view = move |action: Action| {
+        let label = words::action(action);
+        let why = words::action_why(action);
+        let control = match action {
+            Action::SetUpAuthenticator => view! {
+                <button type="button" class="button" on:click=move |_| checkup.open(Panel::SetUpAuthenticator)>{label}</button>
+            }
+            .into_any(),
+            Action::GenerateCodes => view! {
+                <button type="button" class="button" on:click=move |_| checkup.open(Panel::RecoveryCodes)>{label}</button>
+            }
+            .into_any(),
+            Action::VerifyEmail | Action::AddRepository => view! {
+                <a class="button button--secondary" href=settings.clone() rel="external">{label}</a>
+            }
+            .into_any(),
+        };
+        view! { <li class="checkup-action"><p class="body">{why}</p>{control}</li> }
+    };
+    view! {
+        <StatusMessage text=checkup.announcement/>
+        <h2 class="heading-m" id="panel-heading" tabindex="-1">{format!("Signed in as {}", security.username)}</h2>
+        <p class="body checkup-summary">{summary}</p>
+        <ul class="checkup-list">
+            {assessments.iter().map(|a| item_view(a, &site)).collect_view()}
+        </ul>
+        {(!actions.is_empty()).then(|| view! {
+            <h2 class="heading-m">"What to do, most important first"</h2>
+            <ol class="checkup-actions">{actions.into_iter().map(action_view).collect_view()}</ol>
+        })}
+        {security.totp_enabled.then(|| view! {
+            <h2 class="heading-m">"Other changes"</h2>
+            <ul class="list">
+                <li><button type="button" class="link-button" on:click=move |_| checkup.open(Panel::RecoveryCodes)>"Generate a new set of recovery codes"</button></li>
+                <li><button type="button" class="link-button" on:click=move |_| checkup.open(Panel::RemoveAuthenticator)>"Replace or remove your authenticator app"</button></li>
+            </ul>
+        })}
+    }
+}

@@ -1,0 +1,110 @@
+//! "Enter your password again": a fresh re-authentication before a change.
+
+use leptos::prelude::*;
+use reclaim_core::{ErrorCode, ProblemCode};
+
+use super::Checkup;
+use crate::api::{ApiClient, ApiError};
+use crate::components::sign_in::CooldownStatus;
+use crate::components::{Cooldown, ErrorSummary, FormField, FormState, TextInput};
+use crate::copy;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Password;
+
+impl FormField for Password {
+    fn id(self) -> &'static str {
+        "reauth-password"
+    }
+    fn pointer(self) -> &'static str {
+        "/password"
+    }
+    fn message(self, code: ErrorCode) -> String {
+        match code {
+            ErrorCode::Required => "Enter your password".into(),
+            other => reclaim_core::messages::message(other).into(),
+        }
+    }
+}
+
+#[component]
+pub fn ReauthForm(
+    #[prop(into)] heading: String,
+    /// Why the password is asked again.
+    #[prop(into)]
+    why: String,
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let client = expect_context::<ApiClient>();
+    let checkup = expect_context::<Checkup>();
+    let form = FormState::<Password>::new();
+    let password = RwSignal::new(String::new());
+    let sending = RwSignal::new(false);
+    let cooldown = Cooldown::new();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if sending.get_untracked() || cooldown.active().get_untracked() {
+            return;
+        }
+        let typed = password.get_untracked();
+        let rule = if typed.is_empty() {
+            Err(ErrorCode::Required)
+        } else {
+            Ok(())
+        };
+        if !form.submit([(Password, rule)]) {
+            return;
+        }
+        sending.set(true);
+        let client = client.clone();
+        leptos::task::spawn_local(async move {
+            let result = client.reauthenticate(&typed).await;
+            sending.set(false);
+            password.set(String::new());
+            match result {
+                Ok(r) => {
+                    checkup.reauthenticated(r.valid_for);
+                    on_done.run(());
+                }
+                Err(err) if err.is_session_lost() => checkup.session_lost(),
+                Err(ApiError::RateLimited { retry_after }) => {
+                    cooldown.start(retry_after.unwrap_or(60).max(1));
+                    form.fail(copy::RATE_LIMITED);
+                }
+                Err(err)
+                    if matches!(
+                        err.code(),
+                        Some(ProblemCode::PasswordIncorrect | ProblemCode::InvalidCredentials)
+                    ) =>
+                {
+                    form.refuse(Password, Password.message(ErrorCode::PasswordIncorrect));
+                }
+                Err(ApiError::Validation { fields, .. }) => {
+                    form.refuse_fields(&[Password], &fields, Password)
+                }
+                Err(err) => form.fail(copy::api_error(&err)),
+            }
+        });
+    };
+    view! {
+        <ErrorSummary items=form.summary() focus_key=form.focus_key()/>
+        <h2 class="heading-m" id="panel-heading" tabindex="-1">{heading}</h2>
+        <p class="body">{why}</p>
+        <form novalidate on:submit=on_submit>
+            <TextInput
+                id="reauth-password"
+                label="Password"
+                value=password
+                on_input=Callback::new(move |v| password.set(v))
+                error=form.error(Password)
+                input_type="password"
+                autocomplete="current-password"
+                width="input--width-20"
+            />
+            <CooldownStatus cooldown=cooldown/>
+            <button type="submit" class="button" disabled=move || sending.get() || cooldown.active().get()>
+                {move || if sending.get() { "Checking…" } else { "Continue" }}
+            </button>
+        </form>
+    }
+}

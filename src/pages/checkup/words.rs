@@ -1,0 +1,99 @@
+//! The checkup's words, by grade, item, finding and action: kept here so the
+//! copy can be reviewed and translated without touching behaviour.
+
+use reclaim_core::checkup::{Action, Finding, Grade, Item, Proof};
+
+use crate::browser::format_timestamp;
+
+/// The grade in words (never colour alone) and its icon character.
+pub fn grade(grade: Grade) -> (&'static str, &'static str) {
+    match grade {
+        Grade::Healthy => ("Healthy", "\u{2713}"),
+        Grade::Tip => ("Tip", "i"),
+        Grade::Important => ("Important", "!"),
+        Grade::Urgent => ("Urgent", "!!"),
+    }
+}
+
+pub fn item(item: Item) -> &'static str {
+    match item {
+        Item::TwoFactor => "Two-factor authentication",
+        Item::RecoveryCodes => "Recovery codes",
+        Item::Email => "Email address",
+        Item::Readiness => "Recovery readiness",
+    }
+}
+
+fn proof(proof: Proof) -> &'static str {
+    match proof {
+        Proof::VerifiedEmail => "a verified email address",
+        Proof::RecoveryCodes => "a saved set of recovery codes",
+        Proof::Repository => "a project with a public repository you can push to",
+    }
+}
+
+fn list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// One sentence on what was found.
+pub fn finding(finding: &Finding, site: &str) -> String {
+    match finding {
+        Finding::AuthenticatorOn => "An authenticator app is set up. Signing in asks for its code.".into(),
+        Finding::AuthenticatorOff => format!("No authenticator app is set up. Anyone with your password can sign in to {site} as you."),
+        Finding::CodesNeedAuthenticator => "Recovery codes come with an authenticator app: set one up first.".into(),
+        Finding::CodesNone => "You have no recovery codes. If you lose the phone with your authenticator app, you cannot sign in yourself.".into(),
+        Finding::CodesAllUsed => "Every code of your set has been used. Generate a new set.".into(),
+        Finding::CodesFew { unused, generated_at } => format!(
+            "Only {unused} unused {} left of the set generated on {}. Generate a new set before they run out.",
+            if *unused == 1 { "code is" } else { "codes are" },
+            format_timestamp(generated_at)
+        ),
+        Finding::CodesPredateAuthenticator { generated_at } => format!(
+            "Your codes were generated on {}, before your authenticator app last changed. Check you still have them, or generate a new set.",
+            format_timestamp(generated_at)
+        ),
+        Finding::CodesFine { unused, generated_at } => format!(
+            "Your recovery codes were generated on {}. {unused} are unused.",
+            format_timestamp(generated_at)
+        ),
+        Finding::EmailVerified { email } => format!("{email} is verified. Check it is an address you can still read."),
+        Finding::EmailUnverified { email } => format!("{email} is not verified. Password reset links are not sent to it, and support cannot write to you there."),
+        Finding::Readiness { missing } if missing.is_empty() => {
+            "If you were locked out tomorrow, you could prove the account is yours: a verified email, saved recovery codes and a repository to push to.".into()
+        }
+        Finding::Readiness { missing } => {
+            let names: Vec<&str> = missing.iter().map(|p| proof(*p)).collect();
+            format!(
+                "If you were locked out tomorrow, support would have less to check that the account is yours. Missing: {}.",
+                list(&names)
+            )
+        }
+    }
+}
+
+/// The button or link text of an action.
+pub fn action(action: Action) -> &'static str {
+    match action {
+        Action::SetUpAuthenticator => "Set up an authenticator app",
+        Action::GenerateCodes => "Generate recovery codes",
+        Action::VerifyEmail => "Verify your email address",
+        Action::AddRepository => "Add a repository link to a project",
+    }
+}
+
+/// Why the action matters, one line.
+pub fn action_why(action: Action) -> &'static str {
+    match action {
+        Action::SetUpAuthenticator => "A stolen password alone is then not enough to sign in.",
+        Action::GenerateCodes => "They let you sign in if you lose your authenticator app.",
+        Action::VerifyEmail => "Password resets and support's replies go to a verified address.",
+        Action::AddRepository => {
+            "Support can then check ownership by asking you to push a branch to it."
+        }
+    }
+}

@@ -1,0 +1,153 @@
+// The security checkup, from a demo account with nothing set up (bob) to
+// all healthy: an authenticator enrolled from the QR code (decoded here and
+// turned into codes), recovery codes downloaded, read back and one burned.
+// Then a code from the downloaded file signs in at the wizard. It ends by
+// removing bob's authenticator again, so the other specs find him as seeded.
+import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import { test, expect, expectAccessible, appReady } from './fixtures';
+import { PASSWORD, totp } from './demo';
+
+const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
+
+async function checkState(page: Page, label: string): Promise<void> {
+  for (const width of [1280, 360]) {
+    await page.setViewportSize({ width, height: 900 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${label} scrolls sideways at ${width}px`).toBeLessThanOrEqual(0);
+    await expectAccessible(page, `${label} at ${width}px`);
+  }
+}
+
+function item(page: Page, name: string) {
+  return page.locator('.checkup-item').filter({ has: page.getByRole('heading', { name: new RegExp(`^${name}`) }) });
+}
+
+async function password(page: Page): Promise<void> {
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+/** Read the QR code off the screen, as a phone would. */
+async function scanQr(page: Page): Promise<string> {
+  const png = PNG.sync.read(await page.locator('.qr').screenshot());
+  const decoded = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
+  expect(decoded, 'the QR code decodes').not.toBeNull();
+  return decoded!.data;
+}
+
+test('bob goes from nothing set up to an all-healthy checkup, and a saved code signs in', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 900 });
+  // Behind sign-in, and back to the checkup after it.
+  await page.goto('/checkup');
+  await expect(page).toHaveURL(/\/sign-in\?next=\/checkup$/);
+  await page.getByLabel('Username', { exact: true }).fill('bob');
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page).toHaveURL(/\/checkup$/);
+  await expect(page.getByRole('heading', { name: 'Signed in as bob' })).toBeVisible();
+
+  // Before: no authenticator (important), no codes yet (a tip: they come with one).
+  await expect(item(page, 'Two-factor authentication')).toContainText('Important');
+  await expect(item(page, 'Recovery codes')).toContainText('Tip');
+  await expect(item(page, 'Email address')).toContainText('Healthy');
+  await expect(item(page, 'Recovery readiness')).toContainText('saved set of recovery codes');
+  await expect(page.getByRole('main')).toContainText('3 of 4 things need your attention');
+  await page.screenshot({ path: 'test-results/screens/checkup-before.png', fullPage: true });
+  await checkState(page, 'checkup before');
+
+  // The authenticator: the password again, then the QR code.
+  await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  await expect(page.getByRole('heading', { name: 'Set up an authenticator app' })).toBeVisible();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('alert')).toContainText('Enter your password');
+  await password(page);
+  await expect(page.getByRole('heading', { name: 'Scan the QR code with your authenticator app' })).toBeVisible();
+  await expect(page.locator('.qr[role=img]')).toHaveAttribute('aria-label', /QR code/);
+  await checkState(page, 'authenticator QR');
+  await page.screenshot({ path: 'test-results/screens/checkup-qr.png', fullPage: true });
+  const uri = new URL(await scanQr(page));
+  expect(uri.protocol).toBe('otpauth:');
+  expect(uri.host).toBe('totp');
+  expect(decodeURIComponent(uri.pathname)).toBe('/PyPI:bob');
+  expect(uri.searchParams.get('issuer')).toBe('PyPI');
+  const secret = uri.searchParams.get('secret')!;
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  // The same secret as text, in groups of four.
+  await expect(page.locator('#totp-secret')).toHaveText(secret.replace(/(.{4})(?!$)/g, '$1 '));
+  await expect(page.locator('#totp-code')).toHaveAttribute('inputmode', 'numeric');
+  await expect(page.locator('#totp-code')).toHaveAttribute('autocomplete', 'one-time-code');
+  await page.locator('#totp-code').fill('0f3a 9c2d 7b1e 4a86');
+  await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
+  await expect(page.getByRole('alert')).toContainText('This is a recovery code');
+  await page.locator('#totp-code').fill(totp(secret));
+  await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Your authenticator app is set up' })).toBeVisible();
+  await expect(item(page, 'Two-factor authentication')).toContainText('Healthy');
+  await expect(item(page, 'Recovery codes')).toContainText('Urgent');
+
+  // Recovery codes: shown once, downloaded, one typed back.
+  await page.getByRole('button', { name: 'Generate recovery codes' }).first().click();
+  await expect(page.getByRole('heading', { name: 'Save your recovery codes' })).toBeVisible();
+  await expect(page.locator('#recovery-codes li')).toHaveCount(8);
+  await checkState(page, 'codes shown');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download' }).click(),
+  ]);
+  // The design's name; Chromium saves the time's colons as '_' (not allowed in file names everywhere).
+  expect(download.suggestedFilename()).toMatch(/^PyPI-Recovery-Codes-bob-\d{4}-\d\d-\d\dT\d\d[:_]\d\d[:_]\d\dZ\.txt$/);
+  const file = readFileSync(await download.path(), 'utf8');
+  const codes = file.split('\n').filter((l) => /^[0-9a-f]{16}$/.test(l));
+  expect(codes).toHaveLength(8);
+  expect(file).toContain('PyPI recovery codes for bob');
+  await page.getByRole('button', { name: 'I have saved my codes' }).click();
+  await expect(page.getByRole('heading', { name: 'Check that you saved them' })).toBeVisible();
+  await page.getByLabel('One of your new recovery codes').fill('0123456789abcdef');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('alert')).toContainText('not in the new set');
+  await checkState(page, 'prove codes');
+  await page.getByLabel('One of your new recovery codes').fill(codes[0].toUpperCase());
+  await page.getByRole('button', { name: 'Continue' }).click();
+
+  // After: all healthy, and the codes are gone from the page.
+  await expect(page.getByRole('main')).toContainText('Everything is in order.');
+  for (const name of ['Two-factor authentication', 'Recovery codes', 'Email address', 'Recovery readiness']) {
+    await expect(item(page, name)).toContainText('Healthy');
+  }
+  await expect(item(page, 'Recovery codes')).toContainText('7 are unused');
+  await expect(page.locator('#recovery-codes')).toHaveCount(0);
+  await page.screenshot({ path: 'test-results/screens/checkup-after.png', fullPage: true });
+  await checkState(page, 'checkup after');
+
+  // Regenerating warns that the old set stops at once.
+  await page.getByRole('button', { name: 'Generate a new set of recovery codes' }).click();
+  await expect(page.getByRole('main')).toContainText('stop working the moment the new set is made');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  // Sign out, then a code from the downloaded file signs in at the wizard.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto('/recover/lost-2fa');
+  await appReady(page);
+  await page.getByLabel('Username', { exact: true }).fill('bob');
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(h1(page)).toHaveText('Enter a recovery code');
+  await expect(page.getByRole('main')).toContainText('7 of its 8 codes are unused');
+  await page.locator('#code').fill(codes[3]);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(h1(page)).toHaveText('You are signed in');
+
+  // Replacing the authenticator: removing it says what happens to the codes.
+  await page.getByRole('link', { name: 'Check the security of your account' }).click();
+  await page.getByRole('button', { name: 'Replace or remove your authenticator app' }).click();
+  await password(page);
+  await expect(page.getByRole('main')).toContainText('Your recovery codes are removed with it');
+  await checkState(page, 'remove authenticator');
+  await page.getByRole('button', { name: 'Remove the authenticator app and recovery codes' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'removed' })).toBeVisible();
+  await expect(item(page, 'Two-factor authentication')).toContainText('Important');
+});
