@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 
 use crate::client_addr::TrustedProxies;
@@ -20,7 +20,6 @@ use crate::headers::SecurityHeaders;
 use crate::mail::Mailer;
 use crate::passwords::PasswordWork;
 use crate::problem::ApiError;
-use crate::routes::{account, auth, login, outbox, requests};
 use crate::static_files::StaticFiles;
 use crate::store::Db;
 
@@ -80,40 +79,9 @@ pub struct App {
 pub type AppState = Arc<App>;
 
 pub fn router(state: AppState) -> Router {
-    let mut api = Router::new()
-        .route("/password-reset", post(auth::password_reset))
-        .route(
-            "/password-reset/confirm",
-            post(auth::password_reset_confirm),
-        )
-        .route("/username-reminder", post(auth::username_reminder))
-        .route("/login", post(login::login))
-        .route("/login/recovery-code", post(login::login_recovery_code))
-        .route("/login/totp", post(login::login_totp))
-        .route("/email-verification", post(auth::email_verification))
-        .route(
-            "/email-verification/confirm",
-            post(auth::email_verification_confirm),
-        )
-        .route("/recovery-requests", post(requests::create))
-        .route("/recovery-requests/{id}", get(requests::show))
-        .route("/account/security", get(account::security))
-        .route("/account/reauth", post(account::reauth))
-        .route("/account/recovery-codes", post(account::generate_codes))
-        .route(
-            "/account/recovery-codes/confirm",
-            post(account::confirm_code),
-        )
-        .route(
-            "/account/totp",
-            post(account::totp_start).delete(account::totp_remove),
-        )
-        .route("/account/totp/confirm", post(account::totp_confirm))
-        .route("/logout", post(account::logout))
+    // One table for the routes and their documentation (routes/table.rs).
+    let api = crate::routes::table::router(state.settings.demo)
         .route("/openapi.json", get(crate::openapi::serve));
-    if state.settings.demo {
-        api = api.route("/demo/outbox", get(outbox::list));
-    }
     let api = api
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)

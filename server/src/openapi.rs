@@ -9,8 +9,6 @@ use axum::response::{IntoResponse, Response};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes::{account, auth, login, outbox, requests};
-
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -25,15 +23,7 @@ use crate::routes::{account, auth, login, outbox, requests};
         license(name = "MIT OR Apache-2.0")
     ),
     servers((url = "/api/v1")),
-    paths(
-        auth::password_reset, auth::password_reset_confirm, auth::username_reminder,
-        login::login, login::login_recovery_code, login::login_totp,
-        auth::email_verification, auth::email_verification_confirm,
-        requests::create, requests::show,
-        account::security, account::reauth, account::generate_codes, account::confirm_code,
-        account::totp_start, account::totp_confirm, account::totp_remove, account::logout,
-        outbox::list,
-    ),
+    // No `paths(...)`: they come from the route table (routes/table.rs).
     components(schemas(reclaim_core::api::FieldError, reclaim_core::api::AccountProject, reclaim_core::api::Reason,
         reclaim_core::api::RecoveryCodesStatus, reclaim_core::api::RequestStatus)),
     modifiers(&Security),
@@ -63,13 +53,24 @@ impl Modify for Security {
     }
 }
 
+/// The document: its frame here, its paths (and the schemas they name)
+/// from the route table.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    let (paths, schemas) = crate::routes::table::documented();
+    doc.paths = paths;
+    let components = doc.components.get_or_insert_with(Default::default);
+    for (name, schema) in schemas {
+        components.schemas.entry(name).or_insert(schema);
+    }
+    doc
+}
+
 /// The document as pretty JSON with a trailing newline (the committed form).
 pub fn json() -> &'static str {
     static DOC: OnceLock<String> = OnceLock::new();
     DOC.get_or_init(|| {
-        let mut s = ApiDoc::openapi()
-            .to_pretty_json()
-            .expect("openapi serialises");
+        let mut s = document().to_pretty_json().expect("openapi serialises");
         s.push('\n');
         s
     })

@@ -985,3 +985,26 @@ async fn api_tokens_are_named_by_the_configured_prefix() {
         r.text
     );
 }
+
+#[tokio::test]
+async fn every_documented_route_is_routed_and_demo_ones_only_in_demo() {
+    let (paths, _) = crate::routes::table::documented();
+    for demo in [true, false] {
+        let t = test_app_with(|s| s.demo = demo);
+        for (path, item) in &paths.paths {
+            let methods = [
+                (Method::GET, item.get.is_some()),
+                (Method::POST, item.post.is_some()),
+                (Method::DELETE, item.delete.is_some()),
+            ];
+            for (method, _) in methods.into_iter().filter(|(_, documented)| *documented) {
+                let uri = format!("/api/v1{}", path.replace("{id}", "RR-2026-000001"));
+                let r = t.req(method.clone(), &uri, None, &[]).await;
+                let routed =
+                    r.body["code"] != "method_not_allowed" && r.body["title"] != "Not found";
+                let expect = demo || !path.starts_with("/demo/");
+                assert_eq!(routed, expect, "{method} {path} (demo {demo}): {}", r.text);
+            }
+        }
+    }
+}

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod login;
 pub mod outbox;
 pub mod requests;
+pub mod table;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
