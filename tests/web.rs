@@ -560,3 +560,90 @@ fn problem_documents_become_typed_errors() {
         }
     ));
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum TwoFields {
+    First,
+    Second,
+}
+
+impl reclaim::components::FormField for TwoFields {
+    fn id(self) -> &'static str {
+        match self {
+            TwoFields::First => "first",
+            TwoFields::Second => "second",
+        }
+    }
+    fn pointer(self) -> &'static str {
+        match self {
+            TwoFields::First => "/first",
+            TwoFields::Second => "/second",
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn form_state_orders_the_summary_by_field_and_waits_for_continue() {
+    use reclaim::components::FormState;
+    let owner = leptos::reactive::owner::Owner::new();
+    owner.set();
+    let form = FormState::<TwoFields>::new();
+    // A blank field on blur stays quiet; a wrong one speaks.
+    form.blur(TwoFields::First, Err(ErrorCode::Required));
+    assert_eq!(form.error(TwoFields::First).get_untracked(), None);
+    form.blur(TwoFields::Second, Err(ErrorCode::EmailFormat));
+    assert_eq!(
+        form.error(TwoFields::Second).get_untracked().as_deref(),
+        Some(ErrorCode::EmailFormat.message())
+    );
+    assert!(
+        form.summary().get_untracked().is_empty(),
+        "no summary before Continue"
+    );
+    // Continue: every error, in the order of the fields, not of the calls.
+    assert!(!form.submit([
+        (TwoFields::Second, Err(ErrorCode::EmailFormat)),
+        (TwoFields::First, Err(ErrorCode::Required)),
+    ]));
+    let targets: Vec<_> = form
+        .summary()
+        .get_untracked()
+        .into_iter()
+        .map(|i| i.target.unwrap())
+        .collect();
+    assert_eq!(targets, ["first", "second"]);
+    assert!(form.has_errors().get_untracked());
+    // The server's field errors land on the fields they point at.
+    form.refuse_fields(
+        &[TwoFields::First, TwoFields::Second],
+        &[reclaim::api::FieldProblem {
+            pointer: "/second".into(),
+            code: Some(ErrorCode::TooLong),
+            message: String::new(),
+        }],
+        TwoFields::First,
+    );
+    assert_eq!(form.error(TwoFields::First).get_untracked(), None);
+    assert!(form.error(TwoFields::Second).get_untracked().is_some());
+    assert!(form.submit([(TwoFields::First, Ok(())), (TwoFields::Second, Ok(()))]));
+    assert!(!form.has_errors().get_untracked());
+}
+
+#[wasm_bindgen_test]
+fn qr_code_is_a_plain_svg_with_a_quiet_zone() {
+    let svg = reclaim::components::qr::qr_svg(
+        "otpauth://totp/PyPI:bob?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=PyPI&algorithm=SHA1&digits=6&period=30",
+    )
+    .unwrap();
+    assert!(svg.starts_with("<svg"), "no XML declaration inside HTML");
+    assert!(!svg.contains("style="), "the CSP allows no inline styles");
+    // One unit per module: 21 + 4k modules, plus a quiet zone of 4 on each side.
+    let view_box = svg.split("viewBox=\"0 0 ").nth(1).unwrap();
+    let size: u32 = view_box.split(' ').next().unwrap().parse().unwrap();
+    assert_eq!(
+        (size - 8 - 17) % 4,
+        0,
+        "{size} is a QR size with its quiet zone"
+    );
+    assert!(size >= 8 + 21);
+}

@@ -31,17 +31,19 @@ pub fn Panel(#[prop(into)] title: String, children: Children) -> impl IntoView {
 /// How a tag looks; never the only carrier of meaning (it always has words).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TagTone {
-    Neutral,
+    Info,
     Good,
     Warning,
     Bad,
+    Done,
 }
 
 /// A short status label ("Verified", "Not set up").
 #[component]
 pub fn Tag(#[prop(into)] text: String, tone: TagTone) -> impl IntoView {
     let class = match tone {
-        TagTone::Neutral => "tag",
+        TagTone::Info => "tag tag--blue",
+        TagTone::Done => "tag tag--grey",
         TagTone::Good => "tag tag--green",
         TagTone::Warning => "tag tag--yellow",
         TagTone::Bad => "tag tag--red",

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::Page;
+use crate::components::{Page, WarningText};
 use crate::config::use_config;
 
 /// `/`: the start page.
@@ -31,13 +31,9 @@ pub fn StartPage() -> impl IntoView {
             </a>
 
             <h2 class="heading-m">"Before you start"</h2>
-            <div class="warning-text">
-                <span class="warning-text__icon" aria-hidden="true">"!"</span>
-                <strong class="warning-text__text">
-                    <span class="visually-hidden">"Warning: "</span>
-                    {format!("Never share your password, your recovery codes or the codes from your authenticator app with anyone, including {site} support. Nobody from {site} will ask for them.")}
-                </strong>
-            </div>
+            <WarningText>
+                {format!("Never share your password, your recovery codes or the codes from your authenticator app with anyone, including {site} support. Nobody from {site} will ask for them.")}
+            </WarningText>
 
             <h2 class="heading-m">"Other things you can do"</h2>
             <ul class="list">

@@ -7,7 +7,7 @@ use reclaim_core::api::{RecoveryRequestStatusView, RequestStatus};
 
 use crate::api::{ApiClient, ApiError};
 use crate::browser;
-use crate::components::{ErrorSummary, Page, StatusMessage, SummaryItem, TextInput};
+use crate::components::{ErrorSummary, Page, StatusMessage, SummaryItem, Tag, TagTone, TextInput};
 use crate::config::use_config;
 use crate::copy;
 use crate::draft::RememberedRequest;
@@ -227,13 +227,13 @@ pub fn status_label(status: RequestStatus) -> &'static str {
     }
 }
 
-fn status_tag_class(status: RequestStatus) -> &'static str {
+fn status_tone(status: RequestStatus) -> TagTone {
     match status {
-        RequestStatus::Received | RequestStatus::InReview => "tag tag--blue",
-        RequestStatus::AwaitingUser => "tag tag--yellow",
-        RequestStatus::Approved => "tag tag--green",
-        RequestStatus::Rejected => "tag tag--red",
-        RequestStatus::Closed => "tag tag--grey",
+        RequestStatus::Received | RequestStatus::InReview => TagTone::Info,
+        RequestStatus::AwaitingUser => TagTone::Warning,
+        RequestStatus::Approved => TagTone::Good,
+        RequestStatus::Rejected => TagTone::Bad,
+        RequestStatus::Closed => TagTone::Done,
     }
 }
 
@@ -268,7 +268,7 @@ fn status_view(
                 <div class="summary-list__row">
                     <dt class="summary-list__key">"Status"</dt>
                     <dd class="summary-list__value">
-                        <strong class=status_tag_class(status)>{status_label(status)}</strong>
+                        <Tag text=status_label(status) tone=status_tone(status)/>
                     </dd>
                 </div>
                 <div class="summary-list__row">

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::RequestFlow;
 use crate::browser;
-use crate::components::{Checkbox, Page, StatusMessage};
+use crate::components::{Checkbox, Page, Panel, StatusMessage};
 use crate::config::use_config;
 use crate::draft::RememberedRequest;
 
@@ -63,14 +63,11 @@ pub fn Confirmation() -> impl IntoView {
 
             view! {
                 <Page title="Recovery request sent">
-                    <div class="panel">
-                        <h1 class="panel__title">"Recovery request sent"</h1>
-                        <div class="panel__body">
-                            "Your request ID is"
-                            <br/>
-                            <strong class="panel__id">{created.id.clone()}</strong>
-                        </div>
-                    </div>
+                    <Panel title="Recovery request sent">
+                        "Your request ID is"
+                        <br/>
+                        <strong class="panel__id">{created.id.clone()}</strong>
+                    </Panel>
 
                     <h2 class="heading-m">"Your status token"</h2>
                     <p class="body">

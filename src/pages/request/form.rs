@@ -9,7 +9,7 @@ use super::{codes_status_label, reason_label, RequestFlow};
 use crate::browser;
 use crate::components::{
     Checkbox, DateInput, ErrorSummary, ListInput, Page, RadioOption, Radios, StatusMessage,
-    TextInput, Textarea,
+    TextInput, Textarea, WarningText,
 };
 use crate::config::use_config;
 use crate::draft::{Draft, MAX_DETAILS_CHARS, MAX_PACKAGES, MAX_PREVIOUS_EMAILS};
@@ -101,13 +101,9 @@ pub fn RequestForm() -> impl IntoView {
             <p class="body">
                 "Answer these questions so that support can check that the account is yours. You will be able to check your answers before you send them."
             </p>
-            <div class="warning-text">
-                <span class="warning-text__icon" aria-hidden="true">"!"</span>
-                <strong class="warning-text__text">
-                    <span class="visually-hidden">"Warning: "</span>
-                    "Never enter your password, your recovery codes or a code from your authenticator app in this form. Support will never ask for them."
-                </strong>
-            </div>
+            <WarningText>
+                "Never enter your password, your recovery codes or a code from your authenticator app in this form. Support will never ask for them."
+            </WarningText>
             <p class="body">"Your answers are saved in this browser tab until you send them or close the tab."</p>
 
             <form novalidate on:submit=on_submit>
