@@ -127,11 +127,9 @@ pub async fn housekeeping(state: AppState) {
             .call(move |c| {
                 crate::limits::prune(c, now)?;
                 crate::idempotency::prune(c, now)?;
-                c.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?;
-                c.execute("DELETE FROM challenges WHERE expires_at <= ?1", [now])?;
-                c.execute("DELETE FROM reset_tokens WHERE expires_at <= ?1", [now])?;
-                c.execute("DELETE FROM email_codes WHERE expires_at <= ?1", [now])?;
-                c.execute("DELETE FROM email_proofs WHERE expires_at <= ?1", [now])?;
+                crate::store::sessions::prune(c, now)?;
+                crate::store::reset_tokens::prune(c, now)?;
+                crate::store::email_codes::prune(c, now)?;
                 crate::mail::prune(c, now)?;
                 Ok(())
             })

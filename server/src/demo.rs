@@ -6,7 +6,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::crypto::Hasher;
 use crate::problem::ApiResult;
-use crate::store::models;
+use crate::store::accounts;
 use crate::totp;
 
 pub const PASSWORD: &str = "reclaim-demo-pass";
@@ -64,7 +64,7 @@ pub const PROJECTS: &[(&str, &str, Option<&str>)] = &[
 ];
 
 pub fn seed(c: &mut Connection, hasher: &Hasher, now: i64) -> ApiResult<bool> {
-    if models::user_by_username(c, "alice")?.is_some() {
+    if accounts::user_by_username(c, "alice")?.is_some() {
         return Ok(false);
     }
     let tx = c.transaction()?;
@@ -94,7 +94,7 @@ pub fn seed(c: &mut Connection, hasher: &Hasher, now: i64) -> ApiResult<bool> {
         )?;
     }
     let hashes: Vec<String> = ALICE_CODES.iter().map(|c| hasher.hash(c)).collect();
-    models::replace_recovery_codes(&tx, alice, &hashes, CURRENT_SET_AT)?;
+    accounts::replace_recovery_codes(&tx, alice, &hashes, CURRENT_SET_AT)?;
     let first: Option<i64> = tx
         .query_row(
             "SELECT min(id) FROM recovery_codes WHERE user_id = ?1",
@@ -104,7 +104,7 @@ pub fn seed(c: &mut Connection, hasher: &Hasher, now: i64) -> ApiResult<bool> {
         .optional()?
         .flatten();
     if let Some(id) = first {
-        models::burn_recovery_code(&tx, id, CURRENT_SET_AT + 600)?;
+        accounts::burn_recovery_code(&tx, id, CURRENT_SET_AT + 600)?;
     }
     tx.commit()?;
     Ok(true)
@@ -164,12 +164,12 @@ mod tests {
         let h = Hasher::fast_for_tests();
         assert!(seed(&mut c, &h, 1_800_000_000).unwrap());
         assert!(!seed(&mut c, &h, 1_800_000_100).unwrap());
-        let alice = models::user_by_username(&c, "alice").unwrap().unwrap();
-        let info = models::codes_info(&c, &alice).unwrap();
+        let alice = accounts::user_by_username(&c, "alice").unwrap().unwrap();
+        let info = accounts::codes_info(&c, &alice).unwrap();
         assert_eq!(info.unused, 7);
         assert_eq!(info.generated_at.as_deref(), Some("2026-03-02T09:15:00Z"));
         assert_eq!(totp::base32_decode(ALICE_TOTP_SECRET).unwrap().len(), 20);
-        let carol = models::user_by_username(&c, "carol").unwrap().unwrap();
+        let carol = accounts::user_by_username(&c, "carol").unwrap().unwrap();
         assert!(!carol.email_verified);
         for code in ALICE_CODES.iter().chain(ALICE_OLD_CODES.iter()) {
             assert_eq!(
@@ -179,11 +179,11 @@ mod tests {
         }
         assert_eq!(crate::clock::rfc3339(OLD_SET_AT), "2025-11-03T10:00:00Z");
         assert_eq!(crate::clock::rfc3339(ALICE_TOTP_AT), "2025-06-01T10:00:00Z");
-        assert_eq!(models::projects(&c, alice.id).unwrap().len(), 2);
-        let carol_projects = models::projects(&c, carol.id).unwrap();
+        assert_eq!(accounts::projects(&c, alice.id).unwrap().len(), 2);
+        let carol_projects = accounts::projects(&c, carol.id).unwrap();
         assert_eq!(carol_projects[0].repository_url, None);
         assert_eq!(
-            models::previous_emails(&c, alice.id).unwrap()[0].0,
+            accounts::previous_emails(&c, alice.id).unwrap()[0].0,
             ALICE_PREVIOUS_EMAIL
         );
     }

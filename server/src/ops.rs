@@ -167,19 +167,19 @@ fn proof_standing(
     };
     let account = if r.username.is_empty() {
         match r.account_email.as_deref() {
-            Some(e) => crate::store::models::users_by_email(c, e)?
+            Some(e) => crate::store::accounts::users_by_email(c, e)?
                 .into_iter()
                 .next(),
             None => None,
         }
     } else {
-        crate::store::models::user_by_username(c, &r.username)?
+        crate::store::accounts::user_by_username(c, &r.username)?
     };
     if let Some(u) = &account {
         if u.email.to_lowercase() == proven {
             return Ok(Some(ProofStanding::Current));
         }
-        if let Some((_, until)) = crate::store::models::previous_emails(c, u.id)?
+        if let Some((_, until)) = crate::store::accounts::previous_emails(c, u.id)?
             .into_iter()
             .find(|(e, _)| e.to_lowercase() == proven)
         {

@@ -14,7 +14,7 @@
 //!   way the queue goes on with the next mail.
 //! - **No live secrets kept.** Once a mail is sent, or its secret expires,
 //!   the stored body loses the reset link's token or the one-time code.
-//!   Rows are deleted [`OUTBOX_KEEP_SECS`] after they were written.
+//!   Rows are deleted a week after they were written.
 //!
 //! Bodies hold links and one-time codes; they are never logged.
 
@@ -25,7 +25,7 @@ use std::sync::Arc;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use tokio::sync::Notify;
 
 pub use templates::Mail;
@@ -33,8 +33,6 @@ pub use templates::Mail;
 use crate::limits::{Window, HOUR};
 use crate::store::Db;
 
-/// Rows of the outbox live a week: it is a queue, not an archive.
-pub const OUTBOX_KEEP_SECS: i64 = 7 * 86_400;
 /// A mail the relay keeps refusing for a while is given up.
 const MAX_ATTEMPTS: i64 = 8;
 /// The rate-limit bucket of the global mail budget.
@@ -70,33 +68,12 @@ pub fn queue_within_budget(
 }
 
 fn insert(conn: &Connection, to: &str, mail: &Mail, now: i64) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO outbox (to_addr, subject, body, redacted_body, secret_expires_at, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            to,
-            mail.subject,
-            mail.body,
-            mail.redacted_body(),
-            mail.secret.as_ref().map(|s| s.expires_at),
-            now
-        ],
-    )?;
-    Ok(())
+    crate::store::outbox::insert(conn, to, mail, now)
 }
 
 /// Housekeeping: drop expired secrets from stored bodies, delete old rows.
 pub fn prune(conn: &Connection, now: i64) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE outbox SET body = redacted_body, redacted_body = NULL
-         WHERE redacted_body IS NOT NULL AND secret_expires_at <= ?1",
-        params![now],
-    )?;
-    conn.execute(
-        "DELETE FROM outbox WHERE created_at <= ?1",
-        params![now - OUTBOX_KEEP_SECS],
-    )?;
-    Ok(())
+    crate::store::outbox::prune(conn, now)
 }
 
 #[derive(Clone, Default)]
@@ -169,28 +146,17 @@ fn unix_now() -> i64 {
 async fn deliver_pending(db: &Db, transport: &AsyncSmtpTransport<Tokio1Executor>, from: &Mailbox) {
     let now = unix_now();
     let pending = db
-        .call(move |c| {
-            let mut stmt = c.prepare(
-                "SELECT id, to_addr, subject, body, attempts FROM outbox
-                 WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?1
-                 ORDER BY id LIMIT 50",
-            )?;
-            let rows = stmt
-                .query_map([now], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, i64>(4)?,
-                    ))
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(rows)
-        })
+        .call(move |c| Ok(crate::store::outbox::due(c, now)?))
         .await
         .unwrap_or_default();
-    for (id, to, subject, body, attempts) in pending {
+    for crate::store::outbox::Pending {
+        id,
+        to,
+        subject,
+        body,
+        attempts,
+    } in pending
+    {
         let Ok(to) = to.parse::<Mailbox>() else {
             mark(db, id, Outcome::Failed("unusable recipient address")).await;
             continue;
@@ -239,23 +205,12 @@ async fn mark(db: &Db, id: i64, outcome: Outcome) {
     let now = unix_now();
     let _ = db
         .call(move |c| {
+            use crate::store::outbox;
             match outcome {
-                // Sent: the stored copy loses its secret at once.
-                Outcome::Sent => c.execute(
-                    "UPDATE outbox SET sent_at = ?2, body = COALESCE(redacted_body, body),
-                        redacted_body = NULL, attempts = attempts + 1 WHERE id = ?1",
-                    params![id, now],
-                )?,
-                Outcome::Failed(why) => c.execute(
-                    "UPDATE outbox SET failed_at = ?2, last_error = ?3, body = COALESCE(redacted_body, body),
-                        redacted_body = NULL, attempts = attempts + 1 WHERE id = ?1",
-                    params![id, now, why],
-                )?,
-                Outcome::Retry(at) => c.execute(
-                    "UPDATE outbox SET next_attempt_at = ?2, attempts = attempts + 1 WHERE id = ?1",
-                    params![id, at],
-                )?,
-            };
+                Outcome::Sent => outbox::mark_sent(c, id, now)?,
+                Outcome::Failed(why) => outbox::mark_failed(c, id, why, now)?,
+                Outcome::Retry(at) => outbox::retry_at(c, id, at)?,
+            }
             Ok(())
         })
         .await;

@@ -19,7 +19,7 @@ use reclaim_core::api::{
 use reclaim_core::codes::{parse_recovery_code_with, parse_totp_code_with};
 use reclaim_core::limits::MAX_PASSWORD_CHARS;
 use reclaim_core::{ErrorCode, ProblemCode};
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::TransactionBehavior;
 
 use super::login::{code_used, match_recovery_code, totp_invalid, totp_out_of_sync, two_fa_bucket};
 use super::{hash_work, refund, reserve, session_cookie, SignedIn, REAUTH_SECS};
@@ -30,7 +30,8 @@ use crate::extract::ApiJson;
 use crate::limits::{REAUTH, SECOND_FACTOR};
 use crate::mail::{self, templates};
 use crate::problem::{ApiError, ApiResult};
-use crate::store::models::{self, SessionRow};
+use crate::store::accounts::{self, TotpConfirmed};
+use crate::store::sessions::{self, SessionRow};
 use crate::totp;
 
 /// Codes per set and their size (PyPI: 8 codes of 16 hex characters).
@@ -80,9 +81,9 @@ async fn security_of(state: &AppState, s: &SessionRow) -> ApiResult<AccountSecur
     state
         .db
         .call(move |c| {
-            let u = models::user_by_id(c, uid)?.ok_or_else(ApiError::unauthenticated)?;
-            let info = models::codes_info(c, &u)?;
-            let projects = models::projects(c, uid)?
+            let u = accounts::user_by_id(c, uid)?.ok_or_else(ApiError::unauthenticated)?;
+            let info = accounts::codes_info(c, &u)?;
+            let projects = accounts::projects(c, uid)?
                 .into_iter()
                 .map(|p| AccountProject {
                     name: p.name,
@@ -156,13 +157,7 @@ pub async fn reauth(
     let token_hash = s.token_hash.clone();
     state
         .db
-        .call(move |c| {
-            c.execute(
-                "UPDATE sessions SET reauth_at = ?2 WHERE token_hash = ?1",
-                params![token_hash, now],
-            )?;
-            Ok(())
-        })
+        .call(move |c| Ok(sessions::mark_reauthenticated(c, &token_hash, now)?))
         .await?;
     Ok(Json(Reauthenticated {
         valid_for: REAUTH_SECS as u32,
@@ -202,19 +197,12 @@ pub async fn generate_codes(
         .call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             // Decided on this state: an authenticator, and the set we saw.
-            let current: Option<(bool, Option<i64>)> = tx
-                .query_row(
-                    "SELECT totp_secret IS NOT NULL, codes_generated_at FROM users WHERE id = ?1",
-                    params![user.id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            match current {
+            match accounts::second_factors_now(&tx, user.id)? {
                 Some((false, _)) | None => return Err(totp_required()),
                 Some((true, set)) if set != seen_set => return Err(changed_meanwhile()),
                 Some(_) => {}
             }
-            models::replace_recovery_codes(&tx, user.id, &hashes, now)?;
+            accounts::replace_recovery_codes(&tx, user.id, &hashes, now)?;
             mail::queue_notice(
                 &tx,
                 &user.email,
@@ -283,10 +271,10 @@ pub async fn confirm_code(
         .db
         .call(move |c| {
             // Conditional: of two concurrent uses of one code, one burns it.
-            if !models::burn_recovery_code(c, id, now)? {
+            if !accounts::burn_recovery_code(c, id, now)? {
                 return Err(as_field(code_used()));
             }
-            Ok(models::codes_info(c, &user)?)
+            Ok(accounts::codes_info(c, &user)?)
         })
         .await?;
     refund(&state, reservation).await;
@@ -323,14 +311,14 @@ pub async fn totp_start(
     let stored = secret.clone();
     let started = state
         .db
+        // Only while none is set up (a concurrent confirmation may have won).
         .call(move |c| {
-            // Only while none is set up (a concurrent confirmation may have won).
-            let n = c.execute(
-                "UPDATE users SET totp_pending_secret = ?2, totp_pending_expires = ?3
-                 WHERE id = ?1 AND totp_secret IS NULL",
-                params![uid, stored, now + TOTP_PENDING_SECS],
-            )?;
-            Ok(n == 1)
+            Ok(accounts::start_totp(
+                c,
+                uid,
+                &stored,
+                now + TOTP_PENDING_SECS,
+            )?)
         })
         .await?;
     if !started {
@@ -399,21 +387,12 @@ pub async fn totp_confirm(
         .db
         .call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let n = tx.execute(
-                "UPDATE users SET totp_secret = ?2, totp_last_step = ?3, totp_changed_at = ?4,
-                    totp_pending_secret = NULL, totp_pending_expires = NULL
-                 WHERE id = ?1 AND totp_secret IS NULL AND totp_pending_secret = ?2",
-                params![user.id, pending, step, now],
-            )?;
-            if n == 0 {
+            match accounts::confirm_totp(&tx, user.id, &pending, step, now)? {
+                TotpConfirmed::Now => {}
                 // A concurrent confirmation of this same secret already set it
                 // up: the same outcome, so the same answer.
-                let same: bool = tx.query_row(
-                    "SELECT totp_secret IS NOT NULL AND totp_secret = ?2 FROM users WHERE id = ?1",
-                    params![user.id, pending],
-                    |r| r.get(0),
-                )?;
-                return Ok(same);
+                TotpConfirmed::Already => return Ok(true),
+                TotpConfirmed::No => return Ok(false),
             }
             mail::queue_notice(
                 &tx,
@@ -452,22 +431,15 @@ pub async fn totp_remove(
         .db
         .call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let n = tx.execute(
-                "UPDATE users SET totp_secret = NULL, totp_last_step = NULL, totp_pending_secret = NULL,
-                    totp_pending_expires = NULL, totp_changed_at = ?2, codes_generated_at = NULL
-                 WHERE id = ?1 AND totp_secret IS NOT NULL",
-                params![user.id, now],
-            )?;
-            if n == 0 {
+            let Some(codes) = accounts::remove_totp(&tx, user.id, now)? else {
                 return Err(ApiError::new(
                     StatusCode::CONFLICT,
                     ProblemCode::TotpNotEnabled,
                     "There is no authenticator app to remove",
                 )
                 .detail("This account has no authenticator app set up."));
-            }
-            let codes = tx.execute("DELETE FROM recovery_codes WHERE user_id = ?1", params![user.id])?;
-            tx.execute("DELETE FROM challenges WHERE user_id = ?1", params![user.id])?;
+            };
+            sessions::close_challenges_of(&tx, user.id)?;
             mail::queue_notice(
                 &tx,
                 &user.email,
@@ -491,13 +463,7 @@ pub async fn totp_remove(
     ))]
 pub async fn logout(State(state): State<AppState>, SignedIn(s): SignedIn) -> ApiResult<Response> {
     let hash = s.token_hash.clone();
-    state
-        .db
-        .call(move |c| {
-            c.execute("DELETE FROM sessions WHERE token_hash = ?1", params![hash])?;
-            Ok(())
-        })
-        .await?;
+    state.db.call(move |c| Ok(sessions::end(c, &hash)?)).await?;
     let cookie = session_cookie(&state.settings, "", 0);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }

@@ -20,7 +20,7 @@ use reclaim_core::limits::{
 use reclaim_core::validation::validate_email;
 use reclaim_core::ErrorCode;
 use reclaim_core::ProblemCode;
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::TransactionBehavior;
 
 use super::{accepted, client_key, hash_work, norm, refund, reserve};
 use crate::app::AppState;
@@ -32,7 +32,7 @@ use crate::limits::{
 };
 use crate::mail::{self, templates};
 use crate::problem::{ApiError, ApiResult};
-use crate::store::models;
+use crate::store::{accounts, email_codes, reset_tokens, sessions};
 
 /// A reset link works for [`RESET_LINK_HOURS`].
 pub const RESET_SECS: i64 = RESET_LINK_HOURS as i64 * 3600;
@@ -82,8 +82,12 @@ pub async fn password_reset(
         .db
         .call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let _ = limits::reserve(&tx, &[(&format!("reset:{}", norm(&ident)), PASSWORD_RESET)], now)?;
-            for user in models::users_by_identifier(&tx, &ident)? {
+            let _ = limits::reserve(
+                &tx,
+                &[(&format!("reset:{}", norm(&ident)), PASSWORD_RESET)],
+                now,
+            )?;
+            for user in accounts::users_by_identifier(&tx, &ident)? {
                 // Mail only a verified address: an unverified one may not be theirs.
                 if !user.email_verified {
                     continue;
@@ -94,12 +98,10 @@ pub async fn password_reset(
                     continue;
                 }
                 let token = random_token("rst_");
-                tx.execute(
-                    "INSERT INTO reset_tokens (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)",
-                    params![sha256_hex(&token), user.id, now + RESET_SECS],
-                )?;
+                reset_tokens::insert(&tx, &sha256_hex(&token), user.id, now + RESET_SECS)?;
                 let link = format!("{base}/recover/reset-password?token={token}");
-                let mail = templates::password_reset(&user.username, &link, &token, now + RESET_SECS);
+                let mail =
+                    templates::password_reset(&user.username, &link, &token, now + RESET_SECS);
                 mail::queue_within_budget(&tx, &user.email, &mail, now, budget)?;
             }
             tx.commit()?;
@@ -155,15 +157,7 @@ pub async fn password_reset_confirm(
     let th = token_hash.clone();
     let live = state
         .db
-        .call(move |c| {
-            Ok(c.query_row(
-                "SELECT 1 FROM reset_tokens WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
-                params![th, now],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some())
-        })
+        .call(move |c| Ok(reset_tokens::is_live(c, &th, now)?))
         .await?;
     if !live {
         return Err(invalid());
@@ -176,24 +170,16 @@ pub async fn password_reset_confirm(
         .call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             // Checked again with the write: of two concurrent uses, one wins.
-            let uid: Option<i64> = tx
-                .query_row(
-                    "UPDATE reset_tokens SET used_at = ?2
-                     WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2 RETURNING user_id",
-                    params![token_hash, now],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let uid = uid.ok_or_else(invalid)?;
-            tx.execute(
-                "UPDATE users SET password_hash = ?2, password_changed_at = ?3 WHERE id = ?1",
-                params![uid, new_hash, now],
-            )?;
-            tx.execute("UPDATE reset_tokens SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL", params![uid, now])?;
-            tx.execute("DELETE FROM sessions WHERE user_id = ?1", params![uid])?;
-            tx.execute("DELETE FROM challenges WHERE user_id = ?1", params![uid])?;
-            if let Some(u) = models::user_by_id(&tx, uid)? {
-                mail::queue_notice(&tx, &u.email, &templates::password_changed(&u.username, &at), now)?;
+            let uid = reset_tokens::use_link(&tx, &token_hash, now)?.ok_or_else(invalid)?;
+            accounts::set_password(&tx, uid, &new_hash, now)?;
+            sessions::end_all_of(&tx, uid)?;
+            if let Some(u) = accounts::user_by_id(&tx, uid)? {
+                mail::queue_notice(
+                    &tx,
+                    &u.email,
+                    &templates::password_changed(&u.username, &at),
+                    now,
+                )?;
             }
             tx.commit()?;
             Ok(())
@@ -228,7 +214,7 @@ pub async fn username_reminder(
                 &[(&format!("reminder:{email}"), USERNAME_REMINDER)],
                 now,
             )?;
-            let names: Vec<String> = models::users_by_email(&tx, &email)?
+            let names: Vec<String> = accounts::users_by_email(&tx, &email)?
                 .into_iter()
                 .filter(|u| u.email_verified)
                 .map(|u| u.username)
@@ -288,9 +274,11 @@ pub async fn email_verification(
                 ],
                 now,
             )?;
-            tx.execute(
-                "INSERT INTO email_codes (email, code_hash, expires_at) VALUES (?1, ?2, ?3)",
-                params![email, code_hash(&key, &email, &code), now + EMAIL_CODE_SECS],
+            email_codes::insert_code(
+                &tx,
+                &email,
+                &code_hash(&key, &email, &code),
+                now + EMAIL_CODE_SECS,
             )?;
             let mail = templates::email_code(&code, now + EMAIL_CODE_SECS);
             mail::queue_within_budget(&tx, &email, &mail, now, budget)?;
@@ -335,11 +323,7 @@ pub async fn email_verification_confirm(
                 ],
                 now,
             )?;
-            let hit = tx.execute(
-                "DELETE FROM email_codes WHERE email = ?1 AND code_hash = ?2 AND expires_at > ?3",
-                params![email, code_hash(&key, &email, &code), now],
-            )?;
-            if hit == 0 {
+            if !email_codes::take_code(&tx, &email, &code_hash(&key, &email, &code), now)? {
                 tx.commit()?; // keep the charged attempt
                 return Err(ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -349,12 +333,8 @@ pub async fn email_verification_confirm(
                 .detail("Check the code in the latest email, or ask for a new one (codes work for 15 minutes).")
                 .on_field("/code", ErrorCode::EmailCodeInvalid));
             }
-            tx.execute("DELETE FROM email_codes WHERE email = ?1", params![email])?;
-            tx.execute(
-                "INSERT INTO email_proofs (proof_hash, email, expires_at, proven_at) VALUES (?1, ?2, ?3, ?4)",
-                params![proof_hash, email, now + EMAIL_PROOF_SECS, now],
-            )?;
-            tx.execute("UPDATE users SET email_verified = 1 WHERE email = ?1", params![email])?;
+            email_codes::insert_proof(&tx, &proof_hash, &email, now + EMAIL_PROOF_SECS, now)?;
+            accounts::mark_email_verified(&tx, &email)?;
             tx.commit()?;
             Ok(())
         })

@@ -16,18 +16,16 @@ use reclaim_core::codes::{parse_recovery_code_with, parse_totp_code_with};
 use reclaim_core::limits::{CHALLENGE_SECS, MAX_PASSWORD_CHARS, MAX_USERNAME_CHARS};
 use reclaim_core::messages::{RECOVERY_CODE_INVALID, RECOVERY_CODE_USED};
 use reclaim_core::ProblemCode;
-use rusqlite::{params, OptionalExtension};
 
-use super::{
-    client_key, create_session, hash_work, norm, refund, reserve, session_cookie, SESSION_SECS,
-};
+use super::{client_key, hash_work, norm, refund, reserve, session_cookie, SESSION_SECS};
 use crate::app::AppState;
 use crate::crypto::{random_token, sha256_hex};
 use crate::extract::ApiJson;
 use crate::limits::{self, Reservation, LOGIN_PER_CLIENT, LOGIN_PER_USER, SECOND_FACTOR};
 use crate::mail::{self, templates};
 use crate::problem::{ApiError, ApiResult};
-use crate::store::models::{self, User};
+use crate::store::accounts::{self, User};
+use crate::store::sessions;
 use crate::totp;
 
 fn invalid_credentials() -> ApiError {
@@ -91,7 +89,7 @@ pub async fn login(
     let username = body.username.trim().to_string();
     let user = state
         .db
-        .call(move |c| Ok(models::user_by_username(c, &username)?))
+        .call(move |c| Ok(accounts::user_by_username(c, &username)?))
         .await?;
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
     let password = body.password;
@@ -111,7 +109,7 @@ pub async fn login(
         let uid = user.id;
         let (token, csrf) = state
             .db
-            .call(move |c| Ok(create_session(c, uid, now)?))
+            .call(move |c| Ok(sessions::create(c, uid, now)?))
             .await?;
         return Ok(signed_in(&state, user.username, &token, csrf));
     }
@@ -121,11 +119,8 @@ pub async fn login(
     let info = state
         .db
         .call(move |c| {
-            c.execute(
-                "INSERT INTO challenges (token_hash, user_id, expires_at) VALUES (?1, ?2, ?3)",
-                params![hash, u.id, now + i64::from(CHALLENGE_SECS)],
-            )?;
-            Ok(models::codes_info(c, &u)?)
+            sessions::open_challenge(c, &hash, u.id, now + i64::from(CHALLENGE_SECS))?;
+            Ok(accounts::codes_info(c, &u)?)
         })
         .await?;
     let mut methods = Vec::new();
@@ -157,18 +152,7 @@ async fn challenge_user(state: &AppState, token: &str) -> ApiResult<(User, Reser
         .db
         .call(move |c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let uid: Option<i64> = tx
-                .query_row(
-                    "SELECT user_id FROM challenges WHERE token_hash = ?1 AND expires_at > ?2",
-                    params![hash, now],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let user = uid
-                .map(|id| models::user_by_id(&tx, id))
-                .transpose()?
-                .flatten()
-                .ok_or_else(challenge_expired)?;
+            let user = sessions::challenge_user(&tx, &hash, now)?.ok_or_else(challenge_expired)?;
             let reservation =
                 limits::reserve(&tx, &[(&two_fa_bucket(user.id), SECOND_FACTOR)], now)?;
             tx.commit()?;
@@ -202,17 +186,14 @@ pub async fn login_totp(
             let res = state
                 .db
                 .call(move |c| {
-                    let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                    let tx =
+                        c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
                     // Conditional: a concurrent use of the same code loses here.
-                    let n = tx.execute(
-                        "UPDATE users SET totp_last_step = ?2 WHERE id = ?1 AND (totp_last_step IS NULL OR totp_last_step < ?2)",
-                        params![uid, step],
-                    )?;
-                    if n == 0 {
+                    if !accounts::use_totp_step(&tx, uid, step)? {
                         return Ok(None);
                     }
-                    tx.execute("DELETE FROM challenges WHERE token_hash = ?1", params![hash])?;
-                    let s = create_session(&tx, uid, now)?;
+                    sessions::close_challenge(&tx, &hash)?;
+                    let s = sessions::create(&tx, uid, now)?;
                     tx.commit()?;
                     Ok(Some(s))
                 })
@@ -278,21 +259,18 @@ pub async fn login_recovery_code(
         .db
         .call(move |c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            if !models::burn_recovery_code(&tx, code_id, now)? {
+            if !accounts::burn_recovery_code(&tx, code_id, now)? {
                 return Ok(None);
             }
-            tx.execute(
-                "DELETE FROM challenges WHERE token_hash = ?1",
-                params![hash],
-            )?;
-            let info = models::codes_info(&tx, &u)?;
+            sessions::close_challenge(&tx, &hash)?;
+            let info = accounts::codes_info(&tx, &u)?;
             mail::queue_notice(
                 &tx,
                 &u.email,
                 &templates::recovery_code_used(&u.username, info.unused),
                 now,
             )?;
-            let s = create_session(&tx, u.id, now)?;
+            let s = sessions::create(&tx, u.id, now)?;
             tx.commit()?;
             Ok(Some(s))
         })
@@ -335,7 +313,7 @@ pub async fn match_recovery_code(
     let uid = user.id;
     let codes = state
         .db
-        .call(move |c| Ok(models::recovery_codes(c, uid)?))
+        .call(move |c| Ok(accounts::recovery_codes(c, uid)?))
         .await?;
     let found = hash_work(state, reservation, move |hasher| {
         // Check every code so the time does not depend on the position.

@@ -15,13 +15,13 @@ use reclaim_core::api::{Accepted, CSRF_HEADER};
 use reclaim_core::ProblemCode;
 
 use crate::app::{AppState, Settings};
-use crate::crypto::{ct_eq, random_token, sha256_hex};
+use crate::crypto::{ct_eq, sha256_hex};
 use crate::limits::{Reservation, Window};
 use crate::problem::{ApiError, ApiResult};
-use crate::store::models::{self, SessionRow};
+use crate::store::sessions::{self, SessionRow};
 
 pub const SESSION_COOKIE: &str = "reclaim_session";
-pub const SESSION_SECS: i64 = 12 * 3600;
+pub use crate::store::sessions::SESSION_SECS;
 /// How long a password re-entry unlocks sensitive changes.
 pub const REAUTH_SECS: i64 = 5 * 60;
 
@@ -44,21 +44,6 @@ pub fn session_cookie(settings: &Settings, token: &str, max_age: i64) -> HeaderV
         "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}"
     ))
     .expect("cookie is ASCII")
-}
-
-/// Create a session row; returns (cookie token, csrf token).
-pub fn create_session(
-    c: &rusqlite::Connection,
-    user_id: i64,
-    now: i64,
-) -> rusqlite::Result<(String, String)> {
-    let token = random_token("ses_");
-    let csrf = random_token("");
-    c.execute(
-        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        rusqlite::params![sha256_hex(&token), user_id, csrf, now, now + SESSION_SECS],
-    )?;
-    Ok((token, csrf))
 }
 
 fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -88,7 +73,7 @@ impl FromRequestParts<AppState> for SignedIn {
         let hash = sha256_hex(&token);
         let session = state
             .db
-            .call(move |c| Ok(models::session(c, &hash, now)?))
+            .call(move |c| Ok(sessions::find(c, &hash, now)?))
             .await?
             .ok_or_else(ApiError::unauthenticated)?;
         if parts.method != Method::GET && parts.method != Method::HEAD {

@@ -5,7 +5,6 @@
 
 use axum::extract::{Query, State};
 use axum::Json;
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -58,23 +57,18 @@ pub async fn list(
     let mails = state
         .db
         .call(move |c| {
-            let mut stmt = c.prepare(
-                "SELECT id, to_addr, subject, body, created_at,
-                    CASE WHEN sent_at IS NOT NULL THEN 'sent' WHEN failed_at IS NOT NULL THEN 'failed' ELSE 'pending' END
-                 FROM outbox
-                 WHERE ?1 IS NULL OR lower(to_addr) = ?1 ORDER BY id DESC LIMIT 200",
-            )?;
-            let rows = stmt.query_map(params![to], |r| {
-                Ok(OutboxMail {
-                    id: r.get(0)?,
-                    to: r.get(1)?,
-                    subject: r.get(2)?,
-                    body: r.get(3)?,
-                    created_at: rfc3339(r.get(4)?),
-                    state: r.get(5)?,
+            let rows = crate::store::outbox::list(c, to.as_deref())?;
+            Ok(rows
+                .into_iter()
+                .map(|m| OutboxMail {
+                    id: m.id,
+                    to: m.to,
+                    subject: m.subject,
+                    body: m.body,
+                    created_at: rfc3339(m.created_at),
+                    state: m.state,
                 })
-            })?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+                .collect::<Vec<_>>())
         })
         .await?;
     Ok(Json(Outbox { mails }))

@@ -6,9 +6,13 @@
 //! `BEGIN IMMEDIATE`, so two writers queue on `busy_timeout` instead of
 //! failing on a lock upgrade.
 
+pub mod accounts;
+pub mod email_codes;
 pub mod migrations;
-pub mod models;
+pub mod outbox;
 pub mod requests;
+pub mod reset_tokens;
+pub mod sessions;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};

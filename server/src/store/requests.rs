@@ -71,13 +71,7 @@ pub fn insert(
     // What a live proof proved: an address, and when. Whose address it is
     // is for support to judge (`requests show` says), not a bare yes.
     let proof: Option<(String, Option<i64>)> = match blank_to_none(&body.email_proof) {
-        Some(p) => c
-            .query_row(
-                "SELECT email, proven_at FROM email_proofs WHERE proof_hash = ?1 AND expires_at > ?2",
-                params![sha256_hex(&p), now],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?,
+        Some(p) => super::email_codes::proof(c, &sha256_hex(&p), now)?,
         None => None,
     };
     let proof_valid = proof.is_some();

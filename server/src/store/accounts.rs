@@ -1,4 +1,5 @@
-//! Rows the handlers share: accounts, recovery-code sets, sessions.
+//! Accounts: the user row, its authenticator and recovery-code set,
+//! password, previous addresses and projects.
 
 use reclaim_core::api::RecoveryCodesInfo;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -138,33 +139,6 @@ pub fn burn_recovery_code(c: &Connection, code_id: i64, now: i64) -> rusqlite::R
     Ok(n == 1)
 }
 
-#[derive(Debug, Clone)]
-pub struct SessionRow {
-    pub token_hash: String,
-    pub user: User,
-    pub csrf_token: String,
-    pub reauth_at: Option<i64>,
-}
-
-pub fn session(c: &Connection, token_hash: &str, now: i64) -> rusqlite::Result<Option<SessionRow>> {
-    let row: Option<(i64, String, Option<i64>)> = c
-        .query_row(
-            "SELECT user_id, csrf_token, reauth_at FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
-            params![token_hash, now],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
-    let Some((user_id, csrf_token, reauth_at)) = row else {
-        return Ok(None);
-    };
-    Ok(user_by_id(c, user_id)?.map(|user| SessionRow {
-        token_hash: token_hash.to_string(),
-        user,
-        csrf_token,
-        reauth_at,
-    }))
-}
-
 /// One of the account's projects, with its public repository if it has one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProjectRow {
@@ -193,4 +167,122 @@ pub fn previous_emails(c: &Connection, user_id: i64) -> rusqlite::Result<Vec<(St
     )?;
     let rows = stmt.query_map(params![user_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
+}
+
+/// Record a used authenticator step; `false` if this step (or a later one)
+/// was already used, e.g. by a concurrent sign-in with the same code.
+pub fn use_totp_step(c: &Connection, user_id: i64, step: i64) -> rusqlite::Result<bool> {
+    let n = c.execute(
+        "UPDATE users SET totp_last_step = ?2
+         WHERE id = ?1 AND (totp_last_step IS NULL OR totp_last_step < ?2)",
+        params![user_id, step],
+    )?;
+    Ok(n == 1)
+}
+
+/// Start adding an authenticator: a pending secret until `expires_at`.
+/// `false` when one is already set up.
+pub fn start_totp(
+    c: &Connection,
+    user_id: i64,
+    secret: &str,
+    expires_at: i64,
+) -> rusqlite::Result<bool> {
+    let n = c.execute(
+        "UPDATE users SET totp_pending_secret = ?2, totp_pending_expires = ?3
+         WHERE id = ?1 AND totp_secret IS NULL",
+        params![user_id, secret, expires_at],
+    )?;
+    Ok(n == 1)
+}
+
+/// What confirming a pending authenticator did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TotpConfirmed {
+    /// Set up now, from this pending secret.
+    Now,
+    /// A concurrent confirmation of the same secret set it up already.
+    Already,
+    /// The pending secret is gone or another one (start again).
+    No,
+}
+
+/// Turn the pending secret the code was checked against into the account's
+/// authenticator, only if it is still the pending one.
+pub fn confirm_totp(
+    c: &Connection,
+    user_id: i64,
+    secret: &str,
+    step: i64,
+    now: i64,
+) -> rusqlite::Result<TotpConfirmed> {
+    let n = c.execute(
+        "UPDATE users SET totp_secret = ?2, totp_last_step = ?3, totp_changed_at = ?4,
+            totp_pending_secret = NULL, totp_pending_expires = NULL
+         WHERE id = ?1 AND totp_secret IS NULL AND totp_pending_secret = ?2",
+        params![user_id, secret, step, now],
+    )?;
+    if n == 1 {
+        return Ok(TotpConfirmed::Now);
+    }
+    let same: bool = c.query_row(
+        "SELECT totp_secret IS NOT NULL AND totp_secret = ?2 FROM users WHERE id = ?1",
+        params![user_id, secret],
+        |r| r.get(0),
+    )?;
+    Ok(if same {
+        TotpConfirmed::Already
+    } else {
+        TotpConfirmed::No
+    })
+}
+
+/// Remove the authenticator and, with it, the recovery codes (they exist
+/// only alongside one). `None` when there was none; else how many codes went.
+pub fn remove_totp(c: &Connection, user_id: i64, now: i64) -> rusqlite::Result<Option<usize>> {
+    let n = c.execute(
+        "UPDATE users SET totp_secret = NULL, totp_last_step = NULL, totp_pending_secret = NULL,
+            totp_pending_expires = NULL, totp_changed_at = ?2, codes_generated_at = NULL
+         WHERE id = ?1 AND totp_secret IS NOT NULL",
+        params![user_id, now],
+    )?;
+    if n == 0 {
+        return Ok(None);
+    }
+    let codes = c.execute(
+        "DELETE FROM recovery_codes WHERE user_id = ?1",
+        params![user_id],
+    )?;
+    Ok(Some(codes))
+}
+
+/// Whether an authenticator is set up, and when the current code set was
+/// generated, as stored now (for changes decided on an earlier read).
+pub fn second_factors_now(
+    c: &Connection,
+    user_id: i64,
+) -> rusqlite::Result<Option<(bool, Option<i64>)>> {
+    c.query_row(
+        "SELECT totp_secret IS NOT NULL, codes_generated_at FROM users WHERE id = ?1",
+        params![user_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
+}
+
+pub fn set_password(c: &Connection, user_id: i64, hash: &str, now: i64) -> rusqlite::Result<()> {
+    c.execute(
+        "UPDATE users SET password_hash = ?2, password_changed_at = ?3 WHERE id = ?1",
+        params![user_id, hash, now],
+    )?;
+    Ok(())
+}
+
+/// Someone proved they read `email`: accounts using it count as verified.
+pub fn mark_email_verified(c: &Connection, email: &str) -> rusqlite::Result<()> {
+    c.execute(
+        "UPDATE users SET email_verified = 1 WHERE email = ?1",
+        params![email],
+    )?;
+    Ok(())
 }

@@ -1,0 +1,63 @@
+//! One-time email codes (stored as a keyed hash, see `routes::auth`) and the
+//! proofs a correct code gives (stored as SHA-256 of 256 random bits).
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+pub fn insert_code(
+    c: &Connection,
+    email: &str,
+    code_hash: &str,
+    expires_at: i64,
+) -> rusqlite::Result<()> {
+    c.execute(
+        "INSERT INTO email_codes (email, code_hash, expires_at) VALUES (?1, ?2, ?3)",
+        params![email, code_hash, expires_at],
+    )?;
+    Ok(())
+}
+
+/// Use a live code: `true` if it matched; every code of the address goes.
+pub fn take_code(c: &Connection, email: &str, code_hash: &str, now: i64) -> rusqlite::Result<bool> {
+    let hit = c.execute(
+        "DELETE FROM email_codes WHERE email = ?1 AND code_hash = ?2 AND expires_at > ?3",
+        params![email, code_hash, now],
+    )?;
+    if hit > 0 {
+        c.execute("DELETE FROM email_codes WHERE email = ?1", params![email])?;
+    }
+    Ok(hit > 0)
+}
+
+pub fn insert_proof(
+    c: &Connection,
+    proof_hash: &str,
+    email: &str,
+    expires_at: i64,
+    now: i64,
+) -> rusqlite::Result<()> {
+    c.execute(
+        "INSERT INTO email_proofs (proof_hash, email, expires_at, proven_at) VALUES (?1, ?2, ?3, ?4)",
+        params![proof_hash, email, expires_at, now],
+    )?;
+    Ok(())
+}
+
+/// The address a live proof proved, and when (unix s).
+pub fn proof(
+    c: &Connection,
+    proof_hash: &str,
+    now: i64,
+) -> rusqlite::Result<Option<(String, Option<i64>)>> {
+    c.query_row(
+        "SELECT email, proven_at FROM email_proofs WHERE proof_hash = ?1 AND expires_at > ?2",
+        params![proof_hash, now],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
+}
+
+pub fn prune(c: &Connection, now: i64) -> rusqlite::Result<()> {
+    c.execute("DELETE FROM email_codes WHERE expires_at <= ?1", [now])?;
+    c.execute("DELETE FROM email_proofs WHERE expires_at <= ?1", [now])?;
+    Ok(())
+}
