@@ -108,8 +108,9 @@ pub struct ServeArgs {
     /// account's own address are never dropped.
     #[arg(long, env = "RECLAIM_MAIL_BUDGET", default_value_t = 500)]
     pub mail_budget: usize,
-    /// Connections open at once; more wait in the listen backlog.
-    #[arg(long, env = "RECLAIM_MAX_CONNECTIONS", default_value_t = 1024)]
+    /// Connections open at once; more wait in the listen backlog. Keep it
+    /// under the process's file-descriptor limit (`ulimit -n`, often 1024).
+    #[arg(long, env = "RECLAIM_MAX_CONNECTIONS", default_value_t = 512)]
     pub max_connections: usize,
     /// Seconds a connection may take to send a request's headers (idle
     /// keep-alive connections included) before it is closed.
