@@ -265,6 +265,7 @@ fn recovery_codes_are_generated_after_reauth_and_confirmed_by_one_code() {
         s.recovery_codes.unused, 8,
         "8 unused before the confirmation"
     );
+    assert!(!s.recovery_codes_proven, "not proven stored yet");
 
     // a code that is not one of them is refused; one of them burns
     let wrong = client.post_json(
@@ -288,6 +289,7 @@ fn recovery_codes_are_generated_after_reauth_and_confirmed_by_one_code() {
         7,
         "the confirming code is burned, 7 remain"
     );
+    assert!(security(&client).recovery_codes_proven);
     let again = client.post_json(
         "/account/recovery-codes/confirm",
         &json!({ "code": codes[3] }),

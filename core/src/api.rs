@@ -394,6 +394,11 @@ pub struct AccountSecurity {
     /// was last changed (a set from before a lost phone, say).
     #[serde(default)]
     pub recovery_codes_predate_totp: bool,
+    /// A code of the current set has been entered since it was generated
+    /// (the confirmation after generating, or a sign-in): the set was
+    /// stored somewhere the user can reach.
+    #[serde(default)]
+    pub recovery_codes_proven: bool,
     /// When the password was last changed (RFC 3339), `None` if not since
     /// the account was created.
     #[serde(default)]

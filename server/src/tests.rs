@@ -863,6 +863,10 @@ async fn checkup_regenerates_codes_and_adds_an_authenticator() {
         .await;
     assert_eq!(r.body["unused"], 7, "{}", r.text);
     let r = t
+        .req(Method::GET, "/api/v1/account/security", None, &h)
+        .await;
+    assert_eq!(r.body["recovery_codes_proven"], true, "{}", r.text);
+    let r = t
         .req(
             Method::POST,
             "/api/v1/account/recovery-codes/confirm",
@@ -930,6 +934,7 @@ async fn security_lists_projects_and_when_the_authenticator_changed() {
     );
     assert_eq!(r.body["totp_changed_at"], Value::Null);
     assert_eq!(r.body["recovery_codes_predate_totp"], false);
+    assert_eq!(r.body["recovery_codes_proven"], false);
 }
 
 #[tokio::test]

@@ -90,6 +90,7 @@ async fn security_of(state: &AppState, s: &SessionRow) -> ApiResult<AccountSecur
                     repository_url: p.repository_url,
                 })
                 .collect();
+            let proven = accounts::codes_proven(c, uid)?;
             let predate = matches!(
                 (u.codes_generated_at, u.totp_changed_at),
                 (Some(codes), Some(totp)) if codes < totp
@@ -103,6 +104,7 @@ async fn security_of(state: &AppState, s: &SessionRow) -> ApiResult<AccountSecur
                 reauth_valid_for: left,
                 totp_changed_at: u.totp_changed_at.map(rfc3339),
                 recovery_codes_predate_totp: predate,
+                recovery_codes_proven: proven,
                 password_changed_at: u.password_changed_at.map(rfc3339),
                 projects,
             })

@@ -131,6 +131,15 @@ pub fn replace_recovery_codes(
     Ok(())
 }
 
+/// A code of the current set was used (the set was stored somewhere).
+pub fn codes_proven(c: &Connection, user_id: i64) -> rusqlite::Result<bool> {
+    c.query_row(
+        "SELECT EXISTS (SELECT 1 FROM recovery_codes WHERE user_id = ?1 AND used_at IS NOT NULL)",
+        params![user_id],
+        |r| r.get(0),
+    )
+}
+
 pub fn burn_recovery_code(c: &Connection, code_id: i64, now: i64) -> rusqlite::Result<bool> {
     let n = c.execute(
         "UPDATE recovery_codes SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL",
