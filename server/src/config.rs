@@ -304,6 +304,22 @@ mod tests {
         );
         let a = serve_args(&["--api-token-prefix", "crates-"]);
         assert_eq!(a.api_token_prefix, "crates-");
+        let a = serve_args(&[
+            "--trusted-proxy",
+            "10.0.0.0/8,192.0.2.1",
+            "--trusted-proxy",
+            "::1",
+        ]);
+        assert_eq!(a.trusted_proxy, ["10.0.0.0/8", "192.0.2.1", "::1"]);
+        let err = serve(serve_args(&[
+            "--addr",
+            "127.0.0.1:0",
+            "--trusted-proxy",
+            "10.0.0.0/99",
+        ]))
+        .err()
+        .unwrap();
+        assert!(err.starts_with("--trusted-proxy:"), "{err}");
         let cli = Cli::try_parse_from([
             "reclaim-server",
             "requests",
