@@ -280,3 +280,29 @@ fn a_correct_password_after_failures_is_not_counted() {
         .login("bob", "wrong-password-4")
         .problem(429, Some("rate_limited"));
 }
+
+#[test]
+fn email_codes_to_one_address_are_cut_at_five() {
+    let Some(api) = fresh_api("email_codes_to_one_address_are_cut_at_five", false) else {
+        return;
+    };
+    let email = unique_email();
+    let answers = concurrently(BURST, |_| {
+        api.client()
+            .post_json("/email-verification", &json!({"email": email}))
+    });
+    assert_within("POST /email-verification (one address)", &answers, 202, 5);
+}
+
+#[test]
+fn password_resets_for_one_identifier_are_cut_at_five() {
+    let Some(api) = fresh_api("password_resets_for_one_identifier_are_cut_at_five", false) else {
+        return;
+    };
+    let identifier = unique_username();
+    let answers = concurrently(BURST, |_| {
+        api.client()
+            .post_json("/password-reset", &json!({"identifier": identifier}))
+    });
+    assert_within("POST /password-reset (one identifier)", &answers, 202, 5);
+}
