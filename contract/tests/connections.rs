@@ -99,7 +99,14 @@ fn a_body_that_never_arrives_is_cut_off_with_408() {
 fn password_work_beyond_the_queue_is_503_with_retry_after() {
     let Some(api) = own_server(
         "password_work_beyond_the_queue_is_503_with_retry_after",
-        &["--trusted-proxy", "127.0.0.1", "--password-queue", "1"],
+        &[
+            "--trusted-proxy",
+            "127.0.0.1",
+            "--password-workers",
+            "1",
+            "--password-queue",
+            "1",
+        ],
     ) else {
         return;
     };
@@ -116,7 +123,7 @@ fn password_work_beyond_the_queue_is_503_with_retry_after() {
     let busy: Vec<_> = answers.iter().filter(|r| r.status == 503).collect();
     let checked = answers.iter().filter(|r| r.status == 401).count();
     note(&format!(
-        "30 concurrent sign-ins, password queue 1: {checked} checked, {} refused with 503",
+        "30 concurrent sign-ins, 1 password worker and a queue of 1: {checked} checked, {} refused with 503",
         busy.len()
     ));
     assert_eq!(checked + busy.len(), 30, "only 401 or 503");

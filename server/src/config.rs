@@ -128,6 +128,9 @@ pub struct ServeArgs {
     /// beyond, 503 with Retry-After. Default: 16 per core.
     #[arg(long, env = "RECLAIM_PASSWORD_QUEUE")]
     pub password_queue: Option<usize>,
+    /// Password checks run at once. Default: one per core.
+    #[arg(long, env = "RECLAIM_PASSWORD_WORKERS")]
+    pub password_workers: Option<usize>,
 }
 
 /// Site name and TOTP issuer from the app's `config.json`, so the server
@@ -186,7 +189,11 @@ async fn run(args: ServeArgs) -> Result<(), String> {
     let (site_name, totp_issuer) = branding(&args.dist);
     let files = StaticFiles::load(&args.dist);
     let headers = SecurityHeaders::new(files.index_html(), secure);
-    let passwords = PasswordWork::for_this_machine(Hasher::standard(), args.password_queue);
+    let passwords = PasswordWork::for_this_machine(
+        Hasher::standard(),
+        args.password_workers,
+        args.password_queue,
+    );
     let clock = Clock::default();
     if args.demo {
         let h = passwords.hasher().clone();

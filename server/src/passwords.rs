@@ -35,12 +35,17 @@ impl PasswordWork {
         }
     }
 
-    /// One worker per core and (unless `queue` says otherwise) 16 waiting
-    /// per core: at the OWASP cost (~20-50 ms a hash) the last in the queue
+    /// Unless told otherwise, one worker per core and 16 waiting per
+    /// worker: at the OWASP cost (~20-50 ms a hash) the last in the queue
     /// waits well under a second.
-    pub fn for_this_machine(hasher: Hasher, queue: Option<usize>) -> PasswordWork {
+    pub fn for_this_machine(
+        hasher: Hasher,
+        workers: Option<usize>,
+        queue: Option<usize>,
+    ) -> PasswordWork {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        PasswordWork::new(hasher, cores, queue.unwrap_or(cores * 16))
+        let workers = workers.unwrap_or(cores).max(1);
+        PasswordWork::new(hasher, workers, queue.unwrap_or(workers * 16))
     }
 
     /// The hasher itself, for work outside requests (the demo seed).
