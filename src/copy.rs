@@ -35,6 +35,14 @@ pub fn api_error(err: &crate::api::ApiError) -> String {
     use crate::api::ApiError;
     match err {
         ApiError::Network => NETWORK_ERROR.to_string(),
+        // 503 with a wait: busy, not broken (the server bounds its work).
+        ApiError::Server {
+            status: 503,
+            retry_after: Some(wait),
+        } => format!(
+            "The service is busy right now, so nothing was changed. {}.",
+            try_again_in(*wait)
+        ),
         ApiError::Server { .. } => format!("{SERVER_ERROR} Try again in a few minutes."),
         ApiError::RateLimited { retry_after } => format!(
             "{RATE_LIMITED} {}.",

@@ -568,17 +568,17 @@ enum TwoFields {
 }
 
 impl reclaim::components::FormField for TwoFields {
-    fn id(self) -> &'static str {
-        match self {
+    fn id(self) -> String {
+        String::from(match self {
             TwoFields::First => "first",
             TwoFields::Second => "second",
-        }
+        })
     }
-    fn pointer(self) -> &'static str {
-        match self {
+    fn pointer(self) -> String {
+        String::from(match self {
             TwoFields::First => "/first",
             TwoFields::Second => "/second",
-        }
+        })
     }
 }
 

@@ -43,6 +43,10 @@ pub enum Finding {
     CodesPredateAuthenticator {
         generated_at: String,
     },
+    /// No code of the set was ever entered: was it saved at all?
+    CodesUnproven {
+        generated_at: String,
+    },
     CodesFine {
         unused: u32,
         generated_at: String,
@@ -104,6 +108,8 @@ fn codes(sec: &AccountSecurity) -> (Grade, Finding) {
             Grade::Important,
             Finding::CodesPredateAuthenticator { generated_at },
         )
+    } else if !sec.recovery_codes_proven {
+        (Grade::Important, Finding::CodesUnproven { generated_at })
     } else if unused <= FEW_CODES_LEFT {
         (
             Grade::Important,
@@ -196,7 +202,8 @@ pub fn actions(assessments: &[Assessment]) -> Vec<Action> {
             Finding::CodesNone
             | Finding::CodesAllUsed
             | Finding::CodesFew { .. }
-            | Finding::CodesPredateAuthenticator { .. } => push(a.grade, Action::GenerateCodes),
+            | Finding::CodesPredateAuthenticator { .. }
+            | Finding::CodesUnproven { .. } => push(a.grade, Action::GenerateCodes),
             Finding::EmailUnverified { .. } => push(a.grade, Action::VerifyEmail),
             Finding::Readiness { missing } if missing.contains(&Proof::Repository) => {
                 push(Grade::Tip, Action::AddRepository)
@@ -230,6 +237,7 @@ mod tests {
                 unused: 0,
             },
             reauth_valid_for: 0,
+            recovery_codes_proven: false,
             totp_changed_at: None,
             recovery_codes_predate_totp: false,
             password_changed_at: None,
@@ -243,6 +251,7 @@ mod tests {
     fn with_codes(unused: u32) -> AccountSecurity {
         AccountSecurity {
             totp_enabled: true,
+            recovery_codes_proven: true,
             recovery_codes: RecoveryCodesInfo {
                 generated_at: Some("2026-03-02T09:15:00Z".into()),
                 unused,
@@ -325,6 +334,19 @@ mod tests {
             recovery_codes_predate_totp: true,
             ..with_codes(7)
         };
+        let unproven = AccountSecurity {
+            recovery_codes_proven: false,
+            ..with_codes(8)
+        };
+        assert_eq!(
+            grade_of(&unproven, Item::RecoveryCodes),
+            (
+                Grade::Important,
+                Finding::CodesUnproven {
+                    generated_at: "2026-03-02T09:15:00Z".into()
+                }
+            )
+        );
         assert_eq!(
             grade_of(&stale, Item::RecoveryCodes),
             (

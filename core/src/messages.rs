@@ -187,6 +187,10 @@ pub fn problem_message(code: ProblemCode) -> Option<&'static str> {
             "Something changed on your account meanwhile, perhaps in another window. \
              Look at the checkup again, then try once more"
         }
+        P::RequestTimeout => {
+            "The request took too long to arrive, so nothing was changed. Check your \
+             connection and try again"
+        }
         P::NotFound => "There is nothing at this address",
         _ => return None,
     })

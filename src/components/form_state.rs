@@ -15,9 +15,9 @@ use crate::api::FieldProblem;
 /// The derive order of the enum is the order of the form.
 pub trait FormField: Copy + Ord + Send + Sync + 'static {
     /// The control's id (the error summary links to it).
-    fn id(self) -> &'static str;
+    fn id(self) -> String;
     /// The JSON pointer of this field in the request body (`/code`).
-    fn pointer(self) -> &'static str;
+    fn pointer(self) -> String;
     /// The words for a rule that failed on this field.
     fn message(self, code: ErrorCode) -> String {
         reclaim_core::messages::message(code).to_string()
@@ -25,6 +25,7 @@ pub trait FormField: Copy + Ord + Send + Sync + 'static {
 }
 
 /// Errors and summary of one form.
+#[derive(Debug)]
 pub struct FormState<F: FormField> {
     errors: RwSignal<BTreeMap<F, String>>,
     /// A problem that is not about one field (network, rate limit).
@@ -67,29 +68,42 @@ impl<F: FormField> FormState<F> {
     /// done, see [`super::pointer`]). An empty field without an error yet
     /// stays quiet: "Enter…" appears only after Continue.
     pub fn blur(self, field: F, result: Result<(), ErrorCode>) {
-        super::pointer::after_press(move || self.show_blur(field, result));
+        let finding = result.err().map(|code| (field, code, field.message(code)));
+        super::pointer::after_press(move || {
+            self.recheck(move |f| f == field, finding.into_iter().collect())
+        });
     }
 
-    fn show_blur(self, field: F, result: Result<(), ErrorCode>) {
+    /// Show the findings (field, code, words) of the fields in `scope`, as
+    /// on blur: their old errors go; a blank field that had no error yet
+    /// stays quiet. Several fields at once suit a list and its rows.
+    pub fn recheck(self, scope: impl Fn(F) -> bool, findings: Vec<(F, ErrorCode, String)>) {
         // `try_`: the form may be gone by the time a deferred blur runs.
-        self.errors.try_update(|errors| match result {
-            Ok(()) => {
-                errors.remove(&field);
-            }
-            Err(ErrorCode::Required) if !errors.contains_key(&field) => {}
-            Err(code) => {
-                errors.insert(field, field.message(code));
+        self.errors.try_update(|errors| {
+            let had_error = errors.keys().any(|f| scope(*f));
+            errors.retain(|f, _| !scope(*f));
+            for (field, code, words) in findings {
+                if scope(field) && (had_error || code != ErrorCode::Required) {
+                    errors.entry(field).or_insert(words);
+                }
             }
         });
     }
 
-    /// On Continue: every field's result at once. Returns whether all passed;
-    /// otherwise the summary shows and takes focus.
-    pub fn submit(self, results: impl IntoIterator<Item = (F, Result<(), ErrorCode>)>) -> bool {
-        let errors: BTreeMap<F, String> = results
-            .into_iter()
-            .filter_map(|(f, r)| r.err().map(|code| (f, f.message(code))))
-            .collect();
+    /// Remove a field's error (its question was hidden, say).
+    pub fn clear_field(self, field: F) {
+        self.errors.update(|e| {
+            e.remove(&field);
+        });
+    }
+
+    /// Show every finding with the summary (Continue, or the server's
+    /// answer): the first words per field win. Returns whether there were none.
+    pub fn show_all(self, findings: impl IntoIterator<Item = (F, String)>) -> bool {
+        let mut errors = BTreeMap::new();
+        for (field, words) in findings {
+            errors.entry(field).or_insert(words);
+        }
         let ok = errors.is_empty();
         self.errors.set(errors);
         self.general.set(None);
@@ -100,16 +114,19 @@ impl<F: FormField> FormState<F> {
         ok
     }
 
+    /// On Continue: every field's result at once. Returns whether all passed;
+    /// otherwise the summary shows and takes focus.
+    pub fn submit(self, results: impl IntoIterator<Item = (F, Result<(), ErrorCode>)>) -> bool {
+        self.show_all(
+            results
+                .into_iter()
+                .filter_map(|(f, r)| r.err().map(|code| (f, f.message(code)))),
+        )
+    }
+
     /// Put one message on a field (an answer of the server), with the summary.
     pub fn refuse(self, field: F, message: impl Into<String>) {
-        let message = message.into();
-        self.errors.update(|e| {
-            e.clear();
-            e.insert(field, message);
-        });
-        self.general.set(None);
-        self.submitted.set(true);
-        self.focus.update(|n| *n += 1);
+        self.show_all([(field, message.into())]);
     }
 
     /// Say what went wrong with the whole form (no field to link to).
@@ -123,8 +140,7 @@ impl<F: FormField> FormState<F> {
     /// Place the server's field errors (422) on the fields they point at
     /// (`fields` lists the form's fields); those that fit none go on `fallback`.
     pub fn refuse_fields(self, all: &[F], problems: &[FieldProblem], fallback: F) {
-        let mut errors = BTreeMap::new();
-        for p in problems {
+        self.show_all(problems.iter().map(|p| {
             let field = all
                 .iter()
                 .copied()
@@ -134,12 +150,8 @@ impl<F: FormField> FormState<F> {
                 Some(code) => field.message(code),
                 None => p.text(),
             };
-            errors.entry(field).or_insert(text);
-        }
-        self.errors.set(errors);
-        self.general.set(None);
-        self.submitted.set(true);
-        self.focus.update(|n| *n += 1);
+            (field, text)
+        }));
     }
 
     /// Forget every error (a new attempt, a new page).

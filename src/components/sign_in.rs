@@ -24,17 +24,17 @@ enum Credential {
 }
 
 impl FormField for Credential {
-    fn id(self) -> &'static str {
-        match self {
+    fn id(self) -> String {
+        String::from(match self {
             Credential::Username => "username",
             Credential::Password => "password",
-        }
+        })
     }
-    fn pointer(self) -> &'static str {
-        match self {
+    fn pointer(self) -> String {
+        String::from(match self {
             Credential::Username => "/username",
             Credential::Password => "/password",
-        }
+        })
     }
     fn message(self, code: ErrorCode) -> String {
         match (self, code) {
@@ -179,11 +179,11 @@ pub fn PasswordStep(
 struct CodeField;
 
 impl FormField for CodeField {
-    fn id(self) -> &'static str {
-        "code"
+    fn id(self) -> String {
+        String::from("code")
     }
-    fn pointer(self) -> &'static str {
-        "/code"
+    fn pointer(self) -> String {
+        String::from("/code")
     }
 }
 

@@ -20,11 +20,11 @@ use crate::copy;
 struct AppCode;
 
 impl FormField for AppCode {
-    fn id(self) -> &'static str {
-        "totp-code"
+    fn id(self) -> String {
+        String::from("totp-code")
     }
-    fn pointer(self) -> &'static str {
-        "/code"
+    fn pointer(self) -> String {
+        String::from("/code")
     }
     fn message(self, code: ErrorCode) -> String {
         match code {

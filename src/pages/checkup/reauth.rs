@@ -13,11 +13,11 @@ use crate::copy;
 struct Password;
 
 impl FormField for Password {
-    fn id(self) -> &'static str {
-        "reauth-password"
+    fn id(self) -> String {
+        String::from("reauth-password")
     }
-    fn pointer(self) -> &'static str {
-        "/password"
+    fn pointer(self) -> String {
+        String::from("/password")
     }
     fn message(self, code: ErrorCode) -> String {
         match code {

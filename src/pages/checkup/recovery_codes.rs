@@ -21,11 +21,11 @@ use crate::config::use_config;
 struct SavedCode;
 
 impl FormField for SavedCode {
-    fn id(self) -> &'static str {
-        "saved-code"
+    fn id(self) -> String {
+        String::from("saved-code")
     }
-    fn pointer(self) -> &'static str {
-        "/code"
+    fn pointer(self) -> String {
+        String::from("/code")
     }
     fn message(self, code: ErrorCode) -> String {
         match code {

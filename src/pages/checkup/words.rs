@@ -57,6 +57,10 @@ pub fn finding(finding: &Finding, site: &str) -> String {
             "Your codes were generated on {}, before your authenticator app last changed. Check you still have them, or generate a new set.",
             format_timestamp(generated_at)
         ),
+        Finding::CodesUnproven { generated_at } => format!(
+            "No code of the set generated on {} has been entered since. Check you saved it, or generate a new set and enter one code to prove it is saved.",
+            format_timestamp(generated_at)
+        ),
         Finding::CodesFine { unused, generated_at } => format!(
             "Your recovery codes were generated on {}. {unused} are unused.",
             format_timestamp(generated_at)

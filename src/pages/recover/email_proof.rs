@@ -25,17 +25,17 @@ enum ProofField {
 }
 
 impl FormField for ProofField {
-    fn id(self) -> &'static str {
-        match self {
+    fn id(self) -> String {
+        String::from(match self {
             ProofField::Email => "email",
             ProofField::Code => "code",
-        }
+        })
     }
-    fn pointer(self) -> &'static str {
-        match self {
+    fn pointer(self) -> String {
+        String::from(match self {
             ProofField::Email => "/email",
             ProofField::Code => "/code",
-        }
+        })
     }
     fn message(self, code: ErrorCode) -> String {
         match (self, code) {

@@ -12,11 +12,11 @@ use crate::config::use_config;
 struct CanSignIn;
 
 impl FormField for CanSignIn {
-    fn id(self) -> &'static str {
-        "can-sign-in"
+    fn id(self) -> String {
+        String::from("can-sign-in")
     }
-    fn pointer(self) -> &'static str {
-        ""
+    fn pointer(self) -> String {
+        String::from("")
     }
     fn message(self, _: ErrorCode) -> String {
         "Select yes if you can still sign in".to_string()

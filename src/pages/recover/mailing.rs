@@ -21,17 +21,17 @@ enum MailField {
 }
 
 impl FormField for MailField {
-    fn id(self) -> &'static str {
-        match self {
+    fn id(self) -> String {
+        String::from(match self {
             MailField::Identifier => "identifier",
             MailField::Email => "email",
-        }
+        })
     }
-    fn pointer(self) -> &'static str {
-        match self {
+    fn pointer(self) -> String {
+        String::from(match self {
             MailField::Identifier => "/identifier",
             MailField::Email => "/email",
-        }
+        })
     }
     fn message(self, code: ErrorCode) -> String {
         match (self, code) {

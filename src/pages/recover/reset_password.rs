@@ -25,17 +25,17 @@ enum NewPassword {
 }
 
 impl FormField for NewPassword {
-    fn id(self) -> &'static str {
-        match self {
+    fn id(self) -> String {
+        String::from(match self {
             NewPassword::Password => "new-password",
             NewPassword::Confirm => "confirm-password",
-        }
+        })
     }
-    fn pointer(self) -> &'static str {
-        match self {
+    fn pointer(self) -> String {
+        String::from(match self {
             NewPassword::Password => "/new_password",
             NewPassword::Confirm => "",
-        }
+        })
     }
     fn message(self, code: ErrorCode) -> String {
         match (self, code) {

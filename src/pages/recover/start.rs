@@ -51,11 +51,11 @@ fn choice(branch: Branch) -> (&'static str, &'static str) {
 struct WhatHappened;
 
 impl FormField for WhatHappened {
-    fn id(self) -> &'static str {
-        "what-happened"
+    fn id(self) -> String {
+        String::from("what-happened")
     }
-    fn pointer(self) -> &'static str {
-        ""
+    fn pointer(self) -> String {
+        String::from("")
     }
     fn message(self, _: ErrorCode) -> String {
         "Select what happened".to_string()

@@ -5,7 +5,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use reclaim_core::api::{Reason, RecoveryCodesStatus};
 
-use super::{codes_status_label, reason_label, RequestFlow};
+use super::{codes_status_label, reason_label, RequestField, RequestFlow};
 use crate::browser;
 use crate::components::{
     Checkbox, DateInput, ErrorSummary, ListInput, Page, RadioOption, Radios, StatusMessage,
@@ -48,23 +48,22 @@ pub fn RequestForm() -> impl IntoView {
     }
 
     let draft = flow.draft;
-    let err = move |pointer: &'static str| Signal::derive(move || flow.error(pointer));
+    let err = move |field: RequestField| flow.form.error(field);
     let text =
         move |get: fn(&Draft) -> &String| Signal::derive(move || draft.with(|d| get(d).clone()));
     let set = move |put: fn(&mut Draft, String)| {
         Callback::new(move |v: String| draft.update(|d| put(d, v)))
     };
-    let blur = move |prefix: &'static str| Callback::new(move |_: ()| flow.on_blur(prefix));
+    let blur = move |field: RequestField| Callback::new(move |_: ()| flow.on_blur(field));
 
-    let summary = Signal::derive(move || flow.summary());
-    let has_errors = Signal::derive(move || !summary.with(Vec::is_empty));
+    let summary = flow.form.summary();
+    let has_errors = flow.form.has_errors();
 
     let on_submit = {
         let navigate = navigate.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             if flow.validate_all() {
-                flow.show_summary.set(false);
                 navigate("/request/check", NavigateOptions::default());
             }
         }
@@ -95,7 +94,7 @@ pub fn RequestForm() -> impl IntoView {
 
     view! {
         <Page title="Ask support to recover your account" has_errors=has_errors back="/recover".to_string()>
-            <ErrorSummary items=summary focus_key=flow.focus_summary/>
+            <ErrorSummary items=summary focus_key=flow.form.focus_key()/>
             <h1 class="heading-l">"Ask support to recover your account"</h1>
             <StatusMessage text=cleared/>
             <p class="body">
@@ -117,8 +116,8 @@ pub fn RequestForm() -> impl IntoView {
                             hint="We will use it to find your account. It will not be shown to anyone else."
                             value=text(|d| &d.account_email)
                             on_input=set(|d, v| d.account_email = v)
-                            on_blur=blur("/account_email")
-                            error=err("/account_email")
+                            on_blur=blur(RequestField::AccountEmail)
+                            error=err(RequestField::AccountEmail)
                             input_type="email"
                             autocomplete="email"
                             no_spellcheck=true
@@ -132,8 +131,8 @@ pub fn RequestForm() -> impl IntoView {
                         hint=username_hint.clone()
                         value=text(|d| &d.username)
                         on_input=set(|d, v| d.username = v)
-                        on_blur=blur("/username")
-                        error=err("/username")
+                        on_blur=blur(RequestField::Username)
+                        error=err(RequestField::Username)
                         autocomplete="username"
                         no_spellcheck=true
                         width="input--width-20"
@@ -146,10 +145,8 @@ pub fn RequestForm() -> impl IntoView {
                     on_change=Callback::new(move |v: bool| {
                         draft.update(|d| d.unknown_username = v);
                         // Errors of the hidden question no longer apply.
-                        flow.errors.update(|e| {
-                            e.remove("/username");
-                            e.remove("/account_email");
-                        });
+                        flow.form.clear_field(RequestField::Username);
+                        flow.form.clear_field(RequestField::AccountEmail);
                     })
                 />
 
@@ -160,9 +157,9 @@ pub fn RequestForm() -> impl IntoView {
                     selected=Signal::derive(move || draft.with(|d| d.reason.map(|r| r.as_str().to_string())))
                     on_change=Callback::new(move |v: String| {
                         draft.update(|d| d.reason = Reason::parse(&v));
-                        flow.validate_field("/reason");
+                        flow.validate_field(RequestField::Reason);
                     })
-                    error=err("/reason")
+                    error=err(RequestField::Reason)
                 />
 
                 <h2 class="heading-m">"What happened"</h2>
@@ -172,8 +169,8 @@ pub fn RequestForm() -> impl IntoView {
                     hint="For example, when you last signed in, what changed, and what you tried. Do not include any codes."
                     value=text(|d| &d.details)
                     on_input=set(|d, v| d.details = v)
-                    on_blur=blur("/details")
-                    error=err("/details")
+                    on_blur=blur(RequestField::Details)
+                    error=err(RequestField::Details)
                     max_chars=MAX_DETAILS_CHARS
                 />
                 <DateInput
@@ -190,8 +187,8 @@ pub fn RequestForm() -> impl IntoView {
                             _ => d.lost_year = v,
                         })
                     })
-                    on_blur=blur("/lost_access_on")
-                    error=err("/lost_access_on")
+                    on_blur=blur(RequestField::LostAccessOn)
+                    error=err(RequestField::LostAccessOn)
                 />
 
                 <h2 class="heading-m">"What support can check"</h2>
@@ -203,9 +200,9 @@ pub fn RequestForm() -> impl IntoView {
                     add_label="Add another email address"
                     rows=Signal::derive(move || draft.with(|d| d.previous_emails.clone()))
                     on_change=Callback::new(move |rows: Vec<String>| draft.update(|d| d.previous_emails = rows))
-                    on_blur=blur("/previous_emails")
-                    row_error=Callback::new(move |i: usize| flow.error(&format!("/previous_emails/{i}")))
-                    error=err("/previous_emails")
+                    on_blur=blur(RequestField::PreviousEmails)
+                    row_error=Callback::new(move |i: usize| flow.form.error(RequestField::PreviousEmail(i)).get())
+                    error=err(RequestField::PreviousEmails)
                     max=MAX_PREVIOUS_EMAILS
                     input_type="email"
                     autocomplete="off"
@@ -218,9 +215,9 @@ pub fn RequestForm() -> impl IntoView {
                     add_label="Add another package"
                     rows=Signal::derive(move || draft.with(|d| d.packages.clone()))
                     on_change=Callback::new(move |rows: Vec<String>| draft.update(|d| d.packages = rows))
-                    on_blur=blur("/packages")
-                    row_error=Callback::new(move |i: usize| flow.error(&format!("/packages/{i}")))
-                    error=err("/packages")
+                    on_blur=blur(RequestField::Packages)
+                    row_error=Callback::new(move |i: usize| flow.form.error(RequestField::Package(i)).get())
+                    error=err(RequestField::Packages)
                     max=MAX_PACKAGES
                     autocomplete="off"
                 />
@@ -232,8 +229,8 @@ pub fn RequestForm() -> impl IntoView {
                     hint="An address you can read now. Support will write to you there, and you must answer by email. It must not be an address you lost access to."
                     value=text(|d| &d.contact_email)
                     on_input=set(|d, v| d.contact_email = v)
-                    on_blur=blur("/contact_email")
-                    error=err("/contact_email")
+                    on_blur=blur(RequestField::ContactEmail)
+                    error=err(RequestField::ContactEmail)
                     input_type="email"
                     autocomplete="email"
                     no_spellcheck=true
@@ -253,9 +250,9 @@ pub fn RequestForm() -> impl IntoView {
                         })
                         on_change=Callback::new(move |v: String| {
                             draft.update(|d| d.recovery_codes_status = RecoveryCodesStatus::parse(&v));
-                            flow.validate_field("/recovery_codes_status");
+                            flow.validate_field(RequestField::RecoveryCodesStatus);
                         })
-                        error=err("/recovery_codes_status")
+                        error=err(RequestField::RecoveryCodesStatus)
                     />
                 </Show>
 
@@ -281,9 +278,9 @@ pub fn RequestForm() -> impl IntoView {
                     checked=Signal::derive(move || draft.with(|d| d.accepted_code_of_conduct))
                     on_change=Callback::new(move |v: bool| {
                         draft.update(|d| d.accepted_code_of_conduct = v);
-                        flow.validate_field("/accepted_code_of_conduct");
+                        flow.validate_field(RequestField::AcceptedCodeOfConduct);
                     })
-                    error=err("/accepted_code_of_conduct")
+                    error=err(RequestField::AcceptedCodeOfConduct)
                 />
                 <Checkbox
                     id="acknowledged-delay"
@@ -297,9 +294,9 @@ pub fn RequestForm() -> impl IntoView {
                     checked=Signal::derive(move || draft.with(|d| d.acknowledged_delay))
                     on_change=Callback::new(move |v: bool| {
                         draft.update(|d| d.acknowledged_delay = v);
-                        flow.validate_field("/acknowledged_delay");
+                        flow.validate_field(RequestField::AcknowledgedDelay);
                     })
-                    error=err("/acknowledged_delay")
+                    error=err(RequestField::AcknowledgedDelay)
                 />
 
                 <div class="button-group">

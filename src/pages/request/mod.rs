@@ -6,14 +6,15 @@
 
 mod check;
 mod confirmation;
+mod fields;
 mod form;
 mod send;
+
+pub use fields::RequestField;
 
 pub use check::CheckAnswers;
 pub use confirmation::Confirmation;
 pub use form::RequestForm;
-
-use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use reclaim_core::api::{Reason, RecoveryCodesStatus, RecoveryRequestCreated};
@@ -22,7 +23,7 @@ use reclaim_core::wizard::RequestPrefill;
 use reclaim_core::ErrorCode;
 
 use crate::browser;
-use crate::components::SummaryItem;
+use crate::components::FormState;
 use crate::draft::Draft;
 
 pub use send::SendState;
@@ -31,12 +32,8 @@ pub use send::SendState;
 #[derive(Debug, Clone, Copy)]
 pub struct RequestFlow {
     pub draft: RwSignal<Draft>,
-    /// Inline errors by row pointer (`/username`, `/previous_emails/2`…).
-    pub errors: RwSignal<BTreeMap<String, String>>,
-    /// The summary shows once the user pressed Continue (or the server refused).
-    pub show_summary: RwSignal<bool>,
-    /// Bumped to move focus to the error summary again.
-    pub focus_summary: RwSignal<u32>,
+    /// Errors by field and row, and the summary.
+    pub form: FormState<RequestField>,
     pub send: RwSignal<SendState>,
     /// Lets the user skip an automatic retry's wait.
     pub retry_now: RwSignal<bool>,
@@ -62,9 +59,7 @@ impl RequestFlow {
         });
         RequestFlow {
             draft,
-            errors: RwSignal::new(BTreeMap::new()),
-            show_summary: RwSignal::new(false),
-            focus_summary: RwSignal::new(0),
+            form: FormState::new(),
             send: RwSignal::new(SendState::Idle),
             retry_now: RwSignal::new(false),
             created: RwSignal::new(None),
@@ -73,9 +68,9 @@ impl RequestFlow {
     }
 
     /// Validate a field when it loses focus (once a press elsewhere is done).
-    pub fn on_blur(&self, prefix: &'static str) {
+    pub fn on_blur(&self, field: RequestField) {
         let flow = *self;
-        crate::components::pointer::after_press(move || flow.validate_field(prefix));
+        crate::components::pointer::after_press(move || flow.validate_field(field));
     }
 
     /// Start the request where the wizard left off: the reason, the answer
@@ -92,8 +87,7 @@ impl RequestFlow {
                 d.email_proof_address = None;
             }
         });
-        self.errors.set(BTreeMap::new());
-        self.show_summary.set(false);
+        self.form.clear();
     }
 
     /// Where the request form opens for a prefill: on the question that
@@ -109,77 +103,35 @@ impl RequestFlow {
     pub fn start_again(&self) {
         Draft::clear();
         self.draft.set(Draft::fresh());
-        self.errors.set(BTreeMap::new());
-        self.show_summary.set(false);
+        self.form.clear();
         self.send.set(SendState::Idle);
-    }
-
-    /// The inline error of a field or row.
-    pub fn error(&self, pointer: &str) -> Option<String> {
-        self.errors.with(|e| e.get(pointer).cloned())
-    }
-
-    /// The error summary entries, in the order of the form.
-    pub fn summary(&self) -> Vec<SummaryItem> {
-        if !self.show_summary.get() {
-            return Vec::new();
-        }
-        let mut entries: Vec<(String, String)> = self.errors.get().into_iter().collect::<Vec<_>>();
-        entries.sort_by_key(|(p, _)| field_order(p));
-        entries
-            .into_iter()
-            .map(|(pointer, message)| SummaryItem {
-                target: field_id(&pointer),
-                message,
-            })
-            .collect()
     }
 
     /// Validate every field (Continue): returns whether all is well.
     pub fn validate_all(&self) -> bool {
-        let issues = self.issues();
-        self.errors.set(
-            issues
-                .into_iter()
-                .map(|(pointer, _, message)| (pointer, message))
-                .collect(),
-        );
-        self.show_summary.set(true);
-        self.focus_summary.update(|n| *n += 1);
-        self.errors.with_untracked(BTreeMap::is_empty)
+        self.form
+            .show_all(self.findings().into_iter().map(|(f, _, words)| (f, words)))
     }
 
-    /// Validate one field (on blur or change). An empty field that had no
-    /// error yet is left alone: "Enter…" appears only after Continue.
-    pub fn validate_field(&self, prefix: &str) {
-        let issues = self.issues();
-        let in_field = |p: &str| p == prefix || p.starts_with(&format!("{prefix}/"));
-        self.errors.update(|errors| {
-            let had_error = errors.keys().any(|p| in_field(p));
-            errors.retain(|p, _| !in_field(p));
-            for (pointer, code, message) in issues {
-                if in_field(&pointer) && (had_error || code != ErrorCode::Required) {
-                    errors.insert(pointer, message);
-                }
-            }
-        });
+    /// Validate one field, or a list and its rows (on blur or change). An
+    /// empty field that had no error yet is left alone: "Enter…" appears
+    /// only after Continue.
+    pub fn validate_field(&self, field: RequestField) {
+        self.form.recheck(move |f| f.within(field), self.findings());
     }
 
     /// Place errors the server sent (422) on the fields.
     pub fn set_server_errors(&self, fields: Vec<(String, String)>) {
         let draft = self.draft.get_untracked();
-        self.errors.set(
-            fields
-                .into_iter()
-                .map(|(pointer, message)| (row_pointer(&pointer, &draft), message))
-                .collect(),
-        );
-        self.show_summary.set(true);
-        self.focus_summary.update(|n| *n += 1);
+        self.form
+            .show_all(fields.into_iter().filter_map(|(pointer, words)| {
+                RequestField::from_pointer(&row_pointer(&pointer, &draft)).map(|f| (f, words))
+            }));
     }
 
-    /// The shared rules' findings, as (row pointer, code, words).
-    fn issues(&self) -> Vec<(String, ErrorCode, String)> {
+    /// The shared rules' findings, by field and row, with their words
+    /// (chosen by the body pointer: the shared copy specialises some).
+    fn findings(&self) -> Vec<(RequestField, ErrorCode, String)> {
         let draft = self.draft.get_untracked();
         let body = draft.to_body();
         let issues: Vec<FieldIssue> = validate_request(
@@ -187,17 +139,13 @@ impl RequestFlow {
             &browser::today_iso(),
             reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX,
         );
-        let mut out: Vec<(String, ErrorCode, String)> = Vec::new();
-        for issue in issues {
-            let pointer = row_pointer(&issue.pointer, &draft);
-            // One message per field or row: the first rule that failed.
-            if !out.iter().any(|(p, _, _)| *p == pointer) {
-                // The words are chosen by the body pointer (the shared copy
-                // specialises some messages per field).
-                out.push((pointer, issue.code, issue.message().to_string()));
-            }
-        }
-        out
+        issues
+            .into_iter()
+            .filter_map(|issue| {
+                let field = RequestField::from_pointer(&row_pointer(&issue.pointer, &draft))?;
+                Some((field, issue.code, issue.message().to_string()))
+            })
+            .collect()
     }
 }
 
@@ -227,60 +175,6 @@ pub fn row_pointer(pointer: &str, draft: &Draft) -> String {
         ("account_email", _) if !draft.unknown_username => "/username".to_string(),
         _ => pointer.to_string(),
     }
-}
-
-/// The id of the control a (row) pointer belongs to.
-pub fn field_id(pointer: &str) -> Option<String> {
-    let mut parts = pointer.trim_start_matches('/').splitn(2, '/');
-    let field = parts.next().unwrap_or_default();
-    let index = parts.next();
-    let id = match (field, index) {
-        ("username", _) => "username".to_string(),
-        ("account_email", _) => "account-email".to_string(),
-        ("reason", _) => "reason".to_string(),
-        ("details", _) => "details".to_string(),
-        ("lost_access_on", _) => "lost-access-on-day".to_string(),
-        ("previous_emails", Some(i)) => format!("previous-emails-{i}"),
-        ("previous_emails", None) => "previous-emails-0".to_string(),
-        ("packages", Some(i)) => format!("packages-{i}"),
-        ("packages", None) => "packages-0".to_string(),
-        ("contact_email", _) => "contact-email".to_string(),
-        ("recovery_codes_status", _) => "recovery-codes-status".to_string(),
-        ("accepted_code_of_conduct", _) => "accepted-code-of-conduct".to_string(),
-        ("acknowledged_delay", _) => "acknowledged-delay".to_string(),
-        _ => return None,
-    };
-    Some(id)
-}
-
-/// Order of the fields on the form (then row index).
-fn field_order(pointer: &str) -> (usize, usize) {
-    const ORDER: [&str; 13] = [
-        "username",
-        "account_email",
-        "reason",
-        "details",
-        "lost_access_on",
-        "previous_emails",
-        "packages",
-        "contact_email",
-        "recovery_codes_status",
-        "email_proof",
-        "accepted_code_of_conduct",
-        "acknowledged_delay",
-        "",
-    ];
-    let mut parts = pointer.trim_start_matches('/').splitn(2, '/');
-    let field = parts.next().unwrap_or_default();
-    let index = parts
-        .next()
-        .and_then(|i| i.parse::<usize>().ok())
-        .map_or(0, |i| i + 1);
-    let pos = ORDER
-        .iter()
-        .position(|f| *f == field)
-        .unwrap_or(ORDER.len());
-    (pos, index)
 }
 
 /// How each reason reads on the form and on the check page.

@@ -292,7 +292,6 @@ fn succeed(flow: RequestFlow, created: RecoveryRequestCreated, contact_email: St
     // The request exists: the draft has done its job.
     Draft::clear();
     flow.draft.set(Draft::fresh());
-    flow.errors.set(Default::default());
-    flow.show_summary.set(false);
+    flow.form.clear();
     flow.send.set(SendState::Idle);
 }
