@@ -1,0 +1,101 @@
+// bench/perf's measuring half: sizes per asset and per route, then
+// load-to-interactive under CDP emulation, app routes against the counter.
+//   node bench/perf.mjs APP_URL COUNTER_URL APP_DIST COUNTER_DIST
+import { chromium } from '@playwright/test';
+import { measure, total, pad } from './sizes.mjs';
+
+const [appUrl, counterUrl, appDist, counterDist] = process.argv.slice(2);
+const RUNS = Number(process.env.RUNS ?? 7);
+// The issue's emulation: 1.6 Mbit/s down, 750 kbit/s up, 150 ms RTT, 4x CPU.
+const NETWORK = { offline: false, latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 };
+const CPU_SLOWDOWN = 4;
+const FIRST_LOAD_BUDGET = 150 * 1024;
+const RATIO_BUDGET = 2.0;
+
+// Route → what "the first choice can be clicked" means there.
+const ROUTES = [
+  { path: '/', ready: 'a.button--start' },
+  { path: '/recover', ready: 'input[name="what-happened"]' },
+  { path: '/request', ready: '#username' },
+  { path: '/checkup', ready: '#username' }, // signed out: the sign-in form
+];
+
+function table(title, header, rows) {
+  console.log(`\n${title}`);
+  console.log(header);
+  for (const r of rows) console.log(r);
+}
+
+// ---- sizes
+const sizes = Object.fromEntries(measure(appDist).map((r) => [r.asset, r]));
+table('Assets (bytes)', `${'asset'.padEnd(40)} ${pad('raw', 9)} ${pad('gzip', 9)} ${pad('brotli', 9)}`,
+  Object.values(sizes).map((r) => `${r.asset.padEnd(40)} ${pad(r.raw, 9)} ${pad(r.gzip, 9)} ${pad(r.brotli, 9)}`));
+
+/** What a route needs before it is interactive: its HTML, and every asset that HTML names, plus config.json. */
+async function routeAssets(base, path, dist) {
+  const html = await (await fetch(base + path)).text();
+  const names = [...html.matchAll(/(?:href|src)="\/([^"]+\.(?:css|js|wasm))"/g)].map((m) => m[1]);
+  const all = measure(dist);
+  const byName = Object.fromEntries(all.map((r) => [r.asset, r]));
+  const index = byName['index.html'];
+  const picked = [index, ...names.map((n) => byName[n]).filter(Boolean)];
+  if (byName['config.json']) picked.push(byName['config.json']);
+  return picked;
+}
+
+const routeRows = [];
+const firstLoads = {};
+for (const { path } of ROUTES) {
+  const assets = await routeAssets(appUrl, path, appDist);
+  firstLoads[path] = total('brotli', assets);
+  routeRows.push(`${path.padEnd(16)} ${pad(total('raw', assets), 9)} ${pad(total('gzip', assets), 9)} ${pad(total('brotli', assets), 9)}   ${firstLoads[path] <= FIRST_LOAD_BUDGET ? 'met' : 'NOT met'} (budget ${FIRST_LOAD_BUDGET})`);
+}
+const counterAssets = await routeAssets(counterUrl, '/', counterDist);
+routeRows.push(`${'counter /'.padEnd(16)} ${pad(total('raw', counterAssets), 9)} ${pad(total('gzip', counterAssets), 9)} ${pad(total('brotli', counterAssets), 9)}   (baseline)`);
+table('First-load transfer per route (bytes)', `${'route'.padEnd(16)} ${pad('raw', 9)} ${pad('gzip', 9)} ${pad('brotli', 9)}`, routeRows);
+
+// ---- load to interactive
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+
+async function loadToInteractive(url, ready) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.emulateNetworkConditions', NETWORK);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+  await page.goto(url, { waitUntil: 'commit', timeout: 120_000 });
+  await page.locator(ready).first().waitFor({ state: 'visible', timeout: 120_000 });
+  // Milliseconds since navigation start (performance.timeOrigin).
+  const ms = await page.evaluate(() => performance.now());
+  await context.close();
+  return ms;
+}
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1] };
+}
+
+const counter = [];
+const results = Object.fromEntries(ROUTES.map((r) => [r.path, []]));
+// Interleaved, so a slow moment of the machine hits every page alike.
+for (let i = 0; i < RUNS; i++) {
+  counter.push(await loadToInteractive(counterUrl + '/', 'button'));
+  for (const { path, ready } of ROUTES) results[path].push(await loadToInteractive(appUrl + path, ready));
+}
+await browser.close();
+
+const base = stats(counter);
+const ltiRows = [`${'counter /'.padEnd(16)} ${pad(base.median.toFixed(0), 8)} ${pad(base.min.toFixed(0), 8)} ${pad(base.max.toFixed(0), 8)}   1.00`];
+for (const { path } of ROUTES) {
+  const s = stats(results[path]);
+  const ratio = s.median / base.median;
+  ltiRows.push(`${path.padEnd(16)} ${pad(s.median.toFixed(0), 8)} ${pad(s.min.toFixed(0), 8)} ${pad(s.max.toFixed(0), 8)}   ${ratio.toFixed(2)} ${ratio <= RATIO_BUDGET ? 'met' : 'NOT met'} (budget ${RATIO_BUDGET.toFixed(1)}x)`);
+}
+table(`Load to interactive, ms (${RUNS} runs each; 1.6 Mbit/s down, 750 kbit/s up, 150 ms RTT, ${CPU_SLOWDOWN}x CPU)`,
+  `${'page'.padEnd(16)} ${pad('median', 8)} ${pad('min', 8)} ${pad('max', 8)}   ratio to counter`, ltiRows);
