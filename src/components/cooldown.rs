@@ -4,6 +4,9 @@
 use leptos::prelude::*;
 use std::time::Duration;
 
+use super::StatusMessage;
+use crate::copy;
+
 /// Seconds left of a wait; zero when none.
 #[derive(Debug, Clone, Copy)]
 pub struct Cooldown {
@@ -57,5 +60,38 @@ impl Cooldown {
 
     pub fn active(self) -> Signal<bool> {
         Signal::derive(move || self.left.get() > 0)
+    }
+}
+
+/// The live "Try again in 42 s" under a form that must wait.
+#[component]
+pub fn CooldownStatus(cooldown: Cooldown) -> impl IntoView {
+    let text = Signal::derive(move || {
+        let left = cooldown.seconds_left().get();
+        if left > 0 {
+            format!("{}.", copy::try_again_in(left))
+        } else {
+            String::new()
+        }
+    });
+    view! { <StatusMessage text=text/> }
+}
+
+/// A form's submit button: disabled while its call is under way or the
+/// server asked to wait, with the countdown above it.
+#[component]
+pub fn SubmitButton(
+    #[prop(into)] label: String,
+    /// What it says while the call is under way ("Sending…").
+    #[prop(into)]
+    busy: String,
+    #[prop(into)] sending: Signal<bool>,
+    cooldown: Cooldown,
+) -> impl IntoView {
+    view! {
+        <CooldownStatus cooldown=cooldown/>
+        <button type="submit" class="button" disabled=move || sending.get() || cooldown.active().get()>
+            {move || if sending.get() { busy.clone() } else { label.clone() }}
+        </button>
     }
 }

@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use reclaim_core::ErrorCode;
 
-use super::SummaryItem;
-use crate::api::FieldProblem;
+use super::{Cooldown, SummaryItem};
+use crate::api::{ApiError, FieldProblem};
+use crate::copy;
 
 /// A field of one form: its DOM id and the JSON pointer the API uses.
 /// The derive order of the enum is the order of the form.
@@ -135,6 +136,26 @@ impl<F: FormField> FormState<F> {
         self.general.set(Some(message.into()));
         self.submitted.set(true);
         self.focus.update(|n| *n += 1);
+    }
+
+    /// What a failed call means for this form: a wait (with `cooldown`),
+    /// the server's field errors, or words on `field` for a problem the app
+    /// knows (else for the whole form).
+    pub fn show_api_error(self, cooldown: Cooldown, field: F, err: &ApiError) {
+        match err {
+            ApiError::RateLimited { retry_after } => {
+                cooldown.start(retry_after.unwrap_or(60).max(1));
+                self.fail(copy::RATE_LIMITED);
+            }
+            ApiError::Validation { fields, .. } => self.refuse_fields(&[field], fields, field),
+            other => match other
+                .code()
+                .and_then(reclaim_core::messages::problem_message)
+            {
+                Some(words) => self.refuse(field, words),
+                None => self.fail(copy::api_error(other)),
+            },
+        }
     }
 
     /// Place the server's field errors (422) on the fields they point at

@@ -13,7 +13,7 @@ pub mod sign_in;
 pub mod status_message;
 
 pub use back_link::BackLink;
-pub use cooldown::Cooldown;
+pub use cooldown::{Cooldown, CooldownStatus, SubmitButton};
 pub use error_summary::{ErrorSummary, SummaryItem};
 pub use fields::{Checkbox, DateInput, ListInput, RadioOption, Radios, TextInput, Textarea};
 pub use form_state::{FormField, FormState};

@@ -12,8 +12,8 @@ use reclaim_core::api::{LoginOutcome, SecondFactor, SecondFactorChallenge};
 use reclaim_core::codes::{parse_recovery_code_with, parse_totp_code_with};
 use reclaim_core::{ErrorCode, ProblemCode};
 
-use super::{Cooldown, ErrorSummary, FormField, FormState, StatusMessage, TextInput};
-use crate::api::{ApiClient, ApiError};
+use super::{Cooldown, ErrorSummary, FormField, FormState, SubmitButton, TextInput};
+use crate::api::ApiClient;
 use crate::config::use_config;
 use crate::copy;
 
@@ -51,39 +51,6 @@ fn required(value: &str) -> Result<(), ErrorCode> {
     } else {
         Ok(())
     }
-}
-
-/// What a failed call means for a form: words on a field, words for the
-/// whole form, or a wait.
-fn show_failure<F: FormField>(form: FormState<F>, cooldown: Cooldown, field: F, err: &ApiError) {
-    match err {
-        ApiError::RateLimited { retry_after } => {
-            cooldown.start(retry_after.unwrap_or(60).max(1));
-            form.fail(copy::RATE_LIMITED);
-        }
-        ApiError::Validation { fields, .. } => form.refuse_fields(&[field], fields, field),
-        other => match other
-            .code()
-            .and_then(reclaim_core::messages::problem_message)
-        {
-            Some(words) => form.refuse(field, words),
-            None => form.fail(copy::api_error(other)),
-        },
-    }
-}
-
-/// The live "Try again in 42 s" under a form that must wait.
-#[component]
-pub fn CooldownStatus(cooldown: Cooldown) -> impl IntoView {
-    let text = Signal::derive(move || {
-        let left = cooldown.seconds_left().get();
-        if left > 0 {
-            format!("{}.", copy::try_again_in(left))
-        } else {
-            String::new()
-        }
-    });
-    view! { <StatusMessage text=text/> }
 }
 
 /// Username and password. `on_outcome` gets a session or a challenge.
@@ -130,7 +97,7 @@ pub fn PasswordStep(
                     if err.code() == Some(ProblemCode::InvalidCredentials) {
                         password.set(String::new());
                     }
-                    show_failure(form, cooldown, Credential::Password, &err);
+                    form.show_api_error(cooldown, Credential::Password, &err);
                 }
             }
         });
@@ -163,14 +130,7 @@ pub fn PasswordStep(
                 autocomplete="current-password"
                 width="input--width-20"
             />
-            <CooldownStatus cooldown=cooldown/>
-            <button
-                type="submit"
-                class="button"
-                disabled=move || sending.get() || cooldown.active().get()
-            >
-                {move || if sending.get() { "Signing in…" } else { "Continue" }}
-            </button>
+            <SubmitButton label="Continue" busy="Signing in…" sending=sending cooldown=cooldown/>
         </form>
     }
 }
@@ -261,7 +221,7 @@ pub fn SecondFactorStep(
                     if let (Some(cb), Some(code)) = (on_refused, err.code()) {
                         cb.run(code);
                     }
-                    show_failure(form, cooldown, CodeField, &err);
+                    form.show_api_error(cooldown, CodeField, &err);
                 }
             }
         });
@@ -314,14 +274,7 @@ pub fn SecondFactorStep(
                     />
                 }
             }}
-            <CooldownStatus cooldown=cooldown/>
-            <button
-                type="submit"
-                class="button"
-                disabled=move || sending.get() || cooldown.active().get()
-            >
-                {move || if sending.get() { "Checking…" } else { "Continue" }}
-            </button>
+            <SubmitButton label="Continue" busy="Checking…" sending=sending cooldown=cooldown/>
         </form>
         {can_switch.then(|| view! {
             <p class="body">

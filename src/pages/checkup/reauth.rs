@@ -4,10 +4,8 @@ use leptos::prelude::*;
 use reclaim_core::{ErrorCode, ProblemCode};
 
 use super::Checkup;
-use crate::api::{ApiClient, ApiError};
-use crate::components::sign_in::CooldownStatus;
-use crate::components::{Cooldown, ErrorSummary, FormField, FormState, TextInput};
-use crate::copy;
+use crate::api::ApiClient;
+use crate::components::{Cooldown, ErrorSummary, FormField, FormState, SubmitButton, TextInput};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Password;
@@ -67,10 +65,6 @@ pub fn ReauthForm(
                     on_done.run(());
                 }
                 Err(err) if err.is_session_lost() => checkup.session_lost(),
-                Err(ApiError::RateLimited { retry_after }) => {
-                    cooldown.start(retry_after.unwrap_or(60).max(1));
-                    form.fail(copy::RATE_LIMITED);
-                }
                 Err(err)
                     if matches!(
                         err.code(),
@@ -79,10 +73,7 @@ pub fn ReauthForm(
                 {
                     form.refuse(Password, Password.message(ErrorCode::PasswordIncorrect));
                 }
-                Err(ApiError::Validation { fields, .. }) => {
-                    form.refuse_fields(&[Password], &fields, Password)
-                }
-                Err(err) => form.fail(copy::api_error(&err)),
+                Err(err) => form.show_api_error(cooldown, Password, &err),
             }
         });
     };
@@ -101,10 +92,7 @@ pub fn ReauthForm(
                 autocomplete="current-password"
                 width="input--width-20"
             />
-            <CooldownStatus cooldown=cooldown/>
-            <button type="submit" class="button" disabled=move || sending.get() || cooldown.active().get()>
-                {move || if sending.get() { "Checking…" } else { "Continue" }}
-            </button>
+            <SubmitButton label="Continue" busy="Checking…" sending=sending cooldown=cooldown/>
         </form>
     }
 }

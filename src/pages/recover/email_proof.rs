@@ -10,9 +10,9 @@ use reclaim_core::ErrorCode;
 
 use super::{back_href, use_answer, Wizard};
 use crate::api::{ApiClient, ApiError};
-use crate::components::sign_in::CooldownStatus;
-use crate::components::{Cooldown, ErrorSummary, FormField, FormState, Page, TextInput};
-use crate::copy;
+use crate::components::{
+    Cooldown, ErrorSummary, FormField, FormState, Page, SubmitButton, TextInput,
+};
 use crate::pages::request::RequestFlow;
 
 /// Seconds before another code can be asked for (the server allows 5 an hour).
@@ -57,18 +57,6 @@ fn email_rule(value: &str) -> Result<(), ErrorCode> {
     }
 }
 
-/// Failed calls of this branch, shown on the form.
-fn show(form: FormState<ProofField>, cooldown: Cooldown, field: ProofField, err: ApiError) {
-    match err {
-        ApiError::RateLimited { retry_after } => {
-            cooldown.start(retry_after.unwrap_or(60).max(1));
-            form.fail(copy::RATE_LIMITED);
-        }
-        ApiError::Validation { fields, .. } => form.refuse_fields(&[field], &fields, field),
-        other => form.fail(copy::api_error(&other)),
-    }
-}
-
 /// Send a one-time code to `email`; `Ok` once it is on its way.
 async fn send_code(client: ApiClient, email: String) -> Result<(), ApiError> {
     client.send_email_code(&email).await.map(|_| ())
@@ -104,7 +92,7 @@ pub fn EnterEmailPage() -> impl IntoView {
                         wizard.email_to_prove.set(typed);
                         answer(Answer::EmailCodeSent);
                     }
-                    Err(err) => show(form, cooldown, ProofField::Email, err),
+                    Err(err) => form.show_api_error(cooldown, ProofField::Email, &err),
                 }
             });
         }
@@ -129,10 +117,7 @@ pub fn EnterEmailPage() -> impl IntoView {
                     no_spellcheck=true
                     width="input--width-30"
                 />
-                <CooldownStatus cooldown=cooldown/>
-                <button type="submit" class="button" disabled=move || sending.get() || cooldown.active().get()>
-                    {move || if sending.get() { "Sending…" } else { "Send the code" }}
-                </button>
+                <SubmitButton label="Send the code" busy="Sending…" sending=sending cooldown=cooldown/>
             </form>
             <p class="body">
                 <button type="button" class="link-button" on:click=cannot_read>
@@ -195,7 +180,7 @@ pub fn EnterCodePage() -> impl IntoView {
                             ProofField::Code.message(ErrorCode::EmailCodeInvalid),
                         );
                     }
-                    Err(err) => show(form, cooldown, ProofField::Code, err),
+                    Err(err) => form.show_api_error(cooldown, ProofField::Code, &err),
                 }
             });
         }
@@ -218,7 +203,7 @@ pub fn EnterCodePage() -> impl IntoView {
                     }
                     Err(err) => {
                         resent.set(String::new());
-                        show(form, cooldown, ProofField::Code, err);
+                        form.show_api_error(cooldown, ProofField::Code, &err);
                     }
                 }
             });
@@ -243,10 +228,7 @@ pub fn EnterCodePage() -> impl IntoView {
                     no_spellcheck=true
                     width="input--width-20"
                 />
-                <CooldownStatus cooldown=cooldown/>
-                <button type="submit" class="button" disabled=move || checking.get() || cooldown.active().get()>
-                    {move || if checking.get() { "Checking…" } else { "Continue" }}
-                </button>
+                <SubmitButton label="Continue" busy="Checking…" sending=checking cooldown=cooldown/>
             </form>
             <h2 class="heading-m">"If no email arrives"</h2>
             <p class="body">"Wait a few minutes and look in your spam folder. Then you can ask for a new code."</p>

@@ -8,11 +8,11 @@ use reclaim_core::wizard::{Answer, Branch, Step};
 use reclaim_core::ErrorCode;
 
 use super::{back_href, use_answer, Wizard};
-use crate::api::{ApiClient, ApiError};
-use crate::components::sign_in::CooldownStatus;
-use crate::components::{Cooldown, ErrorSummary, FormField, FormState, InsetText, Page, TextInput};
+use crate::api::ApiClient;
+use crate::components::{
+    Cooldown, ErrorSummary, FormField, FormState, InsetText, Page, SubmitButton, TextInput,
+};
 use crate::config::use_config;
-use crate::copy;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum MailField {
@@ -108,14 +108,7 @@ fn MailForm(
                     wizard.mailed_to.set(typed);
                     answer(Answer::MailRequested);
                 }
-                Err(ApiError::RateLimited { retry_after }) => {
-                    cooldown.start(retry_after.unwrap_or(60).max(1));
-                    form.fail(copy::RATE_LIMITED);
-                }
-                Err(ApiError::Validation { fields, .. }) => {
-                    form.refuse_fields(&[field], &fields, field)
-                }
-                Err(err) => form.fail(copy::api_error(&err)),
+                Err(err) => form.show_api_error(cooldown, field, &err),
             }
         });
     };
@@ -139,10 +132,7 @@ fn MailForm(
                     no_spellcheck=true
                     width="input--width-30"
                 />
-                <CooldownStatus cooldown=cooldown/>
-                <button type="submit" class="button" disabled=move || sending.get() || cooldown.active().get()>
-                    {move || if sending.get() { "Sending…".to_string() } else { button.clone() }}
-                </button>
+                <SubmitButton label=button busy="Sending…" sending=sending cooldown=cooldown/>
             </form>
         </Page>
     }

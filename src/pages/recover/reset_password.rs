@@ -10,11 +10,11 @@ use reclaim_core::wizard::{Branch, Step, Target};
 use reclaim_core::{ErrorCode, ProblemCode};
 
 use super::href;
-use crate::api::{ApiClient, ApiError};
+use crate::api::ApiClient;
 use crate::browser;
-use crate::components::sign_in::CooldownStatus;
-use crate::components::{Cooldown, ErrorSummary, FormField, FormState, Page, Panel, TextInput};
-use crate::copy;
+use crate::components::{
+    Cooldown, ErrorSummary, FormField, FormState, Page, Panel, SubmitButton, TextInput,
+};
 
 pub const RESET_PATH: &str = "/recover/reset-password";
 
@@ -110,14 +110,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 Err(err) if err.code() == Some(ProblemCode::ResetTokenInvalid) => {
                     outcome.set(Outcome::LinkDead)
                 }
-                Err(ApiError::Validation { fields, .. }) => {
-                    form.refuse_fields(&[NewPassword::Password], &fields, NewPassword::Password)
-                }
-                Err(ApiError::RateLimited { retry_after }) => {
-                    cooldown.start(retry_after.unwrap_or(60).max(1));
-                    form.fail(copy::RATE_LIMITED);
-                }
-                Err(err) => form.fail(copy::api_error(&err)),
+                Err(err) => form.show_api_error(cooldown, NewPassword::Password, &err),
             }
         });
     };
@@ -178,10 +171,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                         autocomplete="new-password"
                         width="input--width-20"
                     />
-                    <CooldownStatus cooldown=cooldown/>
-                    <button type="submit" class="button" disabled=move || sending.get() || cooldown.active().get()>
-                        {move || if sending.get() { "Saving…" } else { "Change password" }}
-                    </button>
+                    <SubmitButton label="Change password" busy="Saving…" sending=sending cooldown=cooldown/>
                 </form>
             </Page>
             }
