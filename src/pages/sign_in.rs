@@ -29,8 +29,9 @@ pub fn SignInPage() -> impl IntoView {
     let challenge = RwSignal::new(None::<SecondFactorChallenge>);
     let notice = RwSignal::new(None::<String>);
 
-    let done = Callback::new(move |username: String| {
-        session.signed_in(username);
+    // The username is the checkup's to show; here only the session counts.
+    let done = Callback::new(move |_username: String| {
+        session.signed_in();
         navigate(&next.get_value(), NavigateOptions::default());
     });
     let on_outcome = Callback::new(move |outcome: LoginOutcome| match outcome {

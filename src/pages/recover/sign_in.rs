@@ -39,7 +39,7 @@ pub fn PasswordPage(branch: Branch) -> impl IntoView {
             });
         }
         LoginOutcome::Session { username, .. } => {
-            session.signed_in(username.clone());
+            session.signed_in();
             wizard.username.set(username);
             answer(Answer::PasswordAccepted {
                 second_factor: false,
@@ -106,7 +106,7 @@ pub fn CodePage(branch: Branch) -> impl IntoView {
     let on_signed_in = {
         let answer = answer.clone();
         Callback::new(move |username: String| {
-            session.signed_in(username.clone());
+            session.signed_in();
             wizard.username.set(username);
             wizard.challenge.set(None);
             answer(Answer::SignedIn);
