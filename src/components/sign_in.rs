@@ -106,7 +106,7 @@ pub fn PasswordStep(
     view! {
         <ErrorSummary items=form.summary() focus_key=form.focus_key()/>
         <h1 class="heading-l">{heading}</h1>
-        {notice.map(|n| view! { <div class="inset-text" role="status">{n}</div> })}
+        {notice.filter(|n| !n.is_empty()).map(|n| view! { <div class="inset-text" role="status">{n}</div> })}
         {children()}
         <form novalidate on:submit=on_submit>
             <TextInput
@@ -155,8 +155,8 @@ pub fn SecondFactorStep(
     /// account has both).
     first: SecondFactor,
     #[prop(into)] heading: String,
-    /// Signed in: the username.
-    on_signed_in: Callback<String>,
+    /// Signed in: the username, and the kind of code that did it.
+    on_signed_in: Callback<(String, SecondFactor)>,
     /// The 300 s step ended: sign in again with the password.
     on_expired: Callback<()>,
     /// A code was refused (to count stale-code attempts, say).
@@ -213,7 +213,7 @@ pub fn SecondFactorStep(
             match result {
                 Ok(LoginOutcome::Session { username, .. }) => {
                     code.set(String::new());
-                    on_signed_in.run(username);
+                    on_signed_in.run((username, kind));
                 }
                 Ok(LoginOutcome::SecondFactor(_)) => form.fail(copy::UNEXPECTED),
                 Err(err) if err.code() == Some(ProblemCode::ChallengeExpired) => on_expired.run(()),

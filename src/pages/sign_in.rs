@@ -29,13 +29,12 @@ pub fn SignInPage() -> impl IntoView {
     let challenge = RwSignal::new(None::<SecondFactorChallenge>);
     let notice = RwSignal::new(None::<String>);
 
-    // The username is the checkup's to show; here only the session counts.
-    let done = Callback::new(move |_username: String| {
+    let done = Callback::new(move |_: ()| {
         session.signed_in();
         navigate(&next.get_value(), NavigateOptions::default());
     });
     let on_outcome = Callback::new(move |outcome: LoginOutcome| match outcome {
-        LoginOutcome::Session { username, .. } => done.run(username),
+        LoginOutcome::Session { .. } => done.run(()),
         LoginOutcome::SecondFactor(c) => challenge.set(Some(c)),
     });
     let on_expired = Callback::new(move |_| {
@@ -60,7 +59,7 @@ pub fn SignInPage() -> impl IntoView {
                     challenge=c
                     first=SecondFactor::Totp
                     heading="Enter your code"
-                    on_signed_in=done
+                    on_signed_in=Callback::new(move |_| done.run(()))
                     on_expired=on_expired
                 >
                     <p class="body">"Enter the code from your authenticator app, or use one of your recovery codes."</p>

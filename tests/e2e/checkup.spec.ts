@@ -8,7 +8,7 @@ import type { Page } from '@playwright/test';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { test, expect, expectAccessible, appReady } from './fixtures';
-import { PASSWORD, totp } from './demo';
+import { ALICE_SECRET, PASSWORD, totp } from './demo';
 
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
 
@@ -150,4 +150,28 @@ test('bob goes from nothing set up to an all-healthy checkup, and a saved code s
   await page.getByRole('button', { name: 'Remove the authenticator app and recovery codes' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'removed' })).toBeVisible();
   await expect(item(page, 'Two-factor authentication')).toContainText('Important');
+});
+
+test('a session lost on the way sends the user to sign in, and back to the checkup', async ({ page }) => {
+  await page.goto('/sign-in?next=/checkup');
+  await appReady(page);
+  await page.getByLabel('Username', { exact: true }).fill('alice');
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.locator('#code').fill(totp(ALICE_SECRET));
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page).toHaveURL(/\/checkup$/);
+  await expect(page.getByRole('heading', { name: 'Signed in as alice' })).toBeVisible();
+  // The session ends elsewhere (signed out in another tab, expired).
+  await page.route('**/api/v1/account/reauth', (route) =>
+    route.fulfill({
+      status: 401,
+      contentType: 'application/problem+json',
+      body: JSON.stringify({ type: 'urn:reclaim:problem:unauthenticated', title: 'Sign in first', status: 401, code: 'unauthenticated' }),
+    }),
+  );
+  await page.getByRole('button', { name: 'Generate a new set of recovery codes' }).click();
+  await password(page);
+  await expect(page).toHaveURL(/\/sign-in\?next=\/checkup$/);
+  await expect(page.getByRole('main')).toContainText('You were signed out, so nothing was changed');
 });

@@ -357,3 +357,20 @@ test('compromised: the urgent steps first, then a request marked compromised', a
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('alert')).toContainText('Remove the API token from your description');
 });
+
+test('an expired code step restarts sign-in and says why', async ({ page }) => {
+  // The 300 s step cannot be waited out in a test: the server's answer is played.
+  await page.route('**/api/v1/login/recovery-code', (route) =>
+    route.fulfill({
+      status: 401,
+      contentType: 'application/problem+json',
+      body: JSON.stringify({ type: 'urn:reclaim:problem:challenge_expired', title: 'The sign-in step has expired', status: 401, code: 'challenge_expired' }),
+    }),
+  );
+  await choose(page, /but I have recovery codes/);
+  await signIn(page, 'alice');
+  await enterCode(page, ALICE_CODES[4]);
+  await expect(h1(page)).toHaveText('Sign in with a recovery code');
+  await expect(page.getByRole('status').filter({ hasText: 'lasts 5 minutes' })).toBeVisible();
+  await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
+});

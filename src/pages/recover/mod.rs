@@ -36,6 +36,8 @@ pub struct Wizard {
     pub username: RwSignal<String>,
     /// A one-off explanation for the next page (an expired step, say).
     pub notice: RwSignal<Option<String>>,
+    /// How the sign-in was completed (`None`: the password alone).
+    pub signed_in_with: RwSignal<Option<reclaim_core::api::SecondFactor>>,
     /// "Invalid recovery code." answers so far.
     pub invalid_codes: RwSignal<u32>,
     /// The identifier or address a mail was asked for, for "Check your email".
@@ -51,6 +53,7 @@ impl Wizard {
             challenge: RwSignal::new(None),
             username: RwSignal::new(String::new()),
             notice: RwSignal::new(None),
+            signed_in_with: RwSignal::new(None),
             invalid_codes: RwSignal::new(0),
             mailed_to: RwSignal::new(String::new()),
             email_to_prove: RwSignal::new(String::new()),

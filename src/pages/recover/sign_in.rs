@@ -39,6 +39,7 @@ pub fn PasswordPage(branch: Branch) -> impl IntoView {
             });
         }
         LoginOutcome::Session { username, .. } => {
+            wizard.signed_in_with.set(None);
             session.signed_in();
             wizard.username.set(username);
             answer(Answer::PasswordAccepted {
@@ -105,7 +106,8 @@ pub fn CodePage(branch: Branch) -> impl IntoView {
 
     let on_signed_in = {
         let answer = answer.clone();
-        Callback::new(move |username: String| {
+        Callback::new(move |(username, with): (String, SecondFactor)| {
+            wizard.signed_in_with.set(Some(with));
             session.signed_in();
             wizard.username.set(username);
             wizard.challenge.set(None);
@@ -262,9 +264,11 @@ pub fn AuthenticatorChecksPage() -> impl IntoView {
 pub fn SignedInPage(branch: Branch) -> impl IntoView {
     let wizard = expect_context::<Wizard>();
     let username = wizard.username.get_untracked();
-    let what = match branch {
-        Branch::TotpRefused => "Your authenticator app works. If its codes were refused because of the phone\u{2019}s clock, keep the clock set to update automatically.",
-        _ => "You used a recovery code, so it will not work again.",
+    let with = wizard.signed_in_with.get_untracked();
+    let what = match with {
+        Some(SecondFactor::Totp) => "Your authenticator app works. If its codes were refused because of the phone\u{2019}s clock, keep the clock set to update automatically.",
+        Some(SecondFactor::RecoveryCode) => "You used a recovery code, so it will not work again.",
+        None => "Your account does not use two-factor authentication yet: anyone with your password can sign in as you.",
     };
     view! {
         <Page title="You are signed in" back=back_href(branch, Step::SignedIn)>
@@ -274,8 +278,8 @@ pub fn SignedInPage(branch: Branch) -> impl IntoView {
             <p class="body">{what}</p>
             <h2 class="heading-m">"What to do now"</h2>
             <ol class="list list--number">
-                {(branch != Branch::TotpRefused).then(|| view! {
-                    <li>"Set up your authenticator app again, on the device you have now."</li>
+                {(with != Some(SecondFactor::Totp)).then(|| view! {
+                    <li>"Set up your authenticator app, on the device you have now."</li>
                 })}
                 <li>"Generate a new set of recovery codes and save them somewhere safe, away from your phone. The new set replaces the old one."</li>
                 <li>"Check your email address is one you can still read."</li>
