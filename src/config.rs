@@ -1,4 +1,5 @@
-//! Runtime configuration: `/config.json`, fetched before the router mounts.
+//! Runtime configuration: `/config.json`, read before the router mounts
+//! (inlined into `index.html` by the reference server, else fetched).
 //!
 //! The file is parsed and checked by `reclaim_core::config::AppConfig`, the
 //! same code the server and the contract tests use. When it is missing or
@@ -25,8 +26,25 @@ pub enum ConfigLoadError {
     Invalid(Vec<ConfigError>),
 }
 
-/// Fetch and check `/config.json`.
+/// The id of the JSON data block the reference server puts into
+/// `index.html` (the same file, inlined: no round trip before first paint).
+pub const CONFIG_BLOCK_ID: &str = "reclaim-config";
+
+/// The configuration: from the inlined data block when the page has one,
+/// else fetched from `/config.json` (any static host).
 pub async fn load() -> Result<AppConfig, ConfigLoadError> {
+    let inlined = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(CONFIG_BLOCK_ID))
+        .and_then(|el| el.text_content());
+    match inlined {
+        Some(text) => AppConfig::from_json(&text).map_err(ConfigLoadError::Invalid),
+        None => fetch().await,
+    }
+}
+
+/// Fetch and check `/config.json`.
+async fn fetch() -> Result<AppConfig, ConfigLoadError> {
     let response = gloo_net::http::Request::get(CONFIG_URL)
         .cache(web_sys::RequestCache::NoCache)
         .send()

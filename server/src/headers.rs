@@ -54,7 +54,9 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
             break;
         };
         let tag = &lower[start..tag_end];
-        if !tag.contains(" src=") && !tag.contains(" src =") {
+        // A JSON data block (the inlined config) is never executed: no hash.
+        let is_data = tag.contains("application/json");
+        if !is_data && !tag.contains(" src=") && !tag.contains(" src =") {
             let body = &html[tag_end + 1..close];
             out.push(format!(
                 "sha256-{}",

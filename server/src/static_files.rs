@@ -59,6 +59,7 @@ impl StaticFiles {
                 }
             }
         }
+        inline_config(&mut assets);
         StaticFiles {
             dir: dir.to_path_buf(),
             assets,
@@ -210,6 +211,38 @@ fn has_extension(path: &str) -> bool {
         .is_some_and(|last| last.contains('.'))
 }
 
+/// The id of the JSON data block in `index.html` that carries `config.json`.
+pub const CONFIG_BLOCK_ID: &str = "reclaim-config";
+
+/// Put `config.json` into `index.html` as a JSON data block, so the app
+/// starts without a second round trip. The file stays the source of truth
+/// (and stays served, for deployments without this server). `<` is escaped
+/// so the text cannot close the script element.
+fn inline_config(assets: &mut HashMap<String, Asset>) {
+    let (Some(index), Some(config)) = (assets.get("/index.html"), assets.get("/config.json"))
+    else {
+        return;
+    };
+    let (Ok(html), Ok(json)) = (
+        std::str::from_utf8(&index.raw),
+        std::str::from_utf8(&config.raw),
+    ) else {
+        return;
+    };
+    let Some(at) = html.find("</head>") else {
+        return;
+    };
+    let block = format!(
+        "<script type=\"application/json\" id=\"{CONFIG_BLOCK_ID}\">{}</script>",
+        json.trim().replace('<', "\\u003c")
+    );
+    let inlined = format!("{}{block}{}", &html[..at], &html[at..]);
+    assets.insert(
+        "/index.html".to_string(),
+        Asset::new("/index.html", inlined.into_bytes()),
+    );
+}
+
 /// Fallback handler: app files, SPA routes, and 404s.
 pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
     let path = req.uri().path().to_string();
@@ -271,6 +304,32 @@ fn html_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn config_is_inlined_into_index_html_as_inert_json() {
+        let mut assets = HashMap::new();
+        let html = "<html><head><title>x</title><script type=\"module\">init()</script></head><body></body></html>";
+        assets.insert("/index.html".into(), Asset::new("/index.html", html.into()));
+        let json = r#"{"site_name": "</script><script>alert(1)</script>"}"#;
+        assets.insert(
+            "/config.json".into(),
+            Asset::new("/config.json", json.into()),
+        );
+        inline_config(&mut assets);
+        let out = std::str::from_utf8(&assets["/index.html"].raw)
+            .unwrap()
+            .to_string();
+        assert!(out.contains(r#"<script type="application/json" id="reclaim-config">{"site_name": "\u003c/script>\u003cscript>alert(1)\u003c/script>"}</script></head>"#), "{out}");
+        // Still valid JSON with the same value once parsed.
+        let start = out.find(r#"id="reclaim-config">"#).unwrap() + r#"id="reclaim-config">"#.len();
+        let end = out[start..].find("</script>").unwrap() + start;
+        let parsed: serde_json::Value = serde_json::from_str(&out[start..end]).unwrap();
+        assert_eq!(parsed["site_name"], "</script><script>alert(1)</script>");
+        // The CSP hashes the loader, not the data block.
+        assert_eq!(crate::headers::inline_script_hashes(&out).len(), 1);
+        // config.json itself stays served.
+        assert!(assets.contains_key("/config.json"));
+    }
 
     #[test]
     fn hashed_names_are_immutable() {

@@ -1,5 +1,6 @@
 // The app shell: layout landmarks, configuration, the 404 and the
 // configuration error page, at desktop and phone widths.
+import type { Page } from '@playwright/test';
 import { test, expect, expectAccessible, appReady } from './fixtures';
 
 for (const width of [1280, 360]) {
@@ -46,7 +47,36 @@ for (const width of [1280, 360]) {
   });
 }
 
+const CONFIG_BLOCK = /<script type="application\/json" id="reclaim-config">([\s\S]*?)<\/script>/;
+
+/** Serve the start page with its inlined config replaced (`null`: removed). */
+async function withInlinedConfig(page: Page, change: (config: string) => string | null): Promise<void> {
+  await page.route(/\/$/, async (route) => {
+    const response = await route.fetch();
+    const html = await response.text();
+    expect(html, 'the server inlines config.json').toMatch(CONFIG_BLOCK);
+    const body = html.replace(CONFIG_BLOCK, (block, json) => {
+      const changed = change(json);
+      return changed === null ? '' : block.replace(json, changed);
+    });
+    await route.fulfill({ response, body });
+  });
+}
+
+test('the configuration comes inlined: no request for config.json before the app shows', async ({ page }) => {
+  const fetched: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/config.json')) fetched.push(r.url());
+  });
+  await page.goto('/');
+  await appReady(page);
+  await expect(page.getByRole('banner')).toContainText('PyPI');
+  expect(fetched).toEqual([]);
+});
+
 test('a missing config.json shows a clear error page, not a blank one', async ({ page }) => {
+  // A static host without the inlining, and without the file.
+  await withInlinedConfig(page, () => null);
   await page.route('**/config.json', (route) => route.fulfill({ status: 404, body: 'gone' }));
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1 })).toContainText(/not set up correctly/i);
@@ -56,11 +86,10 @@ test('a missing config.json shows a clear error page, not a blank one', async ({
 });
 
 test('an invalid config.json names the field that is wrong', async ({ page }) => {
-  await page.route('**/config.json', async (route) => {
-    const response = await route.fetch();
-    const config = await response.json();
+  await withInlinedConfig(page, (json) => {
+    const config = JSON.parse(json);
     config.totp_issuer = 'Py:PI';
-    await route.fulfill({ response, json: config });
+    return JSON.stringify(config);
   });
   await page.goto('/');
   await expect(page.locator('body')).toContainText('totp_issuer');
