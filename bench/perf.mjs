@@ -1,6 +1,10 @@
 // bench/perf's measuring half: sizes per asset and per route, then
 // load-to-interactive under CDP emulation, app routes against the counter.
 //   node bench/perf.mjs APP_URL COUNTER_URL APP_DIST COUNTER_DIST
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { measure, total, pad } from './sizes.mjs';
 
@@ -99,3 +103,22 @@ for (const { path } of ROUTES) {
 }
 table(`Load to interactive, ms (${RUNS} runs each; 1.6 Mbit/s down, 750 kbit/s up, 150 ms RTT, ${CPU_SLOWDOWN}x CPU)`,
   `${'page'.padEnd(16)} ${pad('median', 8)} ${pad('min', 8)} ${pad('max', 8)}   ratio to counter`, ltiRows);
+
+// ---- Lighthouse (mobile preset, its own simulated throttling), local Chromium
+const LIGHTHOUSE_BUDGET = { performance: 95, accessibility: 100, 'best-practices': 100 };
+const lhRows = [];
+const out = mkdtempSync(join(tmpdir(), 'reclaim-lighthouse-'));
+for (const { path } of ROUTES) {
+  const report = join(out, `${path.replace(/\W/g, '_') || 'root'}.json`);
+  execFileSync(process.env.LIGHTHOUSE_BIN, [
+    appUrl + path, '--quiet', '--output=json', `--output-path=${report}`,
+    '--only-categories=performance,accessibility,best-practices',
+    '--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run',
+  ], { env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const { categories } = JSON.parse(readFileSync(report, 'utf8'));
+  const score = (k) => Math.round((categories[k]?.score ?? 0) * 100);
+  const met = Object.entries(LIGHTHOUSE_BUDGET).every(([k, min]) => score(k) >= min);
+  lhRows.push(`${path.padEnd(16)} ${pad(score('performance'), 11)} ${pad(score('accessibility'), 13)} ${pad(score('best-practices'), 14)}   ${met ? 'met' : 'NOT met'}`);
+}
+table('Lighthouse (mobile preset; budget: performance 95, accessibility 100, best practices 100)',
+  `${'page'.padEnd(16)} ${pad('performance', 11)} ${pad('accessibility', 13)} ${pad('best practices', 14)}`, lhRows);
