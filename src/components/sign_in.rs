@@ -10,6 +10,7 @@
 use leptos::prelude::*;
 use reclaim_core::api::{LoginOutcome, SecondFactor, SecondFactorChallenge};
 use reclaim_core::codes::{parse_recovery_code_with, parse_totp_code_with};
+use reclaim_core::validation::require;
 use reclaim_core::{ErrorCode, ProblemCode};
 
 use super::{Cooldown, ErrorSummary, FormField, FormState, SubmitButton, TextInput};
@@ -45,14 +46,6 @@ impl FormField for Credential {
     }
 }
 
-fn required(value: &str) -> Result<(), ErrorCode> {
-    if value.trim().is_empty() {
-        Err(ErrorCode::Required)
-    } else {
-        Ok(())
-    }
-}
-
 /// Username and password. `on_outcome` gets a session or a challenge.
 #[component]
 pub fn PasswordStep(
@@ -77,8 +70,8 @@ pub fn PasswordStep(
         }
         let (user, pass) = (username.get_untracked(), password.get_untracked());
         if !form.submit([
-            (Credential::Username, required(&user)),
-            (Credential::Password, required(&pass)),
+            (Credential::Username, require(&user)),
+            (Credential::Password, require(&pass)),
         ]) {
             return;
         }
@@ -114,7 +107,7 @@ pub fn PasswordStep(
                 label="Username"
                 value=username
                 on_input=Callback::new(move |v| username.set(v))
-                on_blur=Callback::new(move |_| form.blur(Credential::Username, required(&username.get_untracked())))
+                on_blur=Callback::new(move |_| form.blur(Credential::Username, require(&username.get_untracked())))
                 error=form.error(Credential::Username)
                 autocomplete="username"
                 no_spellcheck=true

@@ -71,3 +71,10 @@ pub fn validate_contact_email(
         Ok(())
     }
 }
+
+/// An address typed into a form as is: required, then [`validate_email`]
+/// on the text without surrounding spaces (the form sends it trimmed).
+pub fn validate_typed_email(input: &str) -> Result<(), ErrorCode> {
+    require(input)?;
+    validate_email(input.trim())
+}

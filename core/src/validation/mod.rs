@@ -70,3 +70,12 @@ impl FieldIssue {
 fn is_blank(input: &str) -> bool {
     input.trim().is_empty()
 }
+
+/// Anything but blank: [`ErrorCode::Required`] for empty or only whitespace.
+pub fn require(input: &str) -> Result<(), ErrorCode> {
+    if is_blank(input) {
+        Err(ErrorCode::Required)
+    } else {
+        Ok(())
+    }
+}

@@ -669,3 +669,15 @@ fn issues_become_problem_entries() {
         "You have already listed this email address. Remove the copy"
     );
 }
+
+#[test]
+fn required_and_typed_emails() {
+    assert_eq!(require(" \t"), Err(ErrorCode::Required));
+    assert_eq!(require(" x "), Ok(()));
+    assert_eq!(validate_typed_email("  "), Err(ErrorCode::Required));
+    assert_eq!(validate_typed_email(" a@example.org "), Ok(()));
+    assert_eq!(
+        validate_typed_email("a.example.org"),
+        Err(ErrorCode::EmailFormat)
+    );
+}

@@ -45,12 +45,7 @@ pub fn ReauthForm(
             return;
         }
         let typed = password.get_untracked();
-        let rule = if typed.is_empty() {
-            Err(ErrorCode::Required)
-        } else {
-            Ok(())
-        };
-        if !form.submit([(Password, rule)]) {
+        if !form.submit([(Password, reclaim_core::validation::require(&typed))]) {
             return;
         }
         sending.set(true);

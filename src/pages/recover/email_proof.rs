@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use reclaim_core::codes::parse_email_code;
 use reclaim_core::limits::{EMAIL_CODE_DIGITS, EMAIL_CODE_MINUTES};
-use reclaim_core::validation::validate_email;
+use reclaim_core::validation::validate_typed_email;
 use reclaim_core::wizard::{Answer, Branch, Step};
 use reclaim_core::ErrorCode;
 
@@ -50,13 +50,6 @@ impl FormField for ProofField {
     }
 }
 
-fn email_rule(value: &str) -> Result<(), ErrorCode> {
-    match value.trim() {
-        "" => Err(ErrorCode::Required),
-        v => validate_email(v),
-    }
-}
-
 /// Send a one-time code to `email`; `Ok` once it is on its way.
 async fn send_code(client: ApiClient, email: String) -> Result<(), ApiError> {
     client.send_email_code(&email).await.map(|_| ())
@@ -79,7 +72,7 @@ pub fn EnterEmailPage() -> impl IntoView {
                 return;
             }
             let typed = email.get_untracked().trim().to_string();
-            if !form.submit([(ProofField::Email, email_rule(&typed))]) {
+            if !form.submit([(ProofField::Email, validate_typed_email(&typed))]) {
                 return;
             }
             sending.set(true);
@@ -110,7 +103,7 @@ pub fn EnterEmailPage() -> impl IntoView {
                     label="Email address of your account"
                     value=email
                     on_input=Callback::new(move |v| email.set(v))
-                    on_blur=Callback::new(move |_| form.blur(ProofField::Email, email_rule(&email.get_untracked())))
+                    on_blur=Callback::new(move |_| form.blur(ProofField::Email, validate_typed_email(&email.get_untracked())))
                     error=form.error(ProofField::Email)
                     input_type="email"
                     autocomplete="email"

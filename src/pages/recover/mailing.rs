@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use reclaim_core::limits::RESET_LINK_HOURS;
-use reclaim_core::validation::validate_email;
+use reclaim_core::validation::{require, validate_typed_email};
 use reclaim_core::wizard::{Answer, Branch, Step};
 use reclaim_core::ErrorCode;
 
@@ -46,22 +46,6 @@ impl FormField for MailField {
     }
 }
 
-fn identifier_rule(value: &str) -> Result<(), ErrorCode> {
-    if value.trim().is_empty() {
-        Err(ErrorCode::Required)
-    } else {
-        Ok(())
-    }
-}
-
-fn email_rule(value: &str) -> Result<(), ErrorCode> {
-    if value.trim().is_empty() {
-        Err(ErrorCode::Required)
-    } else {
-        validate_email(value.trim())
-    }
-}
-
 /// One field, one button, one call that mails something.
 #[component]
 fn MailForm(
@@ -81,8 +65,8 @@ fn MailForm(
     let sending = RwSignal::new(false);
     let cooldown = Cooldown::new();
     let rule = move |v: &str| match field {
-        MailField::Identifier => identifier_rule(v),
-        MailField::Email => email_rule(v),
+        MailField::Identifier => require(v),
+        MailField::Email => validate_typed_email(v),
     };
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
