@@ -13,14 +13,16 @@ export function measure(dist) {
       else files.push(path);
     }
   })(dist);
-  return files.sort().map((path) => {
-    const raw = readFileSync(path);
-    const gzip = gzipSync(raw, { level: 9 }).length;
-    const brotli = brotliCompressSync(raw, {
-      params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
-    }).length;
-    return { asset: relative(dist, path), raw: raw.length, gzip, brotli };
-  });
+  return files.sort().map((path) => ({ asset: relative(dist, path), ...compressed(readFileSync(path)) }));
+}
+
+/** Raw, gzip (level 9) and brotli (quality 11) sizes of one buffer. */
+export function compressed(raw) {
+  const gzip = gzipSync(raw, { level: 9 }).length;
+  const brotli = brotliCompressSync(raw, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
+  }).length;
+  return { raw: raw.length, gzip, brotli };
 }
 
 export const total = (key, list) => list.reduce((sum, r) => sum + r[key], 0);

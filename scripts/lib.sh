@@ -63,7 +63,12 @@ ensure_build_tools() {
   ensure_wasm_bindgen
 }
 
+# One Trunk page per bundle (core/src/bundle.rs), each its own binary over
+# the same library crate. Trunk empties its dist before each build, so the
+# signed-in page is built apart and then put beside the public one.
 build_app_release() {
-  step "building the app (release, wasm-opt -Oz)"
+  step "building the app (release, wasm-opt -Oz): index.html, account.html"
   trunk build --release --offline
+  trunk build --release --offline=true --dist target/trunk-account --html-output account.html account.html
+  cp -R target/trunk-account/. dist/
 }

@@ -1,8 +1,11 @@
-//! The router and the app-wide context.
+//! The bundles' route tables and what every bundle provides.
+//!
+//! Which bundle serves a path is decided in `reclaim_core::bundle`; each
+//! table here matches only its own bundle's paths. A path another bundle
+//! owns never reaches a table: the router leaves it to the browser.
 
 use leptos::prelude::*;
-use leptos_router::components::{FlatRoutes, Route, Router};
-use leptos_router::path;
+use reclaim_core::bundle::Bundle;
 use reclaim_core::config::AppConfig;
 
 use crate::api::ApiClient;
@@ -14,39 +17,65 @@ use crate::pages::request::{CheckAnswers, Confirmation, RequestFlow, RequestForm
 use crate::pages::sign_in::SignInPage;
 use crate::pages::start::StartPage;
 use crate::pages::status::StatusPage;
+use crate::router::Router;
 use crate::session::Session;
 
-/// The app, once `config.json` is loaded.
-#[component]
-pub fn App(config: AppConfig) -> impl IntoView {
+/// The context every bundle gives its pages; returns the router.
+fn provide_shell(config: AppConfig, bundle: Bundle) -> Router {
     provide_context(ApiClient::new(&config.api_base));
     provide_context(config);
-    provide_context(RequestFlow::restore());
-    provide_context(Wizard::new());
     provide_context(Session::new());
     crate::components::pointer::track_pointer();
+    Router::start(bundle)
+}
 
-    // `FlatRoutes`, not `Routes`: every route is top-level (no nesting), and
-    // the flat router links ~5% less wasm (brotli) than the nested one. Same
-    // matching; a change of `:branch` alone updates the params in place.
-    view! {
-        <Router>
-            <Layout>
-                <FlatRoutes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=StartPage/>
-                    <Route path=path!("/recover") view=RecoverIndex/>
-                    // Before `:branch`: the page the mailed reset link opens.
-                    <Route path=path!("/recover/reset-password") view=ResetPasswordPage/>
-                    <Route path=path!("/recover/:branch") view=RecoverStep/>
-                    <Route path=path!("/recover/:branch/:step") view=RecoverStep/>
-                    <Route path=path!("/sign-in") view=SignInPage/>
-                    <Route path=path!("/request") view=RequestForm/>
-                    <Route path=path!("/request/check") view=CheckAnswers/>
-                    <Route path=path!("/request/confirmation") view=Confirmation/>
-                    <Route path=path!("/status") view=StatusPage/>
-                    <Route path=path!("/checkup") view=CheckupPage/>
-                </FlatRoutes>
-            </Layout>
-        </Router>
+/// The non-empty segments of a path: `/recover/lost-2fa` is
+/// `["recover", "lost-2fa"]`, and a trailing slash changes nothing.
+fn segments(path: &str) -> Vec<&str> {
+    path.split('/').filter(|s| !s.is_empty()).collect()
+}
+
+/// [`Bundle::Public`]: the start page, the wizard, the request, its status.
+#[component]
+pub fn PublicApp(config: AppConfig) -> impl IntoView {
+    let router = provide_shell(config, Bundle::Public);
+    provide_context(RequestFlow::restore());
+    provide_context(Wizard::new());
+    view! { <Layout>{move || public_page(&router.path())}</Layout> }
+}
+
+fn public_page(path: &str) -> AnyView {
+    match segments(path).as_slice() {
+        [] => view! { <StartPage/> }.into_any(),
+        ["recover"] => view! { <RecoverIndex/> }.into_any(),
+        // Before `{branch}`: the page the mailed reset link opens.
+        ["recover", "reset-password"] => view! { <ResetPasswordPage/> }.into_any(),
+        ["recover", branch] => {
+            view! { <RecoverStep branch=branch.to_string() step=None/> }.into_any()
+        }
+        ["recover", branch, step] => {
+            let (branch, step) = (branch.to_string(), Some(step.to_string()));
+            view! { <RecoverStep branch=branch step=step/> }.into_any()
+        }
+        ["request"] => view! { <RequestForm/> }.into_any(),
+        ["request", "check"] => view! { <CheckAnswers/> }.into_any(),
+        ["request", "confirmation"] => view! { <Confirmation/> }.into_any(),
+        ["status"] => view! { <StatusPage/> }.into_any(),
+        _ => view! { <NotFound/> }.into_any(),
+    }
+}
+
+/// [`Bundle::Account`]: sign-in and the security checkup.
+#[component]
+pub fn AccountApp(config: AppConfig) -> impl IntoView {
+    let router = provide_shell(config, Bundle::Account);
+    view! { <Layout>{move || account_page(&router.path())}</Layout> }
+}
+
+fn account_page(path: &str) -> AnyView {
+    match segments(path).as_slice() {
+        ["sign-in"] => view! { <SignInPage/> }.into_any(),
+        ["checkup"] => view! { <CheckupPage/> }.into_any(),
+        _ => view! { <NotFound/> }.into_any(),
     }
 }

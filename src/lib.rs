@@ -12,16 +12,19 @@ pub mod config;
 pub mod copy;
 pub mod draft;
 pub mod pages;
+pub mod router;
 pub mod session;
 
 use leptos::prelude::*;
+use reclaim_core::config::AppConfig;
 
-/// Fetch `config.json`, then mount the app (or the configuration error page).
-pub fn run() {
+/// Read the configuration, then mount one bundle's app (`app::PublicApp`,
+/// `app::AccountApp`), or the configuration error page.
+pub fn run<V: IntoView + 'static>(app: fn(AppConfig) -> V) {
     console_error_panic_hook::set_once();
-    wasm_bindgen_futures::spawn_local(async {
+    wasm_bindgen_futures::spawn_local(async move {
         match config::load().await {
-            Ok(config) => leptos::mount::mount_to_body(move || view! { <app::App config=config/> }),
+            Ok(config) => leptos::mount::mount_to_body(move || app(config)),
             Err(error) => leptos::mount::mount_to_body(move || {
                 view! { <pages::config_error::ConfigErrorPage error=error/> }
             }),

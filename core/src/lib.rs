@@ -5,6 +5,7 @@
 //! browser is, by construction, the same rule the server checks again.
 
 pub mod api;
+pub mod bundle;
 pub mod checkup;
 pub mod codes;
 pub mod config;

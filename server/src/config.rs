@@ -188,7 +188,7 @@ async fn run(args: ServeArgs) -> Result<(), String> {
     let secure = public_url.starts_with("https://") || !addr.ip().is_loopback();
     let (site_name, totp_issuer) = branding(&args.dist);
     let files = StaticFiles::load(&args.dist);
-    let headers = SecurityHeaders::new(files.index_html(), secure);
+    let headers = SecurityHeaders::new(&files.bundle_pages(), secure);
     let passwords = PasswordWork::for_this_machine(
         Hasher::standard(),
         args.password_workers,

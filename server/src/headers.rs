@@ -1,8 +1,8 @@
 //! Security headers on every response, and `no-store` on every API answer.
 //!
 //! The CSP allows scripts only from this origin plus the exact hashes of the
-//! inline scripts found in `index.html` at startup (Trunk emits an inline
-//! module loader). No inline style is allowed, so the app must not use `style=`.
+//! inline scripts found in the bundles' HTML at startup (Trunk emits an
+//! inline module loader per page). No inline style is allowed, so the app must not use `style=`.
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue};
@@ -20,8 +20,10 @@ pub struct SecurityHeaders {
 }
 
 impl SecurityHeaders {
-    pub fn new(index_html: Option<&str>, hsts: bool) -> SecurityHeaders {
-        let hashes = index_html.map(inline_script_hashes).unwrap_or_default();
+    pub fn new(pages: &[&str], hsts: bool) -> SecurityHeaders {
+        let mut hashes: Vec<String> = pages.iter().flat_map(|p| inline_script_hashes(p)).collect();
+        hashes.sort();
+        hashes.dedup();
         let csp = csp(&hashes);
         SecurityHeaders {
             csp: HeaderValue::from_str(&csp).expect("CSP is ASCII"),

@@ -5,7 +5,9 @@
 //! so those are cached for a year as immutable; `index.html` and `config.json`
 //! are revalidated every time so a deploy or a rebrand shows at once.
 //! A path without an extension that is not a file is an app route: it gets
-//! `index.html` (SPA fallback). Anything under `/api` gets a problem document.
+//! the HTML of the bundle that serves it (`index.html` or `account.html`,
+//! decided by `reclaim_core::bundle`). Anything under `/api` gets a problem
+//! document.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -15,6 +17,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use reclaim_core::bundle::Bundle;
 
 use crate::app::AppState;
 
@@ -59,17 +62,22 @@ impl StaticFiles {
                 }
             }
         }
-        inline_config(&mut assets);
+        for bundle in Bundle::ALL {
+            inline_config(&mut assets, &format!("/{}", bundle.html_file()));
+        }
         StaticFiles {
             dir: dir.to_path_buf(),
             assets,
         }
     }
 
-    pub fn index_html(&self) -> Option<&str> {
-        self.assets
-            .get("/index.html")
-            .and_then(|a| std::str::from_utf8(&a.raw).ok())
+    /// The HTML of every bundle that was built (for the CSP's script hashes).
+    pub fn bundle_pages(&self) -> Vec<&str> {
+        Bundle::ALL
+            .iter()
+            .filter_map(|b| self.assets.get(&format!("/{}", b.html_file())))
+            .filter_map(|a| std::str::from_utf8(&a.raw).ok())
+            .collect()
     }
 
     /// No `index.html`: the app is not built (or still building).
@@ -218,9 +226,8 @@ pub const CONFIG_BLOCK_ID: &str = "reclaim-config";
 /// starts without a second round trip. The file stays the source of truth
 /// (and stays served, for deployments without this server). `<` is escaped
 /// so the text cannot close the script element.
-fn inline_config(assets: &mut HashMap<String, Asset>) {
-    let (Some(index), Some(config)) = (assets.get("/index.html"), assets.get("/config.json"))
-    else {
+fn inline_config(assets: &mut HashMap<String, Asset>, page: &str) {
+    let (Some(index), Some(config)) = (assets.get(page), assets.get("/config.json")) else {
         return;
     };
     let (Ok(html), Ok(json)) = (
@@ -237,10 +244,7 @@ fn inline_config(assets: &mut HashMap<String, Asset>) {
         json.trim().replace('<', "\\u003c")
     );
     let inlined = format!("{}{block}{}", &html[..at], &html[at..]);
-    assets.insert(
-        "/index.html".to_string(),
-        Asset::new("/index.html", inlined.into_bytes()),
-    );
+    assets.insert(page.to_string(), Asset::new(page, inlined.into_bytes()));
 }
 
 /// Fallback handler: app files, SPA routes, and 404s.
@@ -266,8 +270,9 @@ pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
         return asset.response(req.headers(), head);
     }
     if !has_extension(&path) {
-        if let Some(index) = files.assets.get("/index.html") {
-            return index.response(req.headers(), head);
+        let page = format!("/{}", Bundle::for_path(&path).html_file());
+        if let Some(html) = files.assets.get(&page) {
+            return html.response(req.headers(), head);
         }
     }
     (
@@ -315,7 +320,7 @@ mod tests {
             "/config.json".into(),
             Asset::new("/config.json", json.into()),
         );
-        inline_config(&mut assets);
+        inline_config(&mut assets, "/index.html");
         let out = std::str::from_utf8(&assets["/index.html"].raw)
             .unwrap()
             .to_string();

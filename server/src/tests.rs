@@ -21,6 +21,7 @@ use crate::store::Db;
 use crate::totp;
 
 const INDEX: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/reclaim-0123456789abcdef.js';init();</script></head><body></body></html>";
+const ACCOUNT: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/account-0123456789abcdef.js';init();</script></head><body></body></html>";
 
 struct T {
     app: Router,
@@ -52,13 +53,17 @@ fn test_app_with(configure: impl FnOnce(&mut Settings)) -> T {
         Asset::new("/index.html", INDEX.as_bytes().to_vec()),
     );
     files.assets.insert(
+        "/account.html".into(),
+        Asset::new("/account.html", ACCOUNT.as_bytes().to_vec()),
+    );
+    files.assets.insert(
         "/reclaim-0123456789abcdef.js".into(),
         Asset::new(
             "/reclaim-0123456789abcdef.js",
             "export default 1;\n".repeat(50).into_bytes(),
         ),
     );
-    let headers = SecurityHeaders::new(files.index_html(), false);
+    let headers = SecurityHeaders::new(&files.bundle_pages(), false);
     let state = Arc::new(App {
         db,
         clock,
@@ -744,8 +749,25 @@ async fn every_bad_body_is_a_problem_document() {
 }
 
 #[tokio::test]
-async fn app_routes_fall_back_to_index_with_strict_headers() {
+async fn app_routes_get_their_bundles_page_with_strict_headers() {
     let t = test_app();
+    // Each path gets the HTML of the bundle that serves it; unknown paths
+    // get the public bundle, whose "Page not found" explains.
+    for (path, page) in [
+        ("/", INDEX),
+        ("/recover/lost-2fa/password", INDEX),
+        ("/request/check", INDEX),
+        ("/no-such-page", INDEX),
+        ("/checkup", ACCOUNT),
+        ("/sign-in", ACCOUNT),
+    ] {
+        let r = t.req(Method::GET, path, None, &[]).await;
+        assert_eq!(
+            (r.status, r.text.as_str()),
+            (StatusCode::OK, page),
+            "{path}"
+        );
+    }
     let r = t
         .req(
             Method::GET,
@@ -757,8 +779,10 @@ async fn app_routes_fall_back_to_index_with_strict_headers() {
     assert_eq!(r.status, 200);
     assert_eq!(r.headers[header::CACHE_CONTROL], "no-cache");
     let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-    let hash = crate::headers::inline_script_hashes(INDEX).remove(0);
-    assert!(csp.contains(&format!("'{hash}'")), "{csp}");
+    for page in [INDEX, ACCOUNT] {
+        let hash = crate::headers::inline_script_hashes(page).remove(0);
+        assert!(csp.contains(&format!("'{hash}'")), "{csp}");
+    }
     assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
     assert_eq!(r.headers[header::REFERRER_POLICY], "no-referrer");
     assert_eq!(r.headers[header::X_FRAME_OPTIONS], "DENY");

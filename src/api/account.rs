@@ -2,13 +2,21 @@
 //! carries the CSRF token from sign-in (see [`ApiClient::request`]).
 
 use reclaim_core::api::{
-    AccountSecurity, CodeBody, ReauthBody, Reauthenticated, RecoveryCodesGenerated,
+    AccountSecurity, CodeBody, LoginOutcome, ReauthBody, Reauthenticated, RecoveryCodesGenerated,
     RecoveryCodesInfo, TotpSetup,
 };
 
 use super::{ApiClient, ApiError};
 
 impl ApiClient {
+    /// `GET /session`: the session of the cookie, for a page loaded after
+    /// sign-in (this tab's memory lost the CSRF token). Holds the token on.
+    pub async fn resume_session(&self) -> Result<(), ApiError> {
+        let outcome: LoginOutcome = self.send(self.request("GET", "/session")).await?;
+        self.remember(&outcome);
+        Ok(())
+    }
+
     /// `GET /account/security`.
     pub async fn account_security(&self) -> Result<AccountSecurity, ApiError> {
         self.send(self.request("GET", "/account/security")).await

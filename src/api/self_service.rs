@@ -51,7 +51,7 @@ impl ApiClient {
         Ok(outcome)
     }
 
-    fn remember(&self, outcome: &LoginOutcome) {
+    pub(super) fn remember(&self, outcome: &LoginOutcome) {
         if let LoginOutcome::Session { csrf_token, .. } = outcome {
             self.set_csrf_token(Some(csrf_token.clone()));
         }

@@ -1,9 +1,8 @@
 //! `/sign-in`: the wizard's sign-in steps on their own, for the checkup and
 //! after a password reset. `?next=/path` says where to go once signed in.
 
+use crate::router::{use_navigate, use_router, NavigateOptions};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 use reclaim_core::api::{LoginOutcome, SecondFactor, SecondFactorChallenge};
 use reclaim_core::messages::problem_message;
 use reclaim_core::ProblemCode;
@@ -24,8 +23,8 @@ fn safe_next(next: Option<String>) -> String {
 pub fn SignInPage() -> impl IntoView {
     let session = expect_context::<Session>();
     let navigate = use_navigate();
-    let query = use_query_map();
-    let next = StoredValue::new(safe_next(query.with_untracked(|q| q.get("next"))));
+    let router = use_router();
+    let next = StoredValue::new(safe_next(router.query_param("next")));
     let challenge = RwSignal::new(None::<SecondFactorChallenge>);
     let notice = RwSignal::new(None::<String>);
 

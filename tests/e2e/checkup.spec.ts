@@ -43,11 +43,18 @@ test('bob goes from nothing set up to an all-healthy checkup, and a saved code s
   // Behind sign-in, and back to the checkup after it.
   await page.goto('/checkup');
   await expect(page).toHaveURL(/\/sign-in\?next=\/checkup$/);
+  // Never signed in here: nothing to say about being signed out.
+  await expect(page.getByRole('main')).not.toContainText('You were signed out');
   await page.getByLabel('Username', { exact: true }).fill('bob');
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page).toHaveURL(/\/checkup$/);
   await expect(page.getByRole('heading', { name: 'Signed in as bob' })).toBeVisible();
+  // A reload forgets the CSRF token (memory only); the session comes back
+  // from the cookie (GET /session) instead of asking for a new sign-in.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Signed in as bob' })).toBeVisible();
+  await expect(page).toHaveURL(/\/checkup$/);
 
   // Before: no authenticator (important), no codes yet (a tip: they come with one).
   await expect(item(page, 'Two-factor authentication')).toContainText('Important');
@@ -142,7 +149,10 @@ test('bob goes from nothing set up to an all-healthy checkup, and a saved code s
   await expect(h1(page)).toHaveText('You are signed in');
 
   // Replacing the authenticator: removing it says what happens to the codes.
+  // The checkup is another bundle (a page load): still signed in.
   await page.getByRole('link', { name: 'Check the security of your account' }).click();
+  await expect(page).toHaveURL(/\/checkup$/);
+  await expect(page.getByRole('heading', { name: 'Signed in as bob' })).toBeVisible();
   await page.getByRole('button', { name: 'Replace or remove your authenticator app' }).click();
   await password(page);
   await expect(page.getByRole('main')).toContainText('Your recovery codes are removed with it');

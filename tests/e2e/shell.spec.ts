@@ -63,16 +63,20 @@ async function withInlinedConfig(page: Page, change: (config: string) => string 
   });
 }
 
-test('the configuration comes inlined: no request for config.json before the app shows', async ({ page }) => {
-  const fetched: string[] = [];
-  page.on('request', (r) => {
-    if (r.url().endsWith('/config.json')) fetched.push(r.url());
+// Each bundle (core/src/bundle.rs) is its own page: a route fetches its
+// own code only, and its configuration comes inlined.
+for (const [path, own, other] of [['/', 'reclaim', 'account'], ['/checkup', 'account', 'reclaim']]) {
+  test(`${path} loads only the ${own} bundle, with the configuration inlined`, async ({ page }) => {
+    const fetched: string[] = [];
+    page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+    await page.goto(path);
+    await appReady(page);
+    await expect(page.getByRole('banner')).toContainText('PyPI');
+    expect(fetched.filter((p) => p.endsWith('/config.json'))).toEqual([]);
+    expect(fetched.filter((p) => p.startsWith(`/${own}-`) && p.endsWith('_bg.wasm'))).toHaveLength(1);
+    expect(fetched.filter((p) => p.startsWith(`/${other}-`))).toEqual([]);
   });
-  await page.goto('/');
-  await appReady(page);
-  await expect(page.getByRole('banner')).toContainText('PyPI');
-  expect(fetched).toEqual([]);
-});
+}
 
 test('a missing config.json shows a clear error page, not a blank one', async ({ page }) => {
   // A static host without the inlining, and without the file.

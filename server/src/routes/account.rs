@@ -13,7 +13,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use reclaim_core::api::{
-    AccountProject, AccountSecurity, CodeBody, Problem, ReauthBody, Reauthenticated,
+    AccountProject, AccountSecurity, CodeBody, LoginOutcome, Problem, ReauthBody, Reauthenticated,
     RecoveryCodesGenerated, RecoveryCodesInfo, TotpSetup,
 };
 use reclaim_core::codes::{parse_recovery_code_with, parse_totp_code_with};
@@ -454,6 +454,19 @@ pub async fn totp_remove(
         .await?;
     state.mailer.poke();
     Ok(Json(security_of(&state, &s).await?))
+}
+
+#[utoipa::path(get, path = "/session", tag = "account",
+    description = "The signed-in session of this cookie: its username and its CSRF token, for a page loaded after sign-in (the app holds the token in memory only, so a reload or another page of the app asks here). A cross-origin page cannot read the answer: no CORS header is ever sent, and the cookie is `SameSite=Strict`.",
+    responses(
+        (status = 200, description = "Signed in", body = LoginOutcome),
+        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn session(SignedIn(s): SignedIn) -> Json<LoginOutcome> {
+    Json(LoginOutcome::Session {
+        username: s.user.username,
+        csrf_token: s.csrf_token,
+    })
 }
 
 #[utoipa::path(post, path = "/logout", tag = "account",

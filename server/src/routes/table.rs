@@ -49,7 +49,8 @@ table! {
         auth::email_verification, auth::email_verification_confirm,
         requests::create, requests::show,
         account::security, account::reauth, account::generate_codes, account::confirm_code,
-        account::totp_start, account::totp_confirm, account::totp_remove, account::logout,
+        account::totp_start, account::totp_confirm, account::totp_remove, account::session,
+        account::logout,
     ],
     demo: [outbox::list],
 }

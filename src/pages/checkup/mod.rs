@@ -7,9 +7,8 @@ mod reauth;
 mod recovery_codes;
 mod words;
 
+use crate::router::{use_navigate, NavigateOptions};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 use reclaim_core::api::AccountSecurity;
 use reclaim_core::checkup::{self, Action, Assessment, Grade};
 
@@ -79,6 +78,17 @@ impl Checkup {
     }
 }
 
+/// Sign in first, then come back here.
+fn navigate_to_sign_in(navigate: &impl Fn(&str, NavigateOptions)) {
+    navigate(
+        "/sign-in?next=/checkup",
+        NavigateOptions {
+            replace: true,
+            ..Default::default()
+        },
+    );
+}
+
 #[component]
 pub fn CheckupPage() -> impl IntoView {
     let client = expect_context::<ApiClient>();
@@ -88,13 +98,7 @@ pub fn CheckupPage() -> impl IntoView {
         let (client, navigate) = (client.clone(), navigate.clone());
         Callback::new(move |_: ()| {
             session.lost(&client);
-            navigate(
-                "/sign-in?next=/checkup",
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
+            navigate_to_sign_in(&navigate);
         })
     };
     let checkup = Checkup {
@@ -107,12 +111,16 @@ pub fn CheckupPage() -> impl IntoView {
     provide_context(checkup);
     let load_error = RwSignal::new(None::<String>);
 
-    // Without a session in this tab (a reload forgets the CSRF token), sign in first.
-    if !client.has_session() {
-        request_animation_frame(move || go_sign_in.run(()));
-    } else {
-        let client = client.clone();
+    // A page load forgets the CSRF token (it is held in memory only): the
+    // session comes back from the cookie, or the user signs in first.
+    {
+        let (client, navigate) = (client.clone(), navigate.clone());
         leptos::task::spawn_local(async move {
+            if !client.has_session() && client.resume_session().await.is_err() {
+                // Not signed in (or not any more): no "you were signed out".
+                navigate_to_sign_in(&navigate);
+                return;
+            }
             match client.account_security().await {
                 Ok(sec) => checkup.security.set(Some(sec)),
                 Err(err) if err.is_session_lost() => go_sign_in.run(()),

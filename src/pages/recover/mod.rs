@@ -16,9 +16,8 @@ mod start;
 pub use reset_password::ResetPasswordPage;
 pub use start::RecoverIndex;
 
+use crate::router::{use_navigate, NavigateOptions};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
-use leptos_router::NavigateOptions;
 use reclaim_core::api::SecondFactorChallenge;
 use reclaim_core::wizard::{self, Answer, Branch, Progress, Step, Target};
 
@@ -106,37 +105,32 @@ pub fn use_answer(branch: Branch, step: Step) -> impl Fn(Answer) + Clone + 'stat
     }
 }
 
-/// `/recover/{branch}` and `/recover/{branch}/{step}`.
+/// `/recover/{branch}` and `/recover/{branch}/{step}` (the slugs from the
+/// address; the router mounts this page anew for every path).
 #[component]
-pub fn RecoverStep() -> impl IntoView {
-    let params = use_params_map();
+pub fn RecoverStep(branch: String, step: Option<String>) -> impl IntoView {
     let wizard = expect_context::<Wizard>();
     let navigate = use_navigate();
-    let place = Memo::new(move |_| {
-        params.with(|p| {
-            let branch = Branch::parse(&p.get("branch")?)?;
-            let step = match p.get("step") {
-                None => branch.first_step(),
-                Some(slug) => Step::parse(&slug)?,
-            };
-            Some((branch, step))
-        })
+    let place = Branch::parse(&branch).and_then(|branch| {
+        let step = match step {
+            None => branch.first_step(),
+            Some(slug) => Step::parse(&slug)?,
+        };
+        Some((branch, step))
     });
     // The step to show given what is known: a deep link (or the browser's
     // Back) to a step whose earlier answers are missing shows the first
     // step that needs one, and the address is corrected in place.
     // Resolved on arrival only: an answer updates the progress just before
     // it navigates, and must not send the page it leaves elsewhere first.
-    let shown = Memo::new(move |_| {
-        place.get().map(|(branch, step)| {
-            let resolved = wizard
-                .progress
-                .with_untracked(|p| wizard::resolve(branch, step, p));
-            (branch, step, resolved)
-        })
+    let shown = place.map(|(branch, step)| {
+        let resolved = wizard
+            .progress
+            .with_untracked(|p| wizard::resolve(branch, step, p));
+        (branch, step, resolved)
     });
     Effect::new(move |_| {
-        if let Some((branch, step, resolved)) = shown.get() {
+        if let Some((branch, step, resolved)) = shown {
             if resolved != step {
                 navigate(
                     &href(Target::Step(branch, resolved)),
@@ -148,9 +142,11 @@ pub fn RecoverStep() -> impl IntoView {
             }
         }
     });
-    move || match shown.get() {
+    match shown {
         None => view! { <NotFound/> }.into_any(),
-        Some((branch, _, step)) => render(branch, step),
+        Some((branch, step, resolved)) if step == resolved => render(branch, step),
+        // The effect above corrects the address; the page comes with it.
+        Some(_) => ().into_any(),
     }
 }
 

@@ -1,9 +1,8 @@
 //! The sign-in branches: lost authenticator with recovery codes, recovery
 //! codes that do not work (stale sets), and authenticator codes refused.
 
+use crate::router::{use_navigate, NavigateOptions};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 use reclaim_core::api::{LoginOutcome, RecoveryCodesInfo, SecondFactor};
 use reclaim_core::messages::problem_message;
 use reclaim_core::wizard::{Answer, Branch, Step, Target, INVALID_CODES_BEFORE_REQUEST};

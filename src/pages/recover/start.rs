@@ -1,8 +1,7 @@
 //! `/recover`: "What happened?", one question with one answer.
 
+use crate::router::{use_navigate, NavigateOptions};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 use reclaim_core::wizard::{Branch, Target};
 use reclaim_core::ErrorCode;
 

@@ -1,8 +1,7 @@
 //! `/request/check`: "Check your answers", then send.
 
+use crate::router::{use_navigate, NavigateOptions};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
 use super::send::{send, send_as_new, SendState};
 use super::{codes_status_label, reason_label, RequestFlow};

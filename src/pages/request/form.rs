@@ -1,8 +1,7 @@
 //! The request form: one page, grouped in sections, GOV.UK style.
 
+use crate::router::{use_navigate, use_router, NavigateOptions};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 use reclaim_core::api::{Reason, RecoveryCodesStatus};
 
 use super::{codes_status_label, reason_label, RequestField, RequestFlow};
@@ -20,11 +19,11 @@ pub fn RequestForm() -> impl IntoView {
     let flow = expect_context::<RequestFlow>();
     let config = use_config();
     let navigate = use_navigate();
-    let query = use_query_map();
+    let router = use_router();
 
     // Arriving from the wizard with ?reason=…: preselect it once, then drop
     // it from the address so a reload does not undo a later change.
-    if let Some(reason) = query.with_untracked(|q| q.get("reason")) {
+    if let Some(reason) = router.query_param("reason") {
         if let Some(reason) = Reason::parse(&reason) {
             flow.draft.update(|d| d.reason = Some(reason));
         }
@@ -33,7 +32,6 @@ pub fn RequestForm() -> impl IntoView {
             NavigateOptions {
                 replace: true,
                 scroll: false,
-                ..Default::default()
             },
         );
     }

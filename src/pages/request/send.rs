@@ -1,8 +1,8 @@
 //! Sending the request: one idempotency key per draft, automatic retries
 //! with backoff, waits from `Retry-After`, and no second request ever.
 
+use crate::router::NavigateOptions;
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
 use reclaim_core::api::RecoveryRequestCreated;
 use reclaim_core::ProblemCode;
 
