@@ -65,10 +65,14 @@ ensure_build_tools() {
 
 # One Trunk page per bundle (core/src/bundle.rs), each its own binary over
 # the same library crate. Trunk empties its dist before each build, so the
-# signed-in page is built apart and then put beside the public one.
+# other pages are built apart and then put beside index.html.
+APP_PAGES="request account"
 build_app_release() {
-  step "building the app (release, wasm-opt -Oz): index.html, account.html"
+  step "building the app (release, wasm-opt -Oz): index.html and ${APP_PAGES// /, }"
   trunk build --release --offline
-  trunk build --release --offline=true --dist target/trunk-account --html-output account.html account.html
-  cp -R target/trunk-account/. dist/
+  local page
+  for page in $APP_PAGES; do
+    trunk build --release --offline=true --dist "target/trunk-$page" --html-output "$page.html" "$page.html"
+    cp -R "target/trunk-$page/." dist/
+  done
 }

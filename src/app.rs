@@ -35,16 +35,15 @@ fn segments(path: &str) -> Vec<&str> {
     path.split('/').filter(|s| !s.is_empty()).collect()
 }
 
-/// [`Bundle::Public`]: the start page, the wizard, the request, its status.
+/// [`Bundle::Recover`]: the start page and the wizard.
 #[component]
-pub fn PublicApp(config: AppConfig) -> impl IntoView {
-    let router = provide_shell(config, Bundle::Public);
-    provide_context(RequestFlow::restore());
+pub fn RecoverApp(config: AppConfig) -> impl IntoView {
+    let router = provide_shell(config, Bundle::Recover);
     provide_context(Wizard::new());
-    view! { <Layout>{move || public_page(&router.path())}</Layout> }
+    view! { <Layout>{move || recover_page(&router.path())}</Layout> }
 }
 
-fn public_page(path: &str) -> AnyView {
+fn recover_page(path: &str) -> AnyView {
     match segments(path).as_slice() {
         [] => view! { <StartPage/> }.into_any(),
         ["recover"] => view! { <RecoverIndex/> }.into_any(),
@@ -57,6 +56,20 @@ fn public_page(path: &str) -> AnyView {
             let (branch, step) = (branch.to_string(), Some(step.to_string()));
             view! { <RecoverStep branch=branch step=step/> }.into_any()
         }
+        _ => view! { <NotFound/> }.into_any(),
+    }
+}
+
+/// [`Bundle::Request`]: the recovery request and its status.
+#[component]
+pub fn RequestApp(config: AppConfig) -> impl IntoView {
+    let router = provide_shell(config, Bundle::Request);
+    provide_context(RequestFlow::restore());
+    view! { <Layout>{move || request_page(&router.path())}</Layout> }
+}
+
+fn request_page(path: &str) -> AnyView {
+    match segments(path).as_slice() {
         ["request"] => view! { <RequestForm/> }.into_any(),
         ["request", "check"] => view! { <CheckAnswers/> }.into_any(),
         ["request", "confirmation"] => view! { <Confirmation/> }.into_any(),

@@ -244,3 +244,46 @@ pub fn print() {
         let _ = w.print();
     }
 }
+
+/// A fetched answer: its status, headers and whole body as text.
+pub struct Fetched {
+    pub status: u16,
+    pub headers: web_sys::Headers,
+    /// Empty when the body could not be read.
+    pub text: String,
+}
+
+impl Fetched {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).ok().flatten()
+    }
+}
+
+/// `fetch(url, init)`, body read to the end. `Err` (the browser's reason)
+/// when there is no answer at all: offline, blocked, refused.
+pub async fn fetch(url: &str, init: &web_sys::RequestInit) -> Result<Fetched, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let reason = |e: wasm_bindgen::JsValue| {
+        e.dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_else(|| "the request failed".to_string())
+    };
+    let window = window().ok_or("no window")?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, init))
+        .await
+        .map_err(reason)?
+        .unchecked_into();
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    Ok(Fetched {
+        status: response.status(),
+        headers: response.headers(),
+        text,
+    })
+}

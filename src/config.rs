@@ -45,23 +45,19 @@ pub async fn load() -> Result<AppConfig, ConfigLoadError> {
 
 /// Fetch and check `/config.json`.
 async fn fetch() -> Result<AppConfig, ConfigLoadError> {
-    let response = gloo_net::http::Request::get(CONFIG_URL)
-        .cache(web_sys::RequestCache::NoCache)
-        .send()
+    let init = web_sys::RequestInit::new();
+    init.set_cache(web_sys::RequestCache::NoCache);
+    let answer = crate::browser::fetch(CONFIG_URL, &init)
         .await
-        .map_err(|e| ConfigLoadError::Network(e.to_string()))?;
-    if !response.ok() {
-        return Err(ConfigLoadError::Http(response.status()));
+        .map_err(ConfigLoadError::Network)?;
+    if !(200..300).contains(&answer.status) {
+        return Err(ConfigLoadError::Http(answer.status));
     }
-    let content_type = response.headers().get("content-type").unwrap_or_default();
+    let content_type = answer.header("content-type").unwrap_or_default();
     if content_type.contains("text/html") {
         return Err(ConfigLoadError::HtmlInsteadOfJson);
     }
-    let text = response
-        .text()
-        .await
-        .map_err(|e| ConfigLoadError::Network(e.to_string()))?;
-    AppConfig::from_json(&text).map_err(ConfigLoadError::Invalid)
+    AppConfig::from_json(&answer.text).map_err(ConfigLoadError::Invalid)
 }
 
 /// The configuration, from context. Panics outside the app (a programming error).

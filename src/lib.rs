@@ -11,6 +11,7 @@ pub mod components;
 pub mod config;
 pub mod copy;
 pub mod draft;
+pub mod handoff;
 pub mod pages;
 pub mod router;
 pub mod session;
@@ -18,8 +19,8 @@ pub mod session;
 use leptos::prelude::*;
 use reclaim_core::config::AppConfig;
 
-/// Read the configuration, then mount one bundle's app (`app::PublicApp`,
-/// `app::AccountApp`), or the configuration error page.
+/// Read the configuration, then mount one bundle's app (`app::RecoverApp`,
+/// `app::RequestApp`, `app::AccountApp`), or the configuration error page.
 pub fn run<V: IntoView + 'static>(app: fn(AppConfig) -> V) {
     console_error_panic_hook::set_once();
     wasm_bindgen_futures::spawn_local(async move {

@@ -1,8 +1,8 @@
-//! The public bundle (`index.html`): start page, wizard, request, status.
+//! The wizard's bundle (`index.html`): the start page and the recovery wizard.
 
 use leptos::prelude::*;
-use reclaim::app::PublicApp;
+use reclaim::app::RecoverApp;
 
 fn main() {
-    reclaim::run(|config| view! { <PublicApp config=config/> });
+    reclaim::run(|config| view! { <RecoverApp config=config/> });
 }

@@ -443,6 +443,43 @@ fn draft_survives_a_reload_but_never_stores_a_code() {
 }
 
 #[wasm_bindgen_test]
+fn the_wizards_handoff_reaches_the_request_once_and_only_what_it_attaches() {
+    use reclaim::handoff::{EmailProof, Handoff};
+    use reclaim_core::api::{Reason, RecoveryCodesStatus};
+    use reclaim_core::wizard::RequestPrefill;
+    let proof = EmailProof {
+        proof: "proof-&=?+ value".into(),
+        address: "a+b@example.org".into(),
+    };
+    let handoff = Handoff {
+        prefill: RequestPrefill {
+            reason: Reason::Lost2fa,
+            recovery_codes_status: Some(RecoveryCodesStatus::NotWorking),
+            attach_email_proof: true,
+        },
+        email_proof: Some(proof.clone()),
+    };
+    assert!(handoff.store());
+    // Characters that mean something in a query survive the encoding.
+    assert_eq!(Handoff::take(), Some(handoff));
+    assert_eq!(Handoff::take(), None, "taken once");
+
+    // Not attached: the proof does not travel, whatever was held.
+    let unattached = Handoff {
+        prefill: RequestPrefill {
+            reason: Reason::Compromised,
+            recovery_codes_status: None,
+            attach_email_proof: false,
+        },
+        email_proof: Some(proof),
+    };
+    assert!(unattached.store());
+    let taken = Handoff::take().expect("stored");
+    assert_eq!(taken.prefill, unattached.prefill);
+    assert_eq!(taken.email_proof, None);
+}
+
+#[wasm_bindgen_test]
 fn remembered_request_only_in_local_storage_until_forgotten() {
     RememberedRequest::forget();
     assert!(RememberedRequest::load().is_none());

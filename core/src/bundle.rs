@@ -10,20 +10,24 @@
 /// One page bundle of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bundle {
-    /// Start page, the recovery wizard, the recovery request and its
-    /// status. Also answers unknown paths, with its "Page not found".
-    Public,
+    /// The start page and the recovery wizard. Also answers unknown paths,
+    /// with its "Page not found".
+    Recover,
+    /// The recovery request (form, check answers, confirmation) and its
+    /// status page. The wizard hands over to it through `sessionStorage`.
+    Request,
     /// The signed-in area: sign-in and the security checkup.
     Account,
 }
 
 impl Bundle {
-    pub const ALL: [Bundle; 2] = [Bundle::Public, Bundle::Account];
+    pub const ALL: [Bundle; 3] = [Bundle::Recover, Bundle::Request, Bundle::Account];
 
     /// The bundle's HTML file at the root of the built app (`dist/`).
     pub const fn html_file(self) -> &'static str {
         match self {
-            Bundle::Public => "index.html",
+            Bundle::Recover => "index.html",
+            Bundle::Request => "request.html",
             Bundle::Account => "account.html",
         }
     }
@@ -32,8 +36,9 @@ impl Bundle {
     pub fn for_path(path: &str) -> Bundle {
         let first = path.trim_start_matches('/').split('/').next();
         match first {
+            Some("request" | "status") => Bundle::Request,
             Some("checkup" | "sign-in") => Bundle::Account,
-            _ => Bundle::Public,
+            _ => Bundle::Recover,
         }
     }
 
@@ -48,23 +53,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn signed_in_routes_are_the_account_bundle_and_all_else_public() {
+    fn each_path_has_its_bundle_and_unknown_ones_the_wizards() {
         for path in ["/checkup", "/checkup/", "/sign-in", "/sign-in/x"] {
             assert_eq!(Bundle::for_path(path), Bundle::Account, "{path}");
+        }
+        for path in [
+            "/request",
+            "/request/check",
+            "/request/confirmation",
+            "/status",
+        ] {
+            assert_eq!(Bundle::for_path(path), Bundle::Request, "{path}");
         }
         for path in [
             "/",
             "",
             "/recover",
             "/recover/lost-2fa/password",
-            "/request/check",
-            "/status",
+            "/recover/reset-password",
             "/checkups",
+            "/requests",
             "/no-such-page",
         ] {
-            assert_eq!(Bundle::for_path(path), Bundle::Public, "{path}");
+            assert_eq!(Bundle::for_path(path), Bundle::Recover, "{path}");
         }
-        assert!(Bundle::Account.owns("/checkup") && !Bundle::Public.owns("/checkup"));
+        assert!(Bundle::Account.owns("/checkup") && !Bundle::Recover.owns("/checkup"));
     }
 
     #[test]
@@ -72,6 +85,6 @@ mod tests {
         let files: std::collections::HashSet<_> =
             Bundle::ALL.iter().map(|b| b.html_file()).collect();
         assert_eq!(files.len(), Bundle::ALL.len());
-        assert_eq!(Bundle::Public.html_file(), "index.html");
+        assert_eq!(Bundle::Recover.html_file(), "index.html");
     }
 }

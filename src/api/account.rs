@@ -12,14 +12,14 @@ impl ApiClient {
     /// `GET /session`: the session of the cookie, for a page loaded after
     /// sign-in (this tab's memory lost the CSRF token). Holds the token on.
     pub async fn resume_session(&self) -> Result<(), ApiError> {
-        let outcome: LoginOutcome = self.send(self.request("GET", "/session")).await?;
+        let outcome: LoginOutcome = self.call("GET", "/session").answer().await?;
         self.remember(&outcome);
         Ok(())
     }
 
     /// `GET /account/security`.
     pub async fn account_security(&self) -> Result<AccountSecurity, ApiError> {
-        self.send(self.request("GET", "/account/security")).await
+        self.call("GET", "/account/security").answer().await
     }
 
     /// `POST /account/reauth`: the password again, before a sensitive change.
@@ -27,13 +27,15 @@ impl ApiClient {
         let body = ReauthBody {
             password: password.to_string(),
         };
-        self.post("/account/reauth", &body).await
+        self.call("POST", "/account/reauth")
+            .json(&body)?
+            .answer()
+            .await
     }
 
     /// `POST /account/recovery-codes`: a new set (the old one stops working).
     pub async fn generate_recovery_codes(&self) -> Result<RecoveryCodesGenerated, ApiError> {
-        self.send(self.request("POST", "/account/recovery-codes"))
-            .await
+        self.call("POST", "/account/recovery-codes").answer().await
     }
 
     /// `POST /account/recovery-codes/confirm`: one code of the new set, burned.
@@ -41,12 +43,15 @@ impl ApiClient {
         let body = CodeBody {
             code: code.to_string(),
         };
-        self.post("/account/recovery-codes/confirm", &body).await
+        self.call("POST", "/account/recovery-codes/confirm")
+            .json(&body)?
+            .answer()
+            .await
     }
 
     /// `POST /account/totp`: start setting up an authenticator app.
     pub async fn start_totp_setup(&self) -> Result<TotpSetup, ApiError> {
-        self.send(self.request("POST", "/account/totp")).await
+        self.call("POST", "/account/totp").answer().await
     }
 
     /// `POST /account/totp/confirm`: the first code from the app.
@@ -54,18 +59,21 @@ impl ApiClient {
         let body = CodeBody {
             code: code.to_string(),
         };
-        self.post("/account/totp/confirm", &body).await
+        self.call("POST", "/account/totp/confirm")
+            .json(&body)?
+            .answer()
+            .await
     }
 
     /// `DELETE /account/totp`: remove the authenticator app (and, with it,
     /// the recovery codes).
     pub async fn remove_totp(&self) -> Result<AccountSecurity, ApiError> {
-        self.send(self.request("DELETE", "/account/totp")).await
+        self.call("DELETE", "/account/totp").answer().await
     }
 
     /// `POST /logout`, then forget the CSRF token whatever the answer.
     pub async fn logout(&self) -> Result<(), ApiError> {
-        let result = self.send_no_content(self.request("POST", "/logout")).await;
+        let result = self.call("POST", "/logout").no_content().await;
         self.set_csrf_token(None);
         result
     }

@@ -4,13 +4,13 @@
 
 use std::sync::{Arc, Mutex};
 
-use gloo_net::http::{Request, RequestBuilder, Response};
 use reclaim_core::api::CSRF_HEADER;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use web_sys::{RequestCache, RequestCredentials};
+use web_sys::{Headers, RequestCache, RequestCredentials, RequestInit};
 
 use super::ApiError;
+use crate::browser;
 
 const ACCEPT: &str = "application/json, application/problem+json";
 
@@ -45,94 +45,88 @@ impl ApiClient {
         self.csrf_token.lock().is_ok_and(|t| t.is_some())
     }
 
-    /// A request to `path` with what every call carries. Credentials are
-    /// included so a cross-origin API (see the README) gets its cookie too.
-    pub(super) fn request(&self, method: &str, path: &str) -> RequestBuilder {
-        let url = format!("{}{}", self.base, path);
-        let builder = match method {
-            "GET" => Request::get(&url),
-            "DELETE" => Request::delete(&url),
-            _ => Request::post(&url),
+    /// A call to `path` with what every call carries. Credentials are
+    /// included so a cross-origin API (see the README) gets its cookie too;
+    /// the CSRF token goes on everything but `GET`.
+    pub(super) fn call(&self, method: &'static str, path: &str) -> Call {
+        let mut call = Call {
+            method,
+            url: format!("{}{}", self.base, path),
+            headers: vec![("Accept", ACCEPT.to_string())],
+            body: None,
+        };
+        if method != "GET" {
+            if let Some(token) = self.csrf_token.lock().ok().and_then(|t| t.clone()) {
+                call.headers.push((CSRF_HEADER, token));
+            }
         }
-        .header("Accept", ACCEPT)
-        .cache(RequestCache::NoStore)
-        .credentials(RequestCredentials::Include);
-        match self.csrf_token.lock().ok().and_then(|t| t.clone()) {
-            Some(token) if method != "GET" => builder.header(CSRF_HEADER, &token),
-            _ => builder,
+        call
+    }
+}
+
+/// One API call being made. Only the JSON (de)serialising is generic:
+/// the exchange itself is one function for every call, so each contract
+/// type adds its serde code and nothing more to the wasm.
+#[derive(Debug)]
+pub(super) struct Call {
+    method: &'static str,
+    url: String,
+    headers: Vec<(&'static str, String)>,
+    body: Option<String>,
+}
+
+impl Call {
+    pub fn header(mut self, name: &'static str, value: &str) -> Call {
+        self.headers.push((name, value.to_string()));
+        self
+    }
+
+    /// A JSON body.
+    pub fn json<B: Serialize>(mut self, body: &B) -> Result<Call, ApiError> {
+        self.body = Some(serde_json::to_string(body).map_err(|_| ApiError::Decode)?);
+        self.headers
+            .push(("Content-Type", "application/json".to_string()));
+        Ok(self)
+    }
+
+    /// Send, and read a JSON answer.
+    pub async fn answer<T: DeserializeOwned>(self) -> Result<T, ApiError> {
+        let text = self.exchange().await?;
+        serde_json::from_str(&text).map_err(|_| ApiError::Decode)
+    }
+
+    /// Send, for answers without a body (204).
+    pub async fn no_content(self) -> Result<(), ApiError> {
+        self.exchange().await.map(|_| ())
+    }
+
+    /// Send; the body of a 2xx answer, or the error any other answer means.
+    async fn exchange(self) -> Result<String, ApiError> {
+        let headers = Headers::new().map_err(|_| ApiError::Network)?;
+        for (name, value) in &self.headers {
+            headers.set(name, value).map_err(|_| ApiError::Network)?;
         }
+        let init = RequestInit::new();
+        init.set_method(self.method);
+        init.set_headers(&headers);
+        init.set_cache(RequestCache::NoStore);
+        init.set_credentials(RequestCredentials::Include);
+        if let Some(body) = &self.body {
+            init.set_body(&wasm_bindgen::JsValue::from_str(body));
+        }
+        let answer = browser::fetch(&self.url, &init)
+            .await
+            .map_err(|_| ApiError::Network)?;
+        if (200..300).contains(&answer.status) {
+            return Ok(answer.text);
+        }
+        // A body that cannot be read is treated like an empty one: the status
+        // alone still says what to do.
+        Err(ApiError::from_response(
+            answer.status,
+            answer.header("Retry-After").as_deref(),
+            &answer.text,
+            browser::now_ms(),
+        ))
     }
-
-    /// `POST path` with a JSON body, reading a JSON answer.
-    pub(super) async fn post<B: Serialize, T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> Result<T, ApiError> {
-        let request = self
-            .request("POST", path)
-            .json(body)
-            .map_err(|_| ApiError::Decode)?;
-        read_json(request.send().await.map_err(|_| ApiError::Network)?).await
-    }
-
-    /// `POST path` with a JSON body, for answers without one (204).
-    pub(super) async fn post_no_content<B: Serialize>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> Result<(), ApiError> {
-        let request = self
-            .request("POST", path)
-            .json(body)
-            .map_err(|_| ApiError::Decode)?;
-        read_empty(request.send().await.map_err(|_| ApiError::Network)?).await
-    }
-
-    /// A request without a body (GET, DELETE, a bodiless POST).
-    pub(super) async fn send<T: DeserializeOwned>(
-        &self,
-        builder: RequestBuilder,
-    ) -> Result<T, ApiError> {
-        read_json(builder.send().await.map_err(|_| ApiError::Network)?).await
-    }
-
-    /// A request already built (with a body and extra headers).
-    pub(super) async fn send_built<T: DeserializeOwned>(
-        &self,
-        request: Request,
-    ) -> Result<T, ApiError> {
-        read_json(request.send().await.map_err(|_| ApiError::Network)?).await
-    }
-
-    pub(super) async fn send_no_content(&self, builder: RequestBuilder) -> Result<(), ApiError> {
-        read_empty(builder.send().await.map_err(|_| ApiError::Network)?).await
-    }
-}
-
-async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    if (200..300).contains(&response.status()) {
-        return response.json::<T>().await.map_err(|_| ApiError::Decode);
-    }
-    Err(read_error(response).await)
-}
-
-async fn read_empty(response: Response) -> Result<(), ApiError> {
-    if (200..300).contains(&response.status()) {
-        return Ok(());
-    }
-    Err(read_error(response).await)
-}
-
-async fn read_error(response: Response) -> ApiError {
-    let retry_after = response.headers().get("Retry-After");
-    // A body that cannot be read is treated like an empty one: the status
-    // alone still says what to do.
-    let body = response.text().await.unwrap_or_default();
-    ApiError::from_response(
-        response.status(),
-        retry_after.as_deref(),
-        &body,
-        crate::browser::now_ms(),
-    )
 }

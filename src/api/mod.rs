@@ -1,4 +1,4 @@
-//! Typed HTTP client for the Reclaim v1 API (gloo-net): one call per
+//! Typed HTTP client for the Reclaim v1 API (the browser's `fetch`): one call per
 //! endpoint of `openapi.json`.
 //!
 //! No Leptos types here: pages call these functions and decide what to show.

@@ -16,12 +16,11 @@ impl ApiClient {
         body: &RecoveryRequestBody,
         idempotency_key: &str,
     ) -> Result<RecoveryRequestCreated, ApiError> {
-        let request = self
-            .request("POST", "/recovery-requests")
+        self.call("POST", "/recovery-requests")
             .header(IDEMPOTENCY_KEY_HEADER, idempotency_key)
-            .json(body)
-            .map_err(|_| ApiError::Decode)?;
-        self.send_built(request).await
+            .json(body)?
+            .answer()
+            .await
     }
 
     /// `GET /recovery-requests/{id}` with the status token as a bearer token.
@@ -36,9 +35,9 @@ impl ApiClient {
             "/recovery-requests/{}",
             crate::browser::encode_component(id.trim())
         );
-        let builder = self
-            .request("GET", &path)
-            .header("Authorization", &format!("Bearer {}", status_token.trim()));
-        self.send(builder).await
+        self.call("GET", &path)
+            .header("Authorization", &format!("Bearer {}", status_token.trim()))
+            .answer()
+            .await
     }
 }

@@ -16,7 +16,7 @@ impl ApiClient {
             username: username.trim().to_string(),
             password: password.to_string(),
         };
-        let outcome = self.post("/login", &body).await?;
+        let outcome = self.call("POST", "/login").json(&body)?.answer().await?;
         self.remember(&outcome);
         Ok(outcome)
     }
@@ -46,7 +46,7 @@ impl ApiClient {
             token: token.to_string(),
             code: code.to_string(),
         };
-        let outcome = self.post(path, &body).await?;
+        let outcome = self.call("POST", path).json(&body)?.answer().await?;
         self.remember(&outcome);
         Ok(outcome)
     }
@@ -62,7 +62,10 @@ impl ApiClient {
         let body = PasswordResetBody {
             identifier: identifier.trim().to_string(),
         };
-        self.post("/password-reset", &body).await
+        self.call("POST", "/password-reset")
+            .json(&body)?
+            .answer()
+            .await
     }
 
     /// `POST /password-reset/confirm` with the token of the mailed link.
@@ -75,7 +78,10 @@ impl ApiClient {
             token: token.to_string(),
             new_password: new_password.to_string(),
         };
-        self.post_no_content("/password-reset/confirm", &body).await
+        self.call("POST", "/password-reset/confirm")
+            .json(&body)?
+            .no_content()
+            .await
     }
 
     /// `POST /username-reminder`: the same answer whether or not an account uses the address.
@@ -83,7 +89,10 @@ impl ApiClient {
         let body = UsernameReminderBody {
             email: email.trim().to_string(),
         };
-        self.post("/username-reminder", &body).await
+        self.call("POST", "/username-reminder")
+            .json(&body)?
+            .answer()
+            .await
     }
 
     /// `POST /email-verification`: mail a one-time code to the address.
@@ -91,7 +100,10 @@ impl ApiClient {
         let body = EmailVerificationBody {
             email: email.trim().to_string(),
         };
-        self.post("/email-verification", &body).await
+        self.call("POST", "/email-verification")
+            .json(&body)?
+            .answer()
+            .await
     }
 
     /// `POST /email-verification/confirm`: the code for a proof.
@@ -104,6 +116,9 @@ impl ApiClient {
             email: email.trim().to_string(),
             code: code.to_string(),
         };
-        self.post("/email-verification/confirm", &body).await
+        self.call("POST", "/email-verification/confirm")
+            .json(&body)?
+            .answer()
+            .await
     }
 }

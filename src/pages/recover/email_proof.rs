@@ -13,7 +13,7 @@ use crate::api::{ApiClient, ApiError};
 use crate::components::{
     Cooldown, ErrorSummary, FormField, FormState, Page, SubmitButton, TextInput,
 };
-use crate::pages::request::RequestFlow;
+use crate::handoff::EmailProof;
 
 /// Seconds before another code can be asked for (the server allows 5 an hour).
 const RESEND_AFTER_SECS: u32 = 30;
@@ -125,7 +125,6 @@ pub fn EnterEmailPage() -> impl IntoView {
 pub fn EnterCodePage() -> impl IntoView {
     let client = expect_context::<ApiClient>();
     let wizard = expect_context::<Wizard>();
-    let flow = expect_context::<RequestFlow>();
     let answer = use_answer(Branch::NoCodes, Step::EmailCode);
     let form = FormState::<ProofField>::new();
     let email = wizard.email_to_prove.get_untracked();
@@ -158,13 +157,10 @@ pub fn EnterCodePage() -> impl IntoView {
                 checking.set(false);
                 match result {
                     Ok(proof) => {
-                        flow.draft.update(|d| {
-                            d.email_proof = Some(proof.proof);
-                            d.email_proof_address = Some(email.clone());
-                            if d.contact_email.trim().is_empty() {
-                                d.contact_email = email.clone();
-                            }
-                        });
+                        wizard.email_proof.set(Some(EmailProof {
+                            proof: proof.proof,
+                            address: email.clone(),
+                        }));
                         answer(Answer::EmailProven);
                     }
                     Err(err) if err.code() == Some(reclaim_core::ProblemCode::EmailCodeInvalid) => {

@@ -22,7 +22,7 @@ use reclaim_core::api::SecondFactorChallenge;
 use reclaim_core::wizard::{self, Answer, Branch, Progress, Step, Target};
 
 use super::not_found::NotFound;
-use crate::pages::request::RequestFlow;
+use crate::handoff::{request_href, EmailProof, Handoff};
 
 /// What the wizard knows in this tab. Memory only: nothing here is written
 /// to web storage, and a reload starts the sign-in again.
@@ -43,6 +43,8 @@ pub struct Wizard {
     pub mailed_to: RwSignal<String>,
     /// The address being proven with a one-time code.
     pub email_to_prove: RwSignal<String>,
+    /// The proof of that address, once the code was right (for the request).
+    pub email_proof: RwSignal<Option<EmailProof>>,
 }
 
 impl Wizard {
@@ -56,6 +58,7 @@ impl Wizard {
             invalid_codes: RwSignal::new(0),
             mailed_to: RwSignal::new(String::new()),
             email_to_prove: RwSignal::new(String::new()),
+            email_proof: RwSignal::new(None),
         }
     }
 }
@@ -84,10 +87,10 @@ pub fn back_href(branch: Branch, step: Step) -> String {
 }
 
 /// Report an answer on a step and go where the state machine says. A
-/// request target fills in the request form first.
+/// request target leaves the request's prefill first (another bundle: the
+/// request starts from it after the page load).
 pub fn use_answer(branch: Branch, step: Step) -> impl Fn(Answer) + Clone + 'static {
     let wizard = expect_context::<Wizard>();
-    let flow = expect_context::<RequestFlow>();
     let navigate = use_navigate();
     move |answer: Answer| {
         let mut target = Target::Choose;
@@ -96,8 +99,16 @@ pub fn use_answer(branch: Branch, step: Step) -> impl Fn(Answer) + Clone + 'stat
             .update(|p| target = wizard::advance(branch, step, answer, p));
         let path = match target {
             Target::Request(prefill) => {
-                flow.prefill(prefill);
-                flow.request_href(prefill)
+                let email_proof = wizard
+                    .email_proof
+                    .get_untracked()
+                    .filter(|_| prefill.attach_email_proof);
+                Handoff {
+                    prefill,
+                    email_proof,
+                }
+                .store();
+                request_href(prefill).to_string()
             }
             other => href(other),
         };

@@ -19,12 +19,12 @@ pub use form::RequestForm;
 use leptos::prelude::*;
 use reclaim_core::api::{Reason, RecoveryCodesStatus, RecoveryRequestCreated};
 use reclaim_core::validation::{validate_request, FieldIssue};
-use reclaim_core::wizard::RequestPrefill;
 use reclaim_core::ErrorCode;
 
 use crate::browser;
 use crate::components::FormState;
 use crate::draft::Draft;
+use crate::handoff::{EmailProof, Handoff};
 
 pub use send::SendState;
 
@@ -45,7 +45,8 @@ pub struct RequestFlow {
 }
 
 impl RequestFlow {
-    /// Restore the draft of this tab, and save it on every change.
+    /// Restore the draft of this tab, take what the wizard handed over, and
+    /// save the draft on every change.
     pub fn restore() -> RequestFlow {
         let draft = RwSignal::new(Draft::load().unwrap_or_else(Draft::fresh));
         Effect::new(move |_| {
@@ -57,14 +58,18 @@ impl RequestFlow {
                 }
             })
         });
-        RequestFlow {
+        let flow = RequestFlow {
             draft,
             form: FormState::new(),
             send: RwSignal::new(SendState::Idle),
             retry_now: RwSignal::new(false),
             created: RwSignal::new(None),
             sent_to: RwSignal::new(None),
+        };
+        if let Some(handoff) = Handoff::take() {
+            flow.start_from(handoff);
         }
+        flow
     }
 
     /// Validate a field when it loses focus (once a press elsewhere is done).
@@ -75,28 +80,30 @@ impl RequestFlow {
 
     /// Start the request where the wizard left off: the reason, the answer
     /// about recovery codes it already knows, and the email proof only when
-    /// the wizard says to attach it.
-    pub fn prefill(&self, prefill: RequestPrefill) {
+    /// the wizard says to attach it (its address is then where to write).
+    fn start_from(&self, handoff: Handoff) {
+        let prefill = handoff.prefill;
         self.draft.update(|d| {
             d.reason = Some(prefill.reason);
             if prefill.recovery_codes_status.is_some() {
                 d.recovery_codes_status = prefill.recovery_codes_status;
             }
-            if !prefill.attach_email_proof {
-                d.email_proof = None;
-                d.email_proof_address = None;
+            match handoff.email_proof {
+                Some(EmailProof { proof, address }) => {
+                    if d.contact_email.trim().is_empty() {
+                        d.contact_email = address.clone();
+                    }
+                    d.email_proof = Some(proof);
+                    d.email_proof_address = Some(address);
+                }
+                None if !prefill.attach_email_proof => {
+                    d.email_proof = None;
+                    d.email_proof_address = None;
+                }
+                None => {}
             }
         });
         self.form.clear();
-    }
-
-    /// Where the request form opens for a prefill: on the question that
-    /// matters most for the reason (previous addresses for a lost email).
-    pub fn request_href(&self, prefill: RequestPrefill) -> String {
-        match prefill.reason {
-            Reason::LostEmail => "/request#previous-emails-0".to_string(),
-            _ => "/request".to_string(),
-        }
     }
 
     /// "Start again": forget the answers and errors; a new idempotency key.
