@@ -60,7 +60,7 @@ fn recover_page(path: &str) -> AnyView {
     }
 }
 
-/// [`Bundle::Request`]: the recovery request and its status.
+/// [`Bundle::Request`]: the recovery request.
 #[component]
 pub fn RequestApp(config: AppConfig) -> impl IntoView {
     let router = provide_shell(config, Bundle::Request);
@@ -73,6 +73,19 @@ fn request_page(path: &str) -> AnyView {
         ["request"] => view! { <RequestForm/> }.into_any(),
         ["request", "check"] => view! { <CheckAnswers/> }.into_any(),
         ["request", "confirmation"] => view! { <Confirmation/> }.into_any(),
+        _ => view! { <NotFound/> }.into_any(),
+    }
+}
+
+/// [`Bundle::Status`]: the status of a sent request.
+#[component]
+pub fn StatusApp(config: AppConfig) -> impl IntoView {
+    let router = provide_shell(config, Bundle::Status);
+    view! { <Layout>{move || status_page(&router.path())}</Layout> }
+}
+
+fn status_page(path: &str) -> AnyView {
+    match segments(path).as_slice() {
         ["status"] => view! { <StatusPage/> }.into_any(),
         _ => view! { <NotFound/> }.into_any(),
     }

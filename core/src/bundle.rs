@@ -13,21 +13,29 @@ pub enum Bundle {
     /// The start page and the recovery wizard. Also answers unknown paths,
     /// with its "Page not found".
     Recover,
-    /// The recovery request (form, check answers, confirmation) and its
-    /// status page. The wizard hands over to it through `sessionStorage`.
+    /// The recovery request: form, check answers, confirmation. The wizard
+    /// hands over to it through `sessionStorage`.
     Request,
+    /// The status page of a sent request.
+    Status,
     /// The signed-in area: sign-in and the security checkup.
     Account,
 }
 
 impl Bundle {
-    pub const ALL: [Bundle; 3] = [Bundle::Recover, Bundle::Request, Bundle::Account];
+    pub const ALL: [Bundle; 4] = [
+        Bundle::Recover,
+        Bundle::Request,
+        Bundle::Status,
+        Bundle::Account,
+    ];
 
     /// The bundle's HTML file at the root of the built app (`dist/`).
     pub const fn html_file(self) -> &'static str {
         match self {
             Bundle::Recover => "index.html",
             Bundle::Request => "request.html",
+            Bundle::Status => "status.html",
             Bundle::Account => "account.html",
         }
     }
@@ -36,7 +44,8 @@ impl Bundle {
     pub fn for_path(path: &str) -> Bundle {
         let first = path.trim_start_matches('/').split('/').next();
         match first {
-            Some("request" | "status") => Bundle::Request,
+            Some("request") => Bundle::Request,
+            Some("status") => Bundle::Status,
             Some("checkup" | "sign-in") => Bundle::Account,
             _ => Bundle::Recover,
         }
@@ -57,14 +66,10 @@ mod tests {
         for path in ["/checkup", "/checkup/", "/sign-in", "/sign-in/x"] {
             assert_eq!(Bundle::for_path(path), Bundle::Account, "{path}");
         }
-        for path in [
-            "/request",
-            "/request/check",
-            "/request/confirmation",
-            "/status",
-        ] {
+        for path in ["/request", "/request/check", "/request/confirmation"] {
             assert_eq!(Bundle::for_path(path), Bundle::Request, "{path}");
         }
+        assert_eq!(Bundle::for_path("/status"), Bundle::Status);
         for path in [
             "/",
             "",

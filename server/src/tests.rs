@@ -22,6 +22,7 @@ use crate::totp;
 
 const INDEX: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/reclaim-0123456789abcdef.js';init();</script></head><body></body></html>";
 const REQUEST: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/request-0123456789abcdef.js';init();</script></head><body></body></html>";
+const STATUS: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/status-0123456789abcdef.js';init();</script></head><body></body></html>";
 const ACCOUNT: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/account-0123456789abcdef.js';init();</script></head><body></body></html>";
 
 struct T {
@@ -56,6 +57,10 @@ fn test_app_with(configure: impl FnOnce(&mut Settings)) -> T {
     files.assets.insert(
         "/request.html".into(),
         Asset::new("/request.html", REQUEST.as_bytes().to_vec()),
+    );
+    files.assets.insert(
+        "/status.html".into(),
+        Asset::new("/status.html", STATUS.as_bytes().to_vec()),
     );
     files.assets.insert(
         "/account.html".into(),
@@ -765,7 +770,7 @@ async fn app_routes_get_their_bundles_page_with_strict_headers() {
         ("/no-such-page", INDEX),
         ("/request", REQUEST),
         ("/request/check", REQUEST),
-        ("/status", REQUEST),
+        ("/status", STATUS),
         ("/checkup", ACCOUNT),
         ("/sign-in", ACCOUNT),
     ] {
@@ -787,7 +792,7 @@ async fn app_routes_get_their_bundles_page_with_strict_headers() {
     assert_eq!(r.status, 200);
     assert_eq!(r.headers[header::CACHE_CONTROL], "no-cache");
     let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-    for page in [INDEX, REQUEST, ACCOUNT] {
+    for page in [INDEX, REQUEST, STATUS, ACCOUNT] {
         let hash = crate::headers::inline_script_hashes(page).remove(0);
         assert!(csp.contains(&format!("'{hash}'")), "{csp}");
     }
