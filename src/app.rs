@@ -12,7 +12,9 @@ use crate::api::ApiClient;
 use crate::components::Layout;
 use crate::pages::checkup::CheckupPage;
 use crate::pages::not_found::NotFound;
-use crate::pages::recover::{RecoverIndex, RecoverStep, ResetPasswordPage, Wizard};
+use crate::pages::recover::{
+    sign_in_step_pages, step_pages, RecoverIndex, RecoverStep, ResetPasswordPage, StepPages, Wizard,
+};
 use crate::pages::request::{CheckAnswers, Confirmation, RequestFlow, RequestForm};
 use crate::pages::sign_in::SignInPage;
 use crate::pages::start::StartPage;
@@ -35,7 +37,8 @@ fn segments(path: &str) -> Vec<&str> {
     path.split('/').filter(|s| !s.is_empty()).collect()
 }
 
-/// [`Bundle::Recover`]: the start page and the wizard.
+/// [`Bundle::Recover`]: the start page and the wizard (but for its
+/// branches that sign in).
 #[component]
 pub fn RecoverApp(config: AppConfig) -> impl IntoView {
     let router = provide_shell(config, Bundle::Recover);
@@ -49,12 +52,35 @@ fn recover_page(path: &str) -> AnyView {
         ["recover"] => view! { <RecoverIndex/> }.into_any(),
         // Before `{branch}`: the page the mailed reset link opens.
         ["recover", "reset-password"] => view! { <ResetPasswordPage/> }.into_any(),
-        ["recover", branch] => {
-            view! { <RecoverStep branch=branch.to_string() step=None/> }.into_any()
+        ["recover", rest @ ..] => step_page(rest, step_pages),
+        _ => view! { <NotFound/> }.into_any(),
+    }
+}
+
+/// [`Bundle::RecoverSignIn`]: the wizard's branches that sign in.
+#[component]
+pub fn RecoverSignInApp(config: AppConfig) -> impl IntoView {
+    let router = provide_shell(config, Bundle::RecoverSignIn);
+    provide_context(Wizard::new());
+    view! { <Layout>{move || recover_sign_in_page(&router.path())}</Layout> }
+}
+
+fn recover_sign_in_page(path: &str) -> AnyView {
+    match segments(path).as_slice() {
+        ["recover", rest @ ..] => step_page(rest, sign_in_step_pages),
+        _ => view! { <NotFound/> }.into_any(),
+    }
+}
+
+/// `{branch}` or `{branch}/{step}` of a wizard address.
+fn step_page(slugs: &[&str], pages: StepPages) -> AnyView {
+    match slugs {
+        [branch] => {
+            view! { <RecoverStep branch=branch.to_string() step=None pages=pages/> }.into_any()
         }
-        ["recover", branch, step] => {
+        [branch, step] => {
             let (branch, step) = (branch.to_string(), Some(step.to_string()));
-            view! { <RecoverStep branch=branch step=step/> }.into_any()
+            view! { <RecoverStep branch=branch step=step pages=pages/> }.into_any()
         }
         _ => view! { <NotFound/> }.into_any(),
     }

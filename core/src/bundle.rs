@@ -7,12 +7,17 @@
 //! bundle's router leaves the paths it does not own to the browser (a full
 //! page load). This is the one place that says which is which.
 
+use crate::wizard::Branch;
+
 /// One page bundle of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bundle {
-    /// The start page and the recovery wizard. Also answers unknown paths,
-    /// with its "Page not found".
+    /// The start page and the recovery wizard, but for its branches that
+    /// sign in. Also answers unknown paths, with its "Page not found".
     Recover,
+    /// The wizard's branches that sign in with a password and a second
+    /// factor (lost 2FA, stale recovery codes, refused authenticator codes).
+    RecoverSignIn,
     /// The recovery request: form, check answers, confirmation. The wizard
     /// hands over to it through `sessionStorage`.
     Request,
@@ -23,8 +28,9 @@ pub enum Bundle {
 }
 
 impl Bundle {
-    pub const ALL: [Bundle; 4] = [
+    pub const ALL: [Bundle; 5] = [
         Bundle::Recover,
+        Bundle::RecoverSignIn,
         Bundle::Request,
         Bundle::Status,
         Bundle::Account,
@@ -34,6 +40,7 @@ impl Bundle {
     pub const fn html_file(self) -> &'static str {
         match self {
             Bundle::Recover => "index.html",
+            Bundle::RecoverSignIn => "recover-sign-in.html",
             Bundle::Request => "request.html",
             Bundle::Status => "status.html",
             Bundle::Account => "account.html",
@@ -42,8 +49,16 @@ impl Bundle {
 
     /// The bundle that serves `path` (an absolute path, without query).
     pub fn for_path(path: &str) -> Bundle {
-        let first = path.trim_start_matches('/').split('/').next();
-        match first {
+        let mut segments = path.trim_start_matches('/').split('/');
+        match segments.next() {
+            Some("recover")
+                if segments
+                    .next()
+                    .and_then(Branch::parse)
+                    .is_some_and(Branch::signs_in) =>
+            {
+                Bundle::RecoverSignIn
+            }
             Some("request") => Bundle::Request,
             Some("status") => Bundle::Status,
             Some("checkup" | "sign-in") => Bundle::Account,
@@ -63,6 +78,15 @@ mod tests {
 
     #[test]
     fn each_path_has_its_bundle_and_unknown_ones_the_wizards() {
+        for path in [
+            "/recover/lost-2fa",
+            "/recover/lost-2fa/code",
+            "/recover/stale-codes/password",
+            "/recover/authenticator-codes-refused",
+            "/recover/lost-2fa/password",
+        ] {
+            assert_eq!(Bundle::for_path(path), Bundle::RecoverSignIn, "{path}");
+        }
         for path in ["/checkup", "/checkup/", "/sign-in", "/sign-in/x"] {
             assert_eq!(Bundle::for_path(path), Bundle::Account, "{path}");
         }
@@ -74,8 +98,10 @@ mod tests {
             "/",
             "",
             "/recover",
-            "/recover/lost-2fa/password",
             "/recover/reset-password",
+            "/recover/forgot-password/sent",
+            "/recover/no-codes",
+            "/recover/no-such-branch",
             "/checkups",
             "/requests",
             "/no-such-page",

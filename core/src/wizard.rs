@@ -173,6 +173,12 @@ impl Branch {
         self.steps()[0]
     }
 
+    /// Whether the branch signs in (a password, then a second factor). These
+    /// branches are a page bundle of their own (`crate::bundle`).
+    pub fn signs_in(self) -> bool {
+        self.steps().contains(&Step::Password)
+    }
+
     /// The request's reason when this branch ends in one.
     pub fn reason(self) -> Reason {
         match self {

@@ -21,6 +21,7 @@ use crate::store::Db;
 use crate::totp;
 
 const INDEX: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/reclaim-0123456789abcdef.js';init();</script></head><body></body></html>";
+const RECOVER_SIGN_IN: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/recover-sign-in-0123456789abcdef.js';init();</script></head><body></body></html>";
 const REQUEST: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/request-0123456789abcdef.js';init();</script></head><body></body></html>";
 const STATUS: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/status-0123456789abcdef.js';init();</script></head><body></body></html>";
 const ACCOUNT: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/account-0123456789abcdef.js';init();</script></head><body></body></html>";
@@ -53,6 +54,10 @@ fn test_app_with(configure: impl FnOnce(&mut Settings)) -> T {
     files.assets.insert(
         "/index.html".into(),
         Asset::new("/index.html", INDEX.as_bytes().to_vec()),
+    );
+    files.assets.insert(
+        "/recover-sign-in.html".into(),
+        Asset::new("/recover-sign-in.html", RECOVER_SIGN_IN.as_bytes().to_vec()),
     );
     files.assets.insert(
         "/request.html".into(),
@@ -765,7 +770,8 @@ async fn app_routes_get_their_bundles_page_with_strict_headers() {
     // get the public bundle, whose "Page not found" explains.
     for (path, page) in [
         ("/", INDEX),
-        ("/recover/lost-2fa/password", INDEX),
+        ("/recover/forgot-password/sent", INDEX),
+        ("/recover/lost-2fa/password", RECOVER_SIGN_IN),
         ("/recover/reset-password", INDEX),
         ("/no-such-page", INDEX),
         ("/request", REQUEST),
@@ -792,7 +798,7 @@ async fn app_routes_get_their_bundles_page_with_strict_headers() {
     assert_eq!(r.status, 200);
     assert_eq!(r.headers[header::CACHE_CONTROL], "no-cache");
     let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-    for page in [INDEX, REQUEST, STATUS, ACCOUNT] {
+    for page in [INDEX, RECOVER_SIGN_IN, REQUEST, STATUS, ACCOUNT] {
         let hash = crate::headers::inline_script_hashes(page).remove(0);
         assert!(csp.contains(&format!("'{hash}'")), "{csp}");
     }

@@ -65,8 +65,10 @@ async function withInlinedConfig(page: Page, change: (config: string) => string 
 
 // Each bundle (core/src/bundle.rs) is its own page: a route fetches its
 // own code only, and its configuration comes inlined.
-const BUNDLES = ['reclaim', 'request', 'status', 'account'];
-for (const [path, own] of [['/', 'reclaim'], ['/request', 'request'], ['/status', 'status'], ['/checkup', 'account']]) {
+const BUNDLES = ['reclaim', 'recover-sign-in', 'request', 'status', 'account'];
+for (const [path, own] of [
+  ['/', 'reclaim'], ['/recover/lost-2fa', 'recover-sign-in'], ['/request', 'request'], ['/status', 'status'], ['/checkup', 'account'],
+]) {
   test(`${path} loads only the ${own} bundle, with the configuration inlined`, async ({ page }) => {
     const fetched: string[] = [];
     page.on('request', (r) => fetched.push(new URL(r.url()).pathname));

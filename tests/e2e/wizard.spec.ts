@@ -68,6 +68,23 @@ test('"What happened?" asks once, keeps the answer, and Back agrees with the bro
   await page.goBack();
   await expect(page).toHaveURL(/\/recover$/);
   await expect(page.getByLabel('I forgot my password')).toBeChecked();
+
+  // The branches that sign in are another bundle (a page load each way):
+  // the answer is kept all the same.
+  const lost2fa = page.getByLabel('I lost my two-factor device or app, but I have recovery codes');
+  await lost2fa.check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page).toHaveURL(/\/recover\/lost-2fa$/);
+  await appReady(page);
+  await page.getByRole('link', { name: 'Back' }).click();
+  await expect(page).toHaveURL(/\/recover$/);
+  await expect(lost2fa).toBeChecked();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page).toHaveURL(/\/recover\/lost-2fa$/);
+  await appReady(page);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/recover$/);
+  await expect(lost2fa).toBeChecked();
 });
 
 test('deep links to a later step land on the first step that needs an answer', async ({ page }) => {

@@ -116,10 +116,15 @@ pub fn use_answer(branch: Branch, step: Step) -> impl Fn(Answer) + Clone + 'stat
     }
 }
 
+/// The pages of a bundle's steps (`reclaim_core::bundle`): each bundle
+/// links only its own.
+pub type StepPages = fn(Branch, Step) -> AnyView;
+
 /// `/recover/{branch}` and `/recover/{branch}/{step}` (the slugs from the
-/// address; the router mounts this page anew for every path).
+/// address; the router mounts this page anew for every path), drawn by
+/// `pages`.
 #[component]
-pub fn RecoverStep(branch: String, step: Option<String>) -> impl IntoView {
+pub fn RecoverStep(branch: String, step: Option<String>, pages: StepPages) -> impl IntoView {
     let wizard = expect_context::<Wizard>();
     let navigate = use_navigate();
     let place = Branch::parse(&branch).and_then(|branch| {
@@ -155,30 +160,39 @@ pub fn RecoverStep(branch: String, step: Option<String>) -> impl IntoView {
     });
     match shown {
         None => view! { <NotFound/> }.into_any(),
-        Some((branch, step, resolved)) if step == resolved => render(branch, step),
+        Some((branch, step, resolved)) if step == resolved => pages(branch, step),
         // The effect above corrects the address; the page comes with it.
         Some(_) => ().into_any(),
     }
 }
 
-fn render(branch: Branch, step: Step) -> AnyView {
+/// The steps of the branches that do not sign in.
+pub fn step_pages(branch: Branch, step: Step) -> AnyView {
     use compromised::UrgentStepsPage;
     use email_proof::{EnterCodePage, EnterEmailPage};
     use lost_email::{CanYouSignInPage, ChangeEmailPage};
     use mailing::{CheckYourEmailPage, ForgotPasswordPage, ForgotUsernamePage};
-    use sign_in::{AuthenticatorChecksPage, CodePage, PasswordPage, SignedInPage};
     match step {
         Step::Ask if branch == Branch::ForgotUsername => view! { <ForgotUsernamePage/> }.into_any(),
         Step::Ask => view! { <ForgotPasswordPage/> }.into_any(),
         Step::Sent => view! { <CheckYourEmailPage branch=branch/> }.into_any(),
-        Step::Checks => view! { <AuthenticatorChecksPage/> }.into_any(),
-        Step::Password => view! { <PasswordPage branch=branch/> }.into_any(),
-        Step::SecondFactor => view! { <CodePage branch=branch/> }.into_any(),
-        Step::SignedIn => view! { <SignedInPage branch=branch/> }.into_any(),
         Step::CanSignIn => view! { <CanYouSignInPage/> }.into_any(),
         Step::ChangeEmail => view! { <ChangeEmailPage/> }.into_any(),
         Step::Email => view! { <EnterEmailPage/> }.into_any(),
         Step::EmailCode => view! { <EnterCodePage/> }.into_any(),
         Step::Checklist => view! { <UrgentStepsPage/> }.into_any(),
+        _ => view! { <NotFound/> }.into_any(),
+    }
+}
+
+/// The steps of the branches that sign in ([`Branch::signs_in`]).
+pub fn sign_in_step_pages(branch: Branch, step: Step) -> AnyView {
+    use sign_in::{AuthenticatorChecksPage, CodePage, PasswordPage, SignedInPage};
+    match step {
+        Step::Checks => view! { <AuthenticatorChecksPage/> }.into_any(),
+        Step::Password => view! { <PasswordPage branch=branch/> }.into_any(),
+        Step::SecondFactor => view! { <CodePage branch=branch/> }.into_any(),
+        Step::SignedIn => view! { <SignedInPage branch=branch/> }.into_any(),
+        _ => view! { <NotFound/> }.into_any(),
     }
 }

@@ -1,5 +1,6 @@
 //! `/recover`: "What happened?", one question with one answer.
 
+use crate::browser;
 use crate::router::{use_navigate, NavigateOptions};
 use leptos::prelude::*;
 use reclaim_core::wizard::{Branch, Target};
@@ -61,13 +62,22 @@ impl FormField for WhatHappened {
     }
 }
 
+/// The answer to "What happened?" is also kept in `sessionStorage` (it is no
+/// secret): coming back from the branches that sign in, another bundle, is a
+/// page load.
+const CHOSEN_KEY: &str = "reclaim.wizard-branch";
+
 #[component]
 pub fn RecoverIndex() -> impl IntoView {
     let wizard = expect_context::<Wizard>();
     let navigate = use_navigate();
     let form = FormState::<WhatHappened>::new();
     // The answer given before is kept when coming back.
-    let selected = RwSignal::new(wizard.progress.with_untracked(|p| p.branch));
+    let chosen = wizard.progress.with_untracked(|p| p.branch).or_else(|| {
+        browser::storage_get(browser::session_storage(), CHOSEN_KEY)
+            .and_then(|slug| Branch::parse(&slug))
+    });
+    let selected = RwSignal::new(chosen);
     let options = Branch::ALL
         .into_iter()
         .map(|b| {
@@ -84,6 +94,7 @@ pub fn RecoverIndex() -> impl IntoView {
         }
         if let Some(branch) = branch {
             wizard.progress.update(|p| p.branch = Some(branch));
+            browser::storage_set(browser::session_storage(), CHOSEN_KEY, branch.slug());
             navigate(
                 &href(Target::Step(branch, branch.first_step())),
                 NavigateOptions::default(),
