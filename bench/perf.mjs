@@ -21,6 +21,7 @@ const ROUTES = [
   { path: '/', ready: 'a.button--start' },
   { path: '/recover', ready: 'input[name="what-happened"]' },
   { path: '/recover/forgot-password', ready: '#identifier', sizeOnly: true },
+  { path: '/recover/lost-2fa', ready: '#username', sizeOnly: true },
   { path: '/request', ready: '#username' },
   { path: '/status', ready: '#status-token', sizeOnly: true },
   { path: '/checkup', ready: '#username' }, // signed out: the sign-in form

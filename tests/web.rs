@@ -684,3 +684,51 @@ fn qr_code_is_a_plain_svg_with_a_quiet_zone() {
     );
     assert!(size >= 8 + 21);
 }
+
+#[wasm_bindgen_test]
+async fn the_router_follows_its_own_paths_and_reads_the_query() {
+    use reclaim::router::{NavigateOptions, Router};
+    use reclaim_core::bundle::Bundle;
+    let owner = leptos::reactive::owner::Owner::new();
+    owner.set();
+    let location = web_sys::window().unwrap().location();
+    let history = web_sys::window().unwrap().history().unwrap();
+    let before = location.href().unwrap();
+    let length = history.length().unwrap();
+
+    let router = Router::start(Bundle::Request);
+    router.navigate(
+        "/request/check?reason=lost_email#details",
+        NavigateOptions::default(),
+    );
+    assert_eq!(location.pathname().unwrap(), "/request/check");
+    assert_eq!(location.hash().unwrap(), "#details");
+    assert_eq!(router.path(), "/request/check");
+    assert_eq!(router.query_param("reason").as_deref(), Some("lost_email"));
+    assert_eq!(router.query_param("missing"), None);
+    assert_eq!(history.length().unwrap(), length + 1, "one entry pushed");
+
+    // `replace` changes the address without a new history entry.
+    router.navigate(
+        "/request",
+        NavigateOptions {
+            replace: true,
+            scroll: false,
+        },
+    );
+    assert_eq!(router.path(), "/request");
+    assert_eq!(router.query_param("reason"), None);
+    assert_eq!(history.length().unwrap(), length + 1);
+
+    // A click on a link of the bundle is followed without a page load.
+    let link = document().create_element("a").unwrap();
+    link.set_attribute("href", "/request/confirmation").unwrap();
+    document().body().unwrap().append_child(&link).unwrap();
+    link.dyn_ref::<web_sys::HtmlElement>().unwrap().click();
+    assert_eq!(router.path(), "/request/confirmation");
+    link.remove();
+
+    history
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&before))
+        .unwrap();
+}

@@ -10,11 +10,14 @@ use super::{ApiClient, ApiError};
 
 impl ApiClient {
     /// `GET /session`: the session of the cookie, for a page loaded after
-    /// sign-in (this tab's memory lost the CSRF token). Holds the token on.
-    pub async fn resume_session(&self) -> Result<(), ApiError> {
-        let outcome: LoginOutcome = self.call("GET", "/session").answer().await?;
-        self.remember(&outcome);
-        Ok(())
+    /// sign-in (this tab's memory lost the CSRF token). Holds the token on;
+    /// `false` when there is no session (a 204).
+    pub async fn resume_session(&self) -> Result<bool, ApiError> {
+        let outcome: Option<LoginOutcome> = self.call("GET", "/session").answer_if_any().await?;
+        if let Some(outcome) = &outcome {
+            self.remember(outcome);
+        }
+        Ok(self.has_session())
     }
 
     /// `GET /account/security`.

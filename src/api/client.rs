@@ -95,6 +95,17 @@ impl Call {
         serde_json::from_str(&text).map_err(|_| ApiError::Decode)
     }
 
+    /// Send, and read a JSON answer if there is one (`None` for a 204).
+    pub async fn answer_if_any<T: DeserializeOwned>(self) -> Result<Option<T>, ApiError> {
+        let text = self.exchange().await?;
+        if text.is_empty() {
+            return Ok(None);
+        }
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|_| ApiError::Decode)
+    }
+
     /// Send, for answers without a body (204).
     pub async fn no_content(self) -> Result<(), ApiError> {
         self.exchange().await.map(|_| ())

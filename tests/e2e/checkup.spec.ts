@@ -41,10 +41,14 @@ async function scanQr(page: Page): Promise<string> {
 test('bob goes from nothing set up to an all-healthy checkup, and a saved code signs in', async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 900 });
   // Behind sign-in, and back to the checkup after it.
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   await page.goto('/checkup');
   await expect(page).toHaveURL(/\/sign-in\?next=\/checkup$/);
-  // Never signed in here: nothing to say about being signed out.
+  // Never signed in here: nothing to say about being signed out, and
+  // asking whether there is a session is not an error (GET /session: 204).
   await expect(page.getByRole('main')).not.toContainText('You were signed out');
+  expect(consoleErrors).toEqual([]);
   await page.getByLabel('Username', { exact: true }).fill('bob');
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Continue' }).click();

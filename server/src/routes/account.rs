@@ -8,7 +8,8 @@
 //! was replaced), so of two concurrent calls exactly one takes effect and the
 //! other is told so; none can leave the account in a state neither meant.
 
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -457,16 +458,23 @@ pub async fn totp_remove(
 }
 
 #[utoipa::path(get, path = "/session", tag = "account",
-    description = "The signed-in session of this cookie: its username and its CSRF token, for a page loaded after sign-in (the app holds the token in memory only, so a reload or another page of the app asks here). A cross-origin page cannot read the answer: no CORS header is ever sent, and the cookie is `SameSite=Strict`.",
+    description = "The signed-in session of this cookie: its username and its CSRF token, for a page loaded after sign-in (the app holds the token in memory only, so a reload or another page of the app asks here). `204` when there is none: being signed out is an answer, not an error. A cross-origin page cannot read the answer: no CORS header is ever sent, and the cookie is `SameSite=Strict`.",
     responses(
         (status = 200, description = "Signed in", body = LoginOutcome),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        (status = 204, description = "No session for this cookie (or no cookie)"),
     ))]
-pub async fn session(SignedIn(s): SignedIn) -> Json<LoginOutcome> {
-    Json(LoginOutcome::Session {
-        username: s.user.username,
-        csrf_token: s.csrf_token,
-    })
+pub async fn session(State(state): State<AppState>, mut parts: Parts) -> ApiResult<Response> {
+    match SignedIn::from_request_parts(&mut parts, &state).await {
+        Ok(SignedIn(s)) => Ok(Json(LoginOutcome::Session {
+            username: s.user.username,
+            csrf_token: s.csrf_token,
+        })
+        .into_response()),
+        Err(e) if e.code == ProblemCode::Unauthenticated => {
+            Ok(StatusCode::NO_CONTENT.into_response())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[utoipa::path(post, path = "/logout", tag = "account",

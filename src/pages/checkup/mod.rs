@@ -116,7 +116,7 @@ pub fn CheckupPage() -> impl IntoView {
     {
         let (client, navigate) = (client.clone(), navigate.clone());
         leptos::task::spawn_local(async move {
-            if !client.has_session() && client.resume_session().await.is_err() {
+            if !client.has_session() && !client.resume_session().await.unwrap_or(false) {
                 // Not signed in (or not any more): no "you were signed out".
                 navigate_to_sign_in(&navigate);
                 return;
