@@ -66,7 +66,7 @@ ensure_build_tools() {
 # One Trunk page per bundle (core/src/bundle.rs), each its own binary over
 # the same library crate. Trunk empties its dist before each build, so the
 # other pages are built apart and then put beside index.html.
-APP_PAGES="recover-sign-in request status account"
+APP_PAGES="recover-sign-in request request-review status account checkup-authenticator checkup-recovery-codes"
 build_app_release() {
   step "building the app (release, wasm-opt -Oz): index.html and ${APP_PAGES// /, }"
   trunk build --release --offline

@@ -10,7 +10,9 @@ use reclaim_core::config::AppConfig;
 
 use crate::api::ApiClient;
 use crate::components::Layout;
-use crate::pages::checkup::CheckupPage;
+use crate::pages::checkup::{
+    authenticator_pages, overview_pages, recovery_code_pages, CheckupPage, Panel, PanelPages,
+};
 use crate::pages::not_found::NotFound;
 use crate::pages::recover::{
     sign_in_step_pages, step_pages, RecoverIndex, RecoverStep, ResetPasswordPage, StepPages, Wizard,
@@ -86,7 +88,7 @@ fn step_page(slugs: &[&str], pages: StepPages) -> AnyView {
     }
 }
 
-/// [`Bundle::Request`]: the recovery request.
+/// [`Bundle::Request`]: the recovery request's form.
 #[component]
 pub fn RequestApp(config: AppConfig) -> impl IntoView {
     let router = provide_shell(config, Bundle::Request);
@@ -97,6 +99,20 @@ pub fn RequestApp(config: AppConfig) -> impl IntoView {
 fn request_page(path: &str) -> AnyView {
     match segments(path).as_slice() {
         ["request"] => view! { <RequestForm/> }.into_any(),
+        _ => view! { <NotFound/> }.into_any(),
+    }
+}
+
+/// [`Bundle::RequestReview`]: check the answers, send, the confirmation.
+#[component]
+pub fn RequestReviewApp(config: AppConfig) -> impl IntoView {
+    let router = provide_shell(config, Bundle::RequestReview);
+    provide_context(RequestFlow::restore());
+    view! { <Layout>{move || request_review_page(&router.path())}</Layout> }
+}
+
+fn request_review_page(path: &str) -> AnyView {
+    match segments(path).as_slice() {
         ["request", "check"] => view! { <CheckAnswers/> }.into_any(),
         ["request", "confirmation"] => view! { <Confirmation/> }.into_any(),
         _ => view! { <NotFound/> }.into_any(),
@@ -117,7 +133,7 @@ fn status_page(path: &str) -> AnyView {
     }
 }
 
-/// [`Bundle::Account`]: sign-in and the security checkup.
+/// [`Bundle::Account`]: sign-in and the checkup's overview.
 #[component]
 pub fn AccountApp(config: AppConfig) -> impl IntoView {
     let router = provide_shell(config, Bundle::Account);
@@ -127,7 +143,33 @@ pub fn AccountApp(config: AppConfig) -> impl IntoView {
 fn account_page(path: &str) -> AnyView {
     match segments(path).as_slice() {
         ["sign-in"] => view! { <SignInPage/> }.into_any(),
-        ["checkup"] => view! { <CheckupPage/> }.into_any(),
+        ["checkup"] => {
+            view! { <CheckupPage panel=Panel::Overview pages=overview_pages/> }.into_any()
+        }
+        _ => view! { <NotFound/> }.into_any(),
+    }
+}
+
+/// [`Bundle::CheckupAuthenticator`]: the authenticator app's pages.
+#[component]
+pub fn CheckupAuthenticatorApp(config: AppConfig) -> impl IntoView {
+    let router = provide_shell(config, Bundle::CheckupAuthenticator);
+    view! { <Layout>{move || checkup_panel_page(&router.path(), authenticator_pages)}</Layout> }
+}
+
+/// [`Bundle::CheckupRecoveryCodes`]: the recovery codes' page.
+#[component]
+pub fn CheckupRecoveryCodesApp(config: AppConfig) -> impl IntoView {
+    let router = provide_shell(config, Bundle::CheckupRecoveryCodes);
+    view! { <Layout>{move || checkup_panel_page(&router.path(), recovery_code_pages)}</Layout> }
+}
+
+fn checkup_panel_page(path: &str, pages: PanelPages) -> AnyView {
+    match segments(path).as_slice() {
+        ["checkup", rest @ ..] => match Panel::from_segments(rest) {
+            Some(panel) => view! { <CheckupPage panel=panel pages=pages/> }.into_any(),
+            None => view! { <NotFound/> }.into_any(),
+        },
         _ => view! { <NotFound/> }.into_any(),
     }
 }

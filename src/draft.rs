@@ -12,11 +12,13 @@
 use reclaim_core::api::{Reason, RecoveryCodesStatus, RecoveryRequestBody};
 use reclaim_core::ErrorCode;
 use serde::{Deserialize, Serialize};
+use web_sys::UrlSearchParams;
 
 use crate::browser;
 
 /// `sessionStorage` key of the draft (versioned: a new shape gets a new key).
-pub const DRAFT_KEY: &str = "reclaim.request-draft.v1";
+/// v2: URL-encoded pairs instead of JSON (see [`Draft::encode`]).
+pub const DRAFT_KEY: &str = "reclaim.request-draft.v2";
 /// `localStorage` key of the remembered request (opt-in only).
 pub const REMEMBERED_KEY: &str = "reclaim.remembered-request.v1";
 
@@ -24,8 +26,7 @@ pub const REMEMBERED_KEY: &str = "reclaim.remembered-request.v1";
 pub use reclaim_core::validation::{MAX_DETAILS_CHARS, MAX_PACKAGES, MAX_PREVIOUS_EMAILS};
 
 /// The answers of the request form, as typed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Draft {
     pub username: String,
     /// "I do not know my username": ask for the account's email instead.
@@ -171,10 +172,94 @@ impl Draft {
         }
     }
 
+    /// The draft as URL-encoded pairs (`username=…&packages=a&packages=b`).
+    /// Not JSON: a serde derive for this struct cost 5 KB of brotli wasm in
+    /// each of the two request bundles, which then missed their budget; the
+    /// browser's `URLSearchParams` does the encoding. Empty answers are left
+    /// out; unknown keys are ignored when reading.
+    pub fn encode(&self) -> String {
+        let Ok(p) = UrlSearchParams::new() else {
+            return String::new();
+        };
+        let text = |key: &str, value: &str| {
+            if !value.is_empty() {
+                p.append(key, value);
+            }
+        };
+        let flag = |key: &str, on: bool| {
+            if on {
+                p.append(key, "1");
+            }
+        };
+        text("username", &self.username);
+        flag("unknown_username", self.unknown_username);
+        text("account_email", &self.account_email);
+        text("reason", self.reason.map_or("", Reason::as_str));
+        text("details", &self.details);
+        text("lost_day", &self.lost_day);
+        text("lost_month", &self.lost_month);
+        text("lost_year", &self.lost_year);
+        // Every row, empty ones too: row indices are field ids.
+        for row in &self.previous_emails {
+            p.append("previous_emails", row);
+        }
+        for row in &self.packages {
+            p.append("packages", row);
+        }
+        text("contact_email", &self.contact_email);
+        text(
+            "recovery_codes_status",
+            self.recovery_codes_status
+                .map_or("", RecoveryCodesStatus::as_str),
+        );
+        text("email_proof", self.email_proof.as_deref().unwrap_or(""));
+        text(
+            "email_proof_address",
+            self.email_proof_address.as_deref().unwrap_or(""),
+        );
+        flag("accepted_code_of_conduct", self.accepted_code_of_conduct);
+        flag("acknowledged_delay", self.acknowledged_delay);
+        text("idempotency_key", &self.idempotency_key);
+        p.to_string().into()
+    }
+
+    /// Read what [`Draft::encode`] wrote.
+    pub fn decode(text: &str) -> Option<Draft> {
+        let p = UrlSearchParams::new_with_str(text).ok()?;
+        let text = |key: &str| p.get(key).unwrap_or_default();
+        let rows = |key: &str| -> Vec<String> {
+            p.get_all(key)
+                .iter()
+                .filter_map(|v| v.as_string())
+                .collect()
+        };
+        Some(Draft {
+            username: text("username"),
+            unknown_username: p.has("unknown_username"),
+            account_email: text("account_email"),
+            reason: p.get("reason").and_then(|r| Reason::parse(&r)),
+            details: text("details"),
+            lost_day: text("lost_day"),
+            lost_month: text("lost_month"),
+            lost_year: text("lost_year"),
+            previous_emails: rows("previous_emails"),
+            packages: rows("packages"),
+            contact_email: text("contact_email"),
+            recovery_codes_status: p
+                .get("recovery_codes_status")
+                .and_then(|s| RecoveryCodesStatus::parse(&s)),
+            email_proof: p.get("email_proof"),
+            email_proof_address: p.get("email_proof_address"),
+            accepted_code_of_conduct: p.has("accepted_code_of_conduct"),
+            acknowledged_delay: p.has("acknowledged_delay"),
+            idempotency_key: text("idempotency_key"),
+        })
+    }
+
     /// Read the draft of this tab, if there is one.
     pub fn load() -> Option<Draft> {
         let text = browser::storage_get(browser::session_storage(), DRAFT_KEY)?;
-        let mut draft: Draft = serde_json::from_str(&text).ok()?;
+        let mut draft = Draft::decode(&text)?;
         if draft.idempotency_key.is_empty() {
             draft.idempotency_key = new_idempotency_key();
         }
@@ -216,9 +301,7 @@ impl Draft {
             packages: safe_rows(&self.packages, &stored.packages),
             ..self.clone()
         };
-        if let Ok(text) = serde_json::to_string(&to_store) {
-            browser::storage_set(browser::session_storage(), DRAFT_KEY, &text);
-        }
+        browser::storage_set(browser::session_storage(), DRAFT_KEY, &to_store.encode());
     }
 
     /// Forget the draft (after success, or "Start again").

@@ -20,8 +20,10 @@ use leptos::prelude::*;
 use reclaim_core::config::AppConfig;
 
 /// Read the configuration, then mount one bundle's app (`app::RecoverApp`,
-/// `app::RecoverSignInApp`, `app::RequestApp`, `app::StatusApp`,
-/// `app::AccountApp`), or the configuration error page.
+/// `app::RecoverSignInApp`, `app::RequestApp`, `app::RequestReviewApp`,
+/// `app::StatusApp`,
+/// `app::AccountApp`, `app::CheckupAuthenticatorApp`,
+/// `app::CheckupRecoveryCodesApp`), or the configuration error page.
 pub fn run<V: IntoView + 'static>(app: fn(AppConfig) -> V) {
     console_error_panic_hook::set_once();
     wasm_bindgen_futures::spawn_local(async move {

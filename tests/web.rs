@@ -480,6 +480,38 @@ fn the_wizards_handoff_reaches_the_request_once_and_only_what_it_attaches() {
 }
 
 #[wasm_bindgen_test]
+fn every_answer_of_the_draft_survives_its_encoding() {
+    use reclaim_core::api::{Reason, RecoveryCodesStatus};
+    let draft = Draft {
+        username: "jürgen&co".into(),
+        unknown_username: true,
+        account_email: "a+b@example.org".into(),
+        reason: Some(Reason::Lost2fa),
+        details: "Line one\nline two: 100% = a & b?".into(),
+        lost_day: "3".into(),
+        lost_month: "11".into(),
+        lost_year: "2026".into(),
+        previous_emails: vec![
+            "old@example.org".into(),
+            String::new(),
+            "x=y@example.org".into(),
+        ],
+        packages: vec![String::new()],
+        contact_email: "me@example.org".into(),
+        recovery_codes_status: Some(RecoveryCodesStatus::NotWorking),
+        email_proof: Some("proof.+/=".into()),
+        email_proof_address: Some("me@example.org".into()),
+        accepted_code_of_conduct: true,
+        acknowledged_delay: true,
+        ..Draft::fresh()
+    };
+    assert_eq!(Draft::decode(&draft.encode()), Some(draft.clone()));
+    // Rows keep their places, empty ones included (row indices are field ids).
+    let fresh = Draft::fresh();
+    assert_eq!(Draft::decode(&fresh.encode()), Some(fresh));
+}
+
+#[wasm_bindgen_test]
 fn remembered_request_only_in_local_storage_until_forgotten() {
     RememberedRequest::forget();
     assert!(RememberedRequest::load().is_none());
@@ -696,36 +728,36 @@ async fn the_router_follows_its_own_paths_and_reads_the_query() {
     let before = location.href().unwrap();
     let length = history.length().unwrap();
 
-    let router = Router::start(Bundle::Request);
+    let router = Router::start(Bundle::Recover);
     router.navigate(
-        "/request/check?reason=lost_email#details",
+        "/recover/forgot-password?reason=lost_email#details",
         NavigateOptions::default(),
     );
-    assert_eq!(location.pathname().unwrap(), "/request/check");
+    assert_eq!(location.pathname().unwrap(), "/recover/forgot-password");
     assert_eq!(location.hash().unwrap(), "#details");
-    assert_eq!(router.path(), "/request/check");
+    assert_eq!(router.path(), "/recover/forgot-password");
     assert_eq!(router.query_param("reason").as_deref(), Some("lost_email"));
     assert_eq!(router.query_param("missing"), None);
     assert_eq!(history.length().unwrap(), length + 1, "one entry pushed");
 
     // `replace` changes the address without a new history entry.
     router.navigate(
-        "/request",
+        "/recover",
         NavigateOptions {
             replace: true,
             scroll: false,
         },
     );
-    assert_eq!(router.path(), "/request");
+    assert_eq!(router.path(), "/recover");
     assert_eq!(router.query_param("reason"), None);
     assert_eq!(history.length().unwrap(), length + 1);
 
     // A click on a link of the bundle is followed without a page load.
     let link = document().create_element("a").unwrap();
-    link.set_attribute("href", "/request/confirmation").unwrap();
+    link.set_attribute("href", "/recover/no-codes").unwrap();
     document().body().unwrap().append_child(&link).unwrap();
     link.dyn_ref::<web_sys::HtmlElement>().unwrap().click();
-    assert_eq!(router.path(), "/request/confirmation");
+    assert_eq!(router.path(), "/recover/no-codes");
     link.remove();
 
     history

@@ -18,22 +18,31 @@ pub enum Bundle {
     /// The wizard's branches that sign in with a password and a second
     /// factor (lost 2FA, stale recovery codes, refused authenticator codes).
     RecoverSignIn,
-    /// The recovery request: form, check answers, confirmation. The wizard
-    /// hands over to it through `sessionStorage`.
+    /// The recovery request's form. The wizard hands over to it through
+    /// `sessionStorage`.
     Request,
+    /// "Check your answers", sending, and the confirmation.
+    RequestReview,
     /// The status page of a sent request.
     Status,
-    /// The signed-in area: sign-in and the security checkup.
+    /// The signed-in area: sign-in and the security checkup's overview.
     Account,
+    /// The checkup's pages for the authenticator app: set up, remove.
+    CheckupAuthenticator,
+    /// The checkup's page for a new set of recovery codes.
+    CheckupRecoveryCodes,
 }
 
 impl Bundle {
-    pub const ALL: [Bundle; 5] = [
+    pub const ALL: [Bundle; 8] = [
         Bundle::Recover,
         Bundle::RecoverSignIn,
         Bundle::Request,
+        Bundle::RequestReview,
         Bundle::Status,
         Bundle::Account,
+        Bundle::CheckupAuthenticator,
+        Bundle::CheckupRecoveryCodes,
     ];
 
     /// The bundle's HTML file at the root of the built app (`dist/`).
@@ -42,8 +51,11 @@ impl Bundle {
             Bundle::Recover => "index.html",
             Bundle::RecoverSignIn => "recover-sign-in.html",
             Bundle::Request => "request.html",
+            Bundle::RequestReview => "request-review.html",
             Bundle::Status => "status.html",
             Bundle::Account => "account.html",
+            Bundle::CheckupAuthenticator => "checkup-authenticator.html",
+            Bundle::CheckupRecoveryCodes => "checkup-recovery-codes.html",
         }
     }
 
@@ -59,9 +71,17 @@ impl Bundle {
             {
                 Bundle::RecoverSignIn
             }
-            Some("request") => Bundle::Request,
+            Some("request") => match segments.next() {
+                Some("check" | "confirmation") => Bundle::RequestReview,
+                _ => Bundle::Request,
+            },
             Some("status") => Bundle::Status,
-            Some("checkup" | "sign-in") => Bundle::Account,
+            Some("checkup") => match segments.next() {
+                Some("authenticator") => Bundle::CheckupAuthenticator,
+                Some("recovery-codes") => Bundle::CheckupRecoveryCodes,
+                _ => Bundle::Account,
+            },
+            Some("sign-in") => Bundle::Account,
             _ => Bundle::Recover,
         }
     }
@@ -90,8 +110,20 @@ mod tests {
         for path in ["/checkup", "/checkup/", "/sign-in", "/sign-in/x"] {
             assert_eq!(Bundle::for_path(path), Bundle::Account, "{path}");
         }
-        for path in ["/request", "/request/check", "/request/confirmation"] {
-            assert_eq!(Bundle::for_path(path), Bundle::Request, "{path}");
+        for path in ["/checkup/authenticator", "/checkup/authenticator/remove"] {
+            assert_eq!(
+                Bundle::for_path(path),
+                Bundle::CheckupAuthenticator,
+                "{path}"
+            );
+        }
+        assert_eq!(
+            Bundle::for_path("/checkup/recovery-codes"),
+            Bundle::CheckupRecoveryCodes
+        );
+        assert_eq!(Bundle::for_path("/request"), Bundle::Request);
+        for path in ["/request/check", "/request/confirmation"] {
+            assert_eq!(Bundle::for_path(path), Bundle::RequestReview, "{path}");
         }
         assert_eq!(Bundle::for_path("/status"), Bundle::Status);
         for path in [

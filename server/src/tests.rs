@@ -23,7 +23,9 @@ use crate::totp;
 const INDEX: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/reclaim-0123456789abcdef.js';init();</script></head><body></body></html>";
 const RECOVER_SIGN_IN: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/recover-sign-in-0123456789abcdef.js';init();</script></head><body></body></html>";
 const REQUEST: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/request-0123456789abcdef.js';init();</script></head><body></body></html>";
+const REVIEW: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/request-review-0123456789abcdef.js';init();</script></head><body></body></html>";
 const STATUS: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/status-0123456789abcdef.js';init();</script></head><body></body></html>";
+const CHECKUP_CODES: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/checkup-recovery-codes-0123456789abcdef.js';init();</script></head><body></body></html>";
 const ACCOUNT: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/account-0123456789abcdef.js';init();</script></head><body></body></html>";
 
 struct T {
@@ -64,8 +66,19 @@ fn test_app_with(configure: impl FnOnce(&mut Settings)) -> T {
         Asset::new("/request.html", REQUEST.as_bytes().to_vec()),
     );
     files.assets.insert(
+        "/request-review.html".into(),
+        Asset::new("/request-review.html", REVIEW.as_bytes().to_vec()),
+    );
+    files.assets.insert(
         "/status.html".into(),
         Asset::new("/status.html", STATUS.as_bytes().to_vec()),
+    );
+    files.assets.insert(
+        "/checkup-recovery-codes.html".into(),
+        Asset::new(
+            "/checkup-recovery-codes.html",
+            CHECKUP_CODES.as_bytes().to_vec(),
+        ),
     );
     files.assets.insert(
         "/account.html".into(),
@@ -775,10 +788,12 @@ async fn app_routes_get_their_bundles_page_with_strict_headers() {
         ("/recover/reset-password", INDEX),
         ("/no-such-page", INDEX),
         ("/request", REQUEST),
-        ("/request/check", REQUEST),
+        ("/request/check", REVIEW),
+        ("/request/confirmation", REVIEW),
         ("/status", STATUS),
         ("/checkup", ACCOUNT),
         ("/sign-in", ACCOUNT),
+        ("/checkup/recovery-codes", CHECKUP_CODES),
     ] {
         let r = t.req(Method::GET, path, None, &[]).await;
         assert_eq!(
@@ -798,7 +813,15 @@ async fn app_routes_get_their_bundles_page_with_strict_headers() {
     assert_eq!(r.status, 200);
     assert_eq!(r.headers[header::CACHE_CONTROL], "no-cache");
     let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
-    for page in [INDEX, RECOVER_SIGN_IN, REQUEST, STATUS, ACCOUNT] {
+    for page in [
+        INDEX,
+        RECOVER_SIGN_IN,
+        REQUEST,
+        REVIEW,
+        STATUS,
+        ACCOUNT,
+        CHECKUP_CODES,
+    ] {
         let hash = crate::headers::inline_script_hashes(page).remove(0);
         assert!(csp.contains(&format!("'{hash}'")), "{csp}");
     }

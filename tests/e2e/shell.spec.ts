@@ -65,7 +65,7 @@ async function withInlinedConfig(page: Page, change: (config: string) => string 
 
 // Each bundle (core/src/bundle.rs) is its own page: a route fetches its
 // own code only, and its configuration comes inlined.
-const BUNDLES = ['reclaim', 'recover-sign-in', 'request', 'status', 'account'];
+const BUNDLES = ['reclaim', 'recover-sign-in', 'request', 'request-review', 'status', 'account', 'checkup-authenticator', 'checkup-recovery-codes'];
 for (const [path, own] of [
   ['/', 'reclaim'], ['/recover/lost-2fa', 'recover-sign-in'], ['/request', 'request'], ['/status', 'status'], ['/checkup', 'account'],
 ]) {

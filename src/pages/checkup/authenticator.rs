@@ -122,8 +122,7 @@ pub fn SetUp(security: AccountSecurity) -> impl IntoView {
                 let result = client.confirm_totp_setup(&digits).await;
                 sending.set(false);
                 match result {
-                    Ok(sec) => checkup.changed(
-                        sec,
+                    Ok(_) => checkup.changed(
                         "Your authenticator app is set up. Next, generate recovery codes.",
                     ),
                     Err(err) if err.code() == Some(ProblemCode::TotpSetupExpired) => {
@@ -237,8 +236,7 @@ pub fn Remove() -> impl IntoView {
             let result = client.remove_totp().await;
             sending.set(false);
             match result {
-                Ok(sec) => checkup.changed(
-                    sec,
+                Ok(_) => checkup.changed(
                     "Your authenticator app and your recovery codes are removed. Set up an authenticator app again now.",
                 ),
                 Err(err) => {

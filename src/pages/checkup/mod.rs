@@ -1,6 +1,10 @@
 //! `/checkup`: the security checkup of a signed-in maintainer. A graded
-//! overview (graded in `reclaim_core::checkup`), and each fix on the spot:
-//! an authenticator from a QR code, recovery codes proven stored.
+//! overview (graded in `reclaim_core::checkup`), and a page for each fix:
+//! an authenticator from a QR code (`/checkup/authenticator`, and `/remove`),
+//! recovery codes proven stored (`/checkup/recovery-codes`). Each is a
+//! bundle of its own (`reclaim_core::bundle`), so that the overview loads
+//! without the QR code and the codes' pages, and each of them without the
+//! other.
 
 mod authenticator;
 mod reauth;
@@ -17,9 +21,10 @@ use crate::browser;
 use crate::components::{Page, StatusMessage};
 use crate::config::use_config;
 use crate::copy;
+use crate::pages::not_found::NotFound;
 use crate::session::Session;
 
-/// Which part of the checkup is open.
+/// Which part of the checkup is open: one address each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Panel {
     Overview,
@@ -28,32 +33,85 @@ pub enum Panel {
     RecoveryCodes,
 }
 
+impl Panel {
+    pub const fn path(self) -> &'static str {
+        match self {
+            Panel::Overview => "/checkup",
+            Panel::SetUpAuthenticator => "/checkup/authenticator",
+            Panel::RemoveAuthenticator => "/checkup/authenticator/remove",
+            Panel::RecoveryCodes => "/checkup/recovery-codes",
+        }
+    }
+
+    /// The panel of the path segments after `checkup`.
+    pub fn from_segments(segments: &[&str]) -> Option<Panel> {
+        match segments {
+            [] => Some(Panel::Overview),
+            ["authenticator"] => Some(Panel::SetUpAuthenticator),
+            ["authenticator", "remove"] => Some(Panel::RemoveAuthenticator),
+            ["recovery-codes"] => Some(Panel::RecoveryCodes),
+            _ => None,
+        }
+    }
+}
+
+/// The pages of a bundle's panels: each bundle links only its own.
+pub type PanelPages = fn(Panel, AccountSecurity) -> AnyView;
+
+/// The overview's bundle.
+pub fn overview_pages(panel: Panel, security: AccountSecurity) -> AnyView {
+    match panel {
+        Panel::Overview => view! { <Overview security=security/> }.into_any(),
+        _ => view! { <NotFound/> }.into_any(),
+    }
+}
+
+/// The authenticator's bundle.
+pub fn authenticator_pages(panel: Panel, security: AccountSecurity) -> AnyView {
+    match panel {
+        Panel::SetUpAuthenticator => view! { <authenticator::SetUp security=security/> }.into_any(),
+        Panel::RemoveAuthenticator => view! { <authenticator::Remove/> }.into_any(),
+        _ => view! { <NotFound/> }.into_any(),
+    }
+}
+
+/// The recovery codes' bundle.
+pub fn recovery_code_pages(panel: Panel, security: AccountSecurity) -> AnyView {
+    match panel {
+        Panel::RecoveryCodes => {
+            view! { <recovery_codes::RecoveryCodes security=security/> }.into_any()
+        }
+        _ => view! { <NotFound/> }.into_any(),
+    }
+}
+
+/// What a change says on the overview it returns to (a page load away):
+/// words only, in `sessionStorage` until the overview shows them.
+const ANNOUNCEMENT_KEY: &str = "reclaim.checkup-announcement";
+
 /// What the checkup's parts share.
 #[derive(Debug, Clone, Copy)]
 pub struct Checkup {
     pub security: RwSignal<Option<AccountSecurity>>,
-    pub panel: RwSignal<Panel>,
     /// Announced on the overview after a change ("Your codes are saved").
     pub announcement: RwSignal<String>,
     /// Until when (ms) the last password re-entry allows changes.
     reauth_until: RwSignal<f64>,
     session_lost: Callback<()>,
+    navigate: Callback<&'static str>,
 }
 
 impl Checkup {
-    /// A change went through: new state, back to the overview, say so.
-    pub fn changed(self, security: AccountSecurity, words: &str) {
-        self.security.set(Some(security));
-        self.announcement.set(words.to_string());
+    /// A change went through: back to the overview, which says so (and
+    /// loads the account's new state).
+    pub fn changed(self, words: &str) {
+        browser::storage_set(browser::session_storage(), ANNOUNCEMENT_KEY, words);
         self.open(Panel::Overview);
     }
 
+    /// Go to a panel (in the other bundle: a page load).
     pub fn open(self, panel: Panel) {
-        self.panel.set(panel);
-        // After the panel is drawn: its heading takes focus.
-        request_animation_frame(|| {
-            browser::focus_id("panel-heading");
-        });
+        self.navigate.run(panel.path());
     }
 
     pub fn reauthenticated(self, valid_for_secs: u32) {
@@ -78,10 +136,10 @@ impl Checkup {
     }
 }
 
-/// Sign in first, then come back here.
-fn navigate_to_sign_in(navigate: &impl Fn(&str, NavigateOptions)) {
+/// Sign in first, then come back to `panel`.
+fn navigate_to_sign_in(navigate: &impl Fn(&str, NavigateOptions), panel: Panel) {
     navigate(
-        "/sign-in?next=/checkup",
+        &format!("/sign-in?next={}", panel.path()),
         NavigateOptions {
             replace: true,
             ..Default::default()
@@ -89,8 +147,10 @@ fn navigate_to_sign_in(navigate: &impl Fn(&str, NavigateOptions)) {
     );
 }
 
+/// `/checkup` and its panels, each drawn by `pages` once the account's
+/// state is loaded.
 #[component]
-pub fn CheckupPage() -> impl IntoView {
+pub fn CheckupPage(panel: Panel, pages: PanelPages) -> impl IntoView {
     let client = expect_context::<ApiClient>();
     let session = expect_context::<Session>();
     let navigate = use_navigate();
@@ -98,15 +158,20 @@ pub fn CheckupPage() -> impl IntoView {
         let (client, navigate) = (client.clone(), navigate.clone());
         Callback::new(move |_: ()| {
             session.lost(&client);
-            navigate_to_sign_in(&navigate);
+            navigate_to_sign_in(&navigate, panel);
         })
     };
+    let announcement = browser::storage_get(browser::session_storage(), ANNOUNCEMENT_KEY);
+    browser::storage_remove(browser::session_storage(), ANNOUNCEMENT_KEY);
     let checkup = Checkup {
         security: RwSignal::new(None),
-        panel: RwSignal::new(Panel::Overview),
-        announcement: RwSignal::new(String::new()),
+        announcement: RwSignal::new(announcement.unwrap_or_default()),
         reauth_until: RwSignal::new(0.0),
         session_lost: go_sign_in,
+        navigate: {
+            let navigate = navigate.clone();
+            Callback::new(move |path: &'static str| navigate(path, NavigateOptions::default()))
+        },
     };
     provide_context(checkup);
     let load_error = RwSignal::new(None::<String>);
@@ -118,11 +183,17 @@ pub fn CheckupPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             if !client.has_session() && !client.resume_session().await.unwrap_or(false) {
                 // Not signed in (or not any more): no "you were signed out".
-                navigate_to_sign_in(&navigate);
+                navigate_to_sign_in(&navigate, panel);
                 return;
             }
             match client.account_security().await {
-                Ok(sec) => checkup.security.set(Some(sec)),
+                Ok(sec) => {
+                    // A password entered on another page of the checkup still counts.
+                    if sec.reauth_valid_for > 0 {
+                        checkup.reauthenticated(sec.reauth_valid_for);
+                    }
+                    checkup.security.set(Some(sec));
+                }
                 Err(err) if err.is_session_lost() => go_sign_in.run(()),
                 Err(err) => load_error.set(Some(copy::api_error(&err))),
             }
@@ -143,15 +214,12 @@ pub fn CheckupPage() -> impl IntoView {
     };
 
     view! {
-        <Page title="Check the security of your account" back="/".to_string()>
+        <Page title="Check the security of your account" back=(if panel == Panel::Overview { "/" } else { "/checkup" }).to_string()>
             <h1 class="heading-l no-print">"Check the security of your account"</h1>
             {move || load_error.get().map(|e| view! { <div class="error-summary" role="alert"><p class="body">{e}</p></div> })}
-            {move || match (checkup.security.get(), checkup.panel.get()) {
-                (None, _) => view! { <p class="body" role="status">"Loading your account\u{2026}"</p> }.into_any(),
-                (Some(sec), Panel::Overview) => view! { <Overview security=sec/> }.into_any(),
-                (Some(sec), Panel::SetUpAuthenticator) => view! { <authenticator::SetUp security=sec/> }.into_any(),
-                (Some(_), Panel::RemoveAuthenticator) => view! { <authenticator::Remove/> }.into_any(),
-                (Some(sec), Panel::RecoveryCodes) => view! { <recovery_codes::RecoveryCodes security=sec/> }.into_any(),
+            {move || match checkup.security.get() {
+                None => view! { <p class="body" role="status">"Loading your account\u{2026}"</p> }.into_any(),
+                Some(sec) => pages(panel, sec),
             }}
             <p class="body no-print">
                 <button type="button" class="button button--secondary" on:click=sign_out>"Sign out"</button>

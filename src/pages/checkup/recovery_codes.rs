@@ -132,17 +132,10 @@ pub fn RecoveryCodes(security: AccountSecurity) -> impl IntoView {
             leptos::task::spawn_local(async move {
                 let result = client.confirm_recovery_codes(&normalised).await;
                 match result {
-                    Ok(_) => match client.account_security().await {
-                        Ok(sec) => {
-                            stage.set(Stage::Warn); // forget the codes at once
-                            checkup.changed(sec, "Your recovery codes are saved and proven: the code you entered is used up, the others work once each.");
-                        }
-                        Err(err) => {
-                            if let Some(words) = panel_failure(checkup, &err) {
-                                form.fail(words);
-                            }
-                        }
-                    },
+                    Ok(_) => {
+                        stage.set(Stage::Warn); // forget the codes at once
+                        checkup.changed("Your recovery codes are saved and proven: the code you entered is used up, the others work once each.");
+                    }
                     Err(err) => match err.code() {
                         Some(
                             c @ (ProblemCode::RecoveryCodeInvalid | ProblemCode::RecoveryCodeUsed),

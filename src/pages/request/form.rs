@@ -62,6 +62,8 @@ pub fn RequestForm() -> impl IntoView {
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             if flow.validate_all() {
+                // "Check your answers" is another bundle: a page load.
+                flow.save_now();
                 navigate("/request/check", NavigateOptions::default());
             }
         }

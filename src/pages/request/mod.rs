@@ -1,8 +1,11 @@
 //! `/request`: the recovery request (form → check answers → confirmation).
 //!
-//! The state lives in [`RequestFlow`], provided once by the app, so moving
-//! between the form and "Check your answers" keeps answers, errors and an
-//! in-flight submission. The draft part is mirrored to `sessionStorage`.
+//! The state lives in [`RequestFlow`]. The form and "Check your answers"
+//! (with sending and the confirmation) are two bundles
+//! (`reclaim_core::bundle`), a page load apart: the draft is mirrored to
+//! `sessionStorage`, and so are errors the server put on fields, until the
+//! form shows them. An in-flight submission and its answer stay on the
+//! check page's side.
 
 mod check;
 mod confirmation;
@@ -27,6 +30,25 @@ use crate::draft::Draft;
 use crate::handoff::{EmailProof, Handoff};
 
 pub use send::SendState;
+
+/// `sessionStorage` key of the server's field errors on their way to the
+/// form (pointer and words: no answer, no secret).
+const SERVER_ERRORS_KEY: &str = "reclaim.request-errors";
+
+fn take_server_errors() -> Option<Vec<(String, String)>> {
+    let text = browser::storage_get(browser::session_storage(), SERVER_ERRORS_KEY)?;
+    browser::storage_remove(browser::session_storage(), SERVER_ERRORS_KEY);
+    let params = web_sys::UrlSearchParams::new_with_str(&text).ok()?;
+    let entries = js_sys::try_iter(&params).ok()??;
+    let fields = entries
+        .flatten()
+        .filter_map(|entry| {
+            let pair = js_sys::Array::from(&entry);
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect();
+    Some(fields)
+}
 
 /// Everything the request pages share.
 #[derive(Debug, Clone, Copy)]
@@ -69,7 +91,33 @@ impl RequestFlow {
         if let Some(handoff) = Handoff::take() {
             flow.start_from(handoff);
         }
+        if let Some(fields) = take_server_errors() {
+            flow.set_server_errors(fields);
+        }
         flow
+    }
+
+    /// Write the draft now (before a page load; changes are saved by an
+    /// effect, which may not have run yet).
+    pub fn save_now(&self) {
+        self.draft.with_untracked(|d| {
+            if !d.is_blank() {
+                d.save();
+            }
+        });
+    }
+
+    /// Errors the server put on fields (422), for the form to show when it
+    /// opens: it is a page load away.
+    pub fn hand_errors_to_form(&self, fields: &[(String, String)]) {
+        let Ok(params) = web_sys::UrlSearchParams::new() else {
+            return;
+        };
+        for (pointer, words) in fields {
+            params.append(pointer, words);
+        }
+        let text: String = params.to_string().into();
+        browser::storage_set(browser::session_storage(), SERVER_ERRORS_KEY, &text);
     }
 
     /// Validate a field when it loses focus (once a press elsewhere is done).
@@ -128,7 +176,7 @@ impl RequestFlow {
     }
 
     /// Place errors the server sent (422) on the fields.
-    pub fn set_server_errors(&self, fields: Vec<(String, String)>) {
+    fn set_server_errors(&self, fields: Vec<(String, String)>) {
         let draft = self.draft.get_untracked();
         self.form
             .show_all(fields.into_iter().filter_map(|(pointer, words)| {

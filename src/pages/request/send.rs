@@ -237,12 +237,11 @@ pub fn send(
                 }
                 Err(ApiError::Validation { fields, .. }) => {
                     flow.send.set(SendState::Idle);
-                    flow.set_server_errors(
-                        fields
-                            .iter()
-                            .map(|f| (f.pointer.clone(), f.text()))
-                            .collect(),
-                    );
+                    let fields: Vec<_> = fields
+                        .iter()
+                        .map(|f| (f.pointer.clone(), f.text()))
+                        .collect();
+                    flow.hand_errors_to_form(&fields);
                     navigate("/request", NavigateOptions::default());
                     return;
                 }
