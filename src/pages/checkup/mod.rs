@@ -181,7 +181,7 @@ pub fn CheckupPage(panel: Panel, pages: PanelPages) -> impl IntoView {
     {
         let (client, navigate) = (client.clone(), navigate.clone());
         leptos::task::spawn_local(async move {
-            if !client.has_session() && !client.resume_session().await.unwrap_or(false) {
+            if !session.resume(&client).await {
                 // Not signed in (or not any more): no "you were signed out".
                 navigate_to_sign_in(&navigate, panel);
                 return;
