@@ -64,14 +64,27 @@ ensure_build_tools() {
 }
 
 # One Trunk page per bundle (core/src/bundle.rs), each its own binary over
-# the same library crate. Trunk empties its dist before each build, so the
-# other pages are built apart and then put beside index.html.
-APP_PAGES="recover-sign-in request request-review status account checkup-authenticator checkup-recovery-codes"
+# the same library crate: src/main.rs for index.html, src/bin/NAME.rs for
+# NAME.html (counter.rs, the benchmark's baseline, aside). The other pages
+# are index.html with their binary's name, written beside it (git ignores
+# them). Trunk empties its dist before each build, so they are built apart
+# and then put beside index.html.
+app_pages() {
+  local bin
+  for bin in src/bin/*.rs; do
+    bin="${bin##*/}"
+    bin="${bin%.rs}"
+    [ "$bin" = counter ] || echo "$bin"
+  done
+}
+
 build_app_release() {
-  step "building the app (release, wasm-opt -Oz): index.html and ${APP_PAGES// /, }"
+  local pages page
+  pages="$(app_pages | tr '\n' ' ')"
+  step "building the app (release, wasm-opt -Oz): index.html and ${pages% }"
   trunk build --release --offline
-  local page
-  for page in $APP_PAGES; do
+  for page in $pages; do
+    sed "s/data-bin=\"reclaim\"/data-bin=\"$page\"/" index.html > "$page.html"
     trunk build --release --offline=true --dist "target/trunk-$page" --html-output "$page.html" "$page.html"
     cp -R "target/trunk-$page/." dist/
   done

@@ -173,3 +173,37 @@ fn checkup_panel_page(path: &str, pages: PanelPages) -> AnyView {
         _ => view! { <NotFound/> }.into_any(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// scripts/lib.sh builds NAME.html from src/bin/NAME.rs (and index.html
+    /// from src/main.rs): every bundle needs its binary, and every binary
+    /// but the benchmark's counter is a bundle.
+    #[test]
+    fn every_bundle_has_a_binary_of_its_name_and_no_binary_is_left_over() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut bins: Vec<String> = std::fs::read_dir(root.join("src/bin"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().replace(".rs", ""))
+            .filter(|name| name != "counter")
+            .collect();
+        bins.sort();
+        let mut pages: Vec<String> = Bundle::ALL
+            .iter()
+            .map(|b| b.html_file().replace(".html", ""))
+            .filter(|page| page != "index")
+            .collect();
+        pages.sort();
+        assert_eq!(bins, pages);
+        assert!(root.join("src/main.rs").exists());
+        assert_eq!(Bundle::Recover.html_file(), "index.html");
+    }
+
+    #[test]
+    fn a_trailing_slash_changes_nothing() {
+        assert_eq!(segments("/recover/lost-2fa/"), ["recover", "lost-2fa"]);
+        assert!(segments("/").is_empty());
+    }
+}
