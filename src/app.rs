@@ -24,6 +24,83 @@ use crate::pages::status::StatusPage;
 use crate::router::Router;
 use crate::session::Session;
 
+/// One page bundle: which it is, what context its pages share, and its
+/// route table. Each binary mounts one of the consts below, so only that
+/// bundle's pages are linked into it.
+pub struct BundleApp {
+    pub bundle: Bundle,
+    provide: fn(),
+    page: fn(&str) -> AnyView,
+}
+
+/// The start page and the wizard (but for its branches that sign in).
+pub const RECOVER: BundleApp = BundleApp {
+    bundle: Bundle::Recover,
+    provide: provide_wizard,
+    page: recover_page,
+};
+/// The wizard's branches that sign in.
+pub const RECOVER_SIGN_IN: BundleApp = BundleApp {
+    bundle: Bundle::RecoverSignIn,
+    provide: provide_wizard,
+    page: recover_sign_in_page,
+};
+/// The recovery request's form.
+pub const REQUEST: BundleApp = BundleApp {
+    bundle: Bundle::Request,
+    provide: provide_request_flow,
+    page: request_page,
+};
+/// Check the answers, send, the confirmation.
+pub const REQUEST_REVIEW: BundleApp = BundleApp {
+    bundle: Bundle::RequestReview,
+    provide: provide_request_flow,
+    page: request_review_page,
+};
+/// The status of a sent request.
+pub const STATUS: BundleApp = BundleApp {
+    bundle: Bundle::Status,
+    provide: provide_nothing,
+    page: status_page,
+};
+/// Sign-in and the checkup's overview.
+pub const ACCOUNT: BundleApp = BundleApp {
+    bundle: Bundle::Account,
+    provide: provide_nothing,
+    page: account_page,
+};
+/// The checkup's authenticator pages.
+pub const CHECKUP_AUTHENTICATOR: BundleApp = BundleApp {
+    bundle: Bundle::CheckupAuthenticator,
+    provide: provide_nothing,
+    page: |path| checkup_panel_page(path, authenticator_pages),
+};
+/// The checkup's recovery codes page.
+pub const CHECKUP_RECOVERY_CODES: BundleApp = BundleApp {
+    bundle: Bundle::CheckupRecoveryCodes,
+    provide: provide_nothing,
+    page: |path| checkup_panel_page(path, recovery_code_pages),
+};
+
+/// The app of one bundle, once the configuration is read.
+#[component]
+pub fn App(config: AppConfig, app: &'static BundleApp) -> impl IntoView {
+    let router = provide_shell(config, app.bundle);
+    (app.provide)();
+    let page = app.page;
+    view! { <Layout>{move || page(&router.path())}</Layout> }
+}
+
+fn provide_wizard() {
+    provide_context(Wizard::new());
+}
+
+fn provide_request_flow() {
+    provide_context(RequestFlow::restore());
+}
+
+fn provide_nothing() {}
+
 /// The context every bundle gives its pages; returns the router.
 fn provide_shell(config: AppConfig, bundle: Bundle) -> Router {
     provide_context(ApiClient::new(&config.api_base));
@@ -39,15 +116,6 @@ fn segments(path: &str) -> Vec<&str> {
     path.split('/').filter(|s| !s.is_empty()).collect()
 }
 
-/// [`Bundle::Recover`]: the start page and the wizard (but for its
-/// branches that sign in).
-#[component]
-pub fn RecoverApp(config: AppConfig) -> impl IntoView {
-    let router = provide_shell(config, Bundle::Recover);
-    provide_context(Wizard::new());
-    view! { <Layout>{move || recover_page(&router.path())}</Layout> }
-}
-
 fn recover_page(path: &str) -> AnyView {
     match segments(path).as_slice() {
         [] => view! { <StartPage/> }.into_any(),
@@ -57,14 +125,6 @@ fn recover_page(path: &str) -> AnyView {
         ["recover", rest @ ..] => step_page(rest, step_pages),
         _ => view! { <NotFound/> }.into_any(),
     }
-}
-
-/// [`Bundle::RecoverSignIn`]: the wizard's branches that sign in.
-#[component]
-pub fn RecoverSignInApp(config: AppConfig) -> impl IntoView {
-    let router = provide_shell(config, Bundle::RecoverSignIn);
-    provide_context(Wizard::new());
-    view! { <Layout>{move || recover_sign_in_page(&router.path())}</Layout> }
 }
 
 fn recover_sign_in_page(path: &str) -> AnyView {
@@ -88,27 +148,11 @@ fn step_page(slugs: &[&str], pages: StepPages) -> AnyView {
     }
 }
 
-/// [`Bundle::Request`]: the recovery request's form.
-#[component]
-pub fn RequestApp(config: AppConfig) -> impl IntoView {
-    let router = provide_shell(config, Bundle::Request);
-    provide_context(RequestFlow::restore());
-    view! { <Layout>{move || request_page(&router.path())}</Layout> }
-}
-
 fn request_page(path: &str) -> AnyView {
     match segments(path).as_slice() {
         ["request"] => view! { <RequestForm/> }.into_any(),
         _ => view! { <NotFound/> }.into_any(),
     }
-}
-
-/// [`Bundle::RequestReview`]: check the answers, send, the confirmation.
-#[component]
-pub fn RequestReviewApp(config: AppConfig) -> impl IntoView {
-    let router = provide_shell(config, Bundle::RequestReview);
-    provide_context(RequestFlow::restore());
-    view! { <Layout>{move || request_review_page(&router.path())}</Layout> }
 }
 
 fn request_review_page(path: &str) -> AnyView {
@@ -119,25 +163,11 @@ fn request_review_page(path: &str) -> AnyView {
     }
 }
 
-/// [`Bundle::Status`]: the status of a sent request.
-#[component]
-pub fn StatusApp(config: AppConfig) -> impl IntoView {
-    let router = provide_shell(config, Bundle::Status);
-    view! { <Layout>{move || status_page(&router.path())}</Layout> }
-}
-
 fn status_page(path: &str) -> AnyView {
     match segments(path).as_slice() {
         ["status"] => view! { <StatusPage/> }.into_any(),
         _ => view! { <NotFound/> }.into_any(),
     }
-}
-
-/// [`Bundle::Account`]: sign-in and the checkup's overview.
-#[component]
-pub fn AccountApp(config: AppConfig) -> impl IntoView {
-    let router = provide_shell(config, Bundle::Account);
-    view! { <Layout>{move || account_page(&router.path())}</Layout> }
 }
 
 fn account_page(path: &str) -> AnyView {
@@ -148,20 +178,6 @@ fn account_page(path: &str) -> AnyView {
         }
         _ => view! { <NotFound/> }.into_any(),
     }
-}
-
-/// [`Bundle::CheckupAuthenticator`]: the authenticator app's pages.
-#[component]
-pub fn CheckupAuthenticatorApp(config: AppConfig) -> impl IntoView {
-    let router = provide_shell(config, Bundle::CheckupAuthenticator);
-    view! { <Layout>{move || checkup_panel_page(&router.path(), authenticator_pages)}</Layout> }
-}
-
-/// [`Bundle::CheckupRecoveryCodes`]: the recovery codes' page.
-#[component]
-pub fn CheckupRecoveryCodesApp(config: AppConfig) -> impl IntoView {
-    let router = provide_shell(config, Bundle::CheckupRecoveryCodes);
-    view! { <Layout>{move || checkup_panel_page(&router.path(), recovery_code_pages)}</Layout> }
 }
 
 fn checkup_panel_page(path: &str, pages: PanelPages) -> AnyView {
@@ -199,6 +215,21 @@ mod tests {
         assert_eq!(bins, pages);
         assert!(root.join("src/main.rs").exists());
         assert_eq!(Bundle::Recover.html_file(), "index.html");
+    }
+
+    #[test]
+    fn every_bundle_has_its_app() {
+        let apps = [
+            &RECOVER,
+            &RECOVER_SIGN_IN,
+            &REQUEST,
+            &REQUEST_REVIEW,
+            &STATUS,
+            &ACCOUNT,
+            &CHECKUP_AUTHENTICATOR,
+            &CHECKUP_RECOVERY_CODES,
+        ];
+        assert_eq!(apps.map(|a| a.bundle), Bundle::ALL);
     }
 
     #[test]

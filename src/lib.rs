@@ -17,18 +17,16 @@ pub mod router;
 pub mod session;
 
 use leptos::prelude::*;
-use reclaim_core::config::AppConfig;
 
-/// Read the configuration, then mount one bundle's app (`app::RecoverApp`,
-/// `app::RecoverSignInApp`, `app::RequestApp`, `app::RequestReviewApp`,
-/// `app::StatusApp`,
-/// `app::AccountApp`, `app::CheckupAuthenticatorApp`,
-/// `app::CheckupRecoveryCodesApp`), or the configuration error page.
-pub fn run<V: IntoView + 'static>(app: fn(AppConfig) -> V) {
+/// Read the configuration, then mount one bundle's app (`app::RECOVER`…),
+/// or the configuration error page.
+pub fn run(app: &'static app::BundleApp) {
     console_error_panic_hook::set_once();
     wasm_bindgen_futures::spawn_local(async move {
         match config::load().await {
-            Ok(config) => leptos::mount::mount_to_body(move || app(config)),
+            Ok(config) => {
+                leptos::mount::mount_to_body(move || view! { <app::App config=config app=app/> })
+            }
             Err(error) => leptos::mount::mount_to_body(move || {
                 view! { <pages::config_error::ConfigErrorPage error=error/> }
             }),

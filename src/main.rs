@@ -1,8 +1,5 @@
-//! The wizard's bundle (`index.html`): the start page and the recovery wizard.
-
-use leptos::prelude::*;
-use reclaim::app::RecoverApp;
+//! The binary of `index.html` (see `reclaim::app::RECOVER`).
 
 fn main() {
-    reclaim::run(|config| view! { <RecoverApp config=config/> });
+    reclaim::run(&reclaim::app::RECOVER);
 }

@@ -1,8 +1,5 @@
-//! The signed-in bundle (`account.html`): sign-in and the security checkup.
-
-use leptos::prelude::*;
-use reclaim::app::AccountApp;
+//! The binary of `account.html` (see `reclaim::app::ACCOUNT`).
 
 fn main() {
-    reclaim::run(|config| view! { <AccountApp config=config/> });
+    reclaim::run(&reclaim::app::ACCOUNT);
 }

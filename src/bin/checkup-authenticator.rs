@@ -1,9 +1,5 @@
-//! The bundle of the checkup's authenticator pages
-//! (`checkup-authenticator.html`): set up, remove.
-
-use leptos::prelude::*;
-use reclaim::app::CheckupAuthenticatorApp;
+//! The binary of `checkup-authenticator.html` (see `reclaim::app::CHECKUP_AUTHENTICATOR`).
 
 fn main() {
-    reclaim::run(|config| view! { <CheckupAuthenticatorApp config=config/> });
+    reclaim::run(&reclaim::app::CHECKUP_AUTHENTICATOR);
 }

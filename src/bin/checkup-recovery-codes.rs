@@ -1,9 +1,5 @@
-//! The bundle of the checkup's recovery codes page
-//! (`checkup-recovery-codes.html`).
-
-use leptos::prelude::*;
-use reclaim::app::CheckupRecoveryCodesApp;
+//! The binary of `checkup-recovery-codes.html` (see `reclaim::app::CHECKUP_RECOVERY_CODES`).
 
 fn main() {
-    reclaim::run(|config| view! { <CheckupRecoveryCodesApp config=config/> });
+    reclaim::run(&reclaim::app::CHECKUP_RECOVERY_CODES);
 }

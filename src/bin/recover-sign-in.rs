@@ -1,8 +1,5 @@
-//! The bundle of the wizard's branches that sign in (`recover-sign-in.html`).
-
-use leptos::prelude::*;
-use reclaim::app::RecoverSignInApp;
+//! The binary of `recover-sign-in.html` (see `reclaim::app::RECOVER_SIGN_IN`).
 
 fn main() {
-    reclaim::run(|config| view! { <RecoverSignInApp config=config/> });
+    reclaim::run(&reclaim::app::RECOVER_SIGN_IN);
 }

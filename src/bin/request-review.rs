@@ -1,9 +1,5 @@
-//! The bundle of the request's review (`request-review.html`): check the
-//! answers, send, the confirmation.
-
-use leptos::prelude::*;
-use reclaim::app::RequestReviewApp;
+//! The binary of `request-review.html` (see `reclaim::app::REQUEST_REVIEW`).
 
 fn main() {
-    reclaim::run(|config| view! { <RequestReviewApp config=config/> });
+    reclaim::run(&reclaim::app::REQUEST_REVIEW);
 }

@@ -1,8 +1,5 @@
-//! The request's bundle (`request.html`): the recovery request and its status.
-
-use leptos::prelude::*;
-use reclaim::app::RequestApp;
+//! The binary of `request.html` (see `reclaim::app::REQUEST`).
 
 fn main() {
-    reclaim::run(|config| view! { <RequestApp config=config/> });
+    reclaim::run(&reclaim::app::REQUEST);
 }

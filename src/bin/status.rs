@@ -1,8 +1,5 @@
-//! The status page's bundle (`status.html`): the status of a sent request.
-
-use leptos::prelude::*;
-use reclaim::app::StatusApp;
+//! The binary of `status.html` (see `reclaim::app::STATUS`).
 
 fn main() {
-    reclaim::run(|config| view! { <StatusApp config=config/> });
+    reclaim::run(&reclaim::app::STATUS);
 }
