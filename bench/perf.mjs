@@ -13,7 +13,8 @@ const RUNS = Number(process.env.RUNS ?? 7);
 // The emulation: 1.6 Mbit/s down, 750 kbit/s up, 150 ms RTT, 4x CPU.
 const NETWORK = { offline: false, latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 };
 const CPU_SLOWDOWN = 4;
-const FIRST_LOAD_BUDGET = 150 * 1024;
+// 150 KB read as 150,000 bytes, the stricter of the two readings.
+const FIRST_LOAD_BUDGET = 150_000;
 const RATIO_BUDGET = 2.0;
 
 // Route → what "the first choice can be clicked" means there. Each page

@@ -81,11 +81,18 @@ app_pages() {
 build_app_release() {
   local pages page
   pages="$(app_pages | tr '\n' ' ')"
-  step "building the app (release, wasm-opt -Oz): index.html and ${pages% }"
+  step "building the app (release, wasm-opt -Os): index.html and ${pages% }"
   trunk build --release --offline
   for page in $pages; do
     sed "s/data-bin=\"reclaim\"/data-bin=\"$page\"/" index.html > "$page.html"
     trunk build --release --offline=true --dist "target/trunk-$page" --html-output "$page.html" "$page.html"
     cp -R "target/trunk-$page/." dist/
   done
+  minify_dist dist
+}
+
+# The JS glue and the CSS minified by esbuild (scripts/minify-dist.mjs), with
+# the pages' integrity hashes brought up to date.
+minify_dist() {
+  node scripts/minify-dist.mjs "$1" >/dev/null
 }
