@@ -33,11 +33,17 @@ pub struct BundleApp {
     page: fn(&str) -> AnyView,
 }
 
-/// The start page and the wizard (but for its branches that sign in).
+/// The start page and the wizard's first question.
 pub const RECOVER: BundleApp = BundleApp {
     bundle: Bundle::Recover,
     provide: provide_wizard,
     page: recover_page,
+};
+/// The wizard's branches that do not sign in, and the password reset.
+pub const RECOVER_STEPS: BundleApp = BundleApp {
+    bundle: Bundle::RecoverSteps,
+    provide: provide_wizard,
+    page: recover_steps_page,
 };
 /// The wizard's branches that sign in.
 pub const RECOVER_SIGN_IN: BundleApp = BundleApp {
@@ -120,6 +126,12 @@ fn recover_page(path: &str) -> AnyView {
     match segments(path).as_slice() {
         [] => view! { <StartPage/> }.into_any(),
         ["recover"] => view! { <RecoverIndex/> }.into_any(),
+        _ => view! { <NotFound/> }.into_any(),
+    }
+}
+
+fn recover_steps_page(path: &str) -> AnyView {
+    match segments(path).as_slice() {
         // Before `{branch}`: the page the mailed reset link opens.
         ["recover", "reset-password"] => view! { <ResetPasswordPage/> }.into_any(),
         ["recover", rest @ ..] => step_page(rest, step_pages),
@@ -221,6 +233,7 @@ mod tests {
     fn every_bundle_has_its_app() {
         let apps = [
             &RECOVER,
+            &RECOVER_STEPS,
             &RECOVER_SIGN_IN,
             &REQUEST,
             &REQUEST_REVIEW,

@@ -13,6 +13,7 @@ pub mod copy;
 pub mod draft;
 pub mod handoff;
 pub mod pages;
+pub mod prefetch;
 pub mod router;
 pub mod session;
 

@@ -57,6 +57,11 @@ impl Router {
         router
     }
 
+    /// The bundle this router serves.
+    pub fn bundle(self) -> Bundle {
+        self.bundle
+    }
+
     /// The path (`/recover/lost-2fa`), tracked.
     pub fn path(self) -> String {
         self.path.get()

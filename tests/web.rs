@@ -728,7 +728,7 @@ async fn the_router_follows_its_own_paths_and_reads_the_query() {
     let before = location.href().unwrap();
     let length = history.length().unwrap();
 
-    let router = Router::start(Bundle::Recover);
+    let router = Router::start(Bundle::RecoverSteps);
     router.navigate(
         "/recover/forgot-password?reason=lost_email#details",
         NavigateOptions::default(),
@@ -742,13 +742,13 @@ async fn the_router_follows_its_own_paths_and_reads_the_query() {
 
     // `replace` changes the address without a new history entry.
     router.navigate(
-        "/recover",
+        "/recover/lost-email",
         NavigateOptions {
             replace: true,
             scroll: false,
         },
     );
-    assert_eq!(router.path(), "/recover");
+    assert_eq!(router.path(), "/recover/lost-email");
     assert_eq!(router.query_param("reason"), None);
     assert_eq!(history.length().unwrap(), length + 1);
 

@@ -12,9 +12,14 @@ use crate::wizard::Branch;
 /// One page bundle of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bundle {
-    /// The start page and the recovery wizard, but for its branches that
-    /// sign in. Also answers unknown paths, with its "Page not found".
+    /// The start page and the wizard's first question, "What happened?":
+    /// the pages a locked-out maintainer opens first, kept the smallest.
+    /// Also answers unknown paths, with its "Page not found".
     Recover,
+    /// The steps of the wizard's branches that do not sign in (mailed
+    /// links, lost email, proving an email address, compromised), and the
+    /// page the mailed password-reset link opens.
+    RecoverSteps,
     /// The wizard's branches that sign in with a password and a second
     /// factor (lost 2FA, stale recovery codes, refused authenticator codes).
     RecoverSignIn,
@@ -34,8 +39,9 @@ pub enum Bundle {
 }
 
 impl Bundle {
-    pub const ALL: [Bundle; 8] = [
+    pub const ALL: [Bundle; 9] = [
         Bundle::Recover,
+        Bundle::RecoverSteps,
         Bundle::RecoverSignIn,
         Bundle::Request,
         Bundle::RequestReview,
@@ -49,6 +55,7 @@ impl Bundle {
     pub const fn html_file(self) -> &'static str {
         match self {
             Bundle::Recover => "index.html",
+            Bundle::RecoverSteps => "recover-steps.html",
             Bundle::RecoverSignIn => "recover-sign-in.html",
             Bundle::Request => "request.html",
             Bundle::RequestReview => "request-review.html",
@@ -63,14 +70,15 @@ impl Bundle {
     pub fn for_path(path: &str) -> Bundle {
         let mut segments = path.trim_start_matches('/').split('/');
         match segments.next() {
-            Some("recover")
-                if segments
-                    .next()
-                    .and_then(Branch::parse)
-                    .is_some_and(Branch::signs_in) =>
-            {
-                Bundle::RecoverSignIn
-            }
+            Some("recover") => match segments.next() {
+                Some("reset-password") => Bundle::RecoverSteps,
+                Some(slug) => match Branch::parse(slug) {
+                    Some(branch) if branch.signs_in() => Bundle::RecoverSignIn,
+                    Some(_) => Bundle::RecoverSteps,
+                    None => Bundle::Recover,
+                },
+                None => Bundle::Recover,
+            },
             Some("request") => match segments.next() {
                 Some("check" | "confirmation") => Bundle::RequestReview,
                 _ => Bundle::Request,
@@ -127,12 +135,21 @@ mod tests {
         }
         assert_eq!(Bundle::for_path("/status"), Bundle::Status);
         for path in [
+            "/recover/reset-password",
+            "/recover/forgot-password",
+            "/recover/forgot-password/sent",
+            "/recover/forgot-username",
+            "/recover/no-codes/email-code",
+            "/recover/lost-email",
+            "/recover/compromised",
+        ] {
+            assert_eq!(Bundle::for_path(path), Bundle::RecoverSteps, "{path}");
+        }
+        for path in [
             "/",
             "",
             "/recover",
-            "/recover/reset-password",
-            "/recover/forgot-password/sent",
-            "/recover/no-codes",
+            "/recover/",
             "/recover/no-such-branch",
             "/checkups",
             "/requests",

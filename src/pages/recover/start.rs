@@ -1,7 +1,8 @@
 //! `/recover`: "What happened?", one question with one answer.
 
 use crate::browser;
-use crate::router::{use_navigate, NavigateOptions};
+use crate::prefetch::prefetch_page;
+use crate::router::{use_navigate, use_router, NavigateOptions};
 use leptos::prelude::*;
 use reclaim_core::wizard::{Branch, Target};
 use reclaim_core::ErrorCode;
@@ -63,7 +64,7 @@ impl FormField for WhatHappened {
 }
 
 /// The answer to "What happened?" is also kept in `sessionStorage` (it is no
-/// secret): coming back from the branches that sign in, another bundle, is a
+/// secret): the branches are other bundles, so coming back from one is a
 /// page load.
 const CHOSEN_KEY: &str = "reclaim.wizard-branch";
 
@@ -71,7 +72,9 @@ const CHOSEN_KEY: &str = "reclaim.wizard-branch";
 pub fn RecoverIndex() -> impl IntoView {
     let wizard = expect_context::<Wizard>();
     let navigate = use_navigate();
+    let bundle = use_router().bundle();
     let form = FormState::<WhatHappened>::new();
+    let first_step = |branch: Branch| href(Target::Step(branch, branch.first_step()));
     // The answer given before is kept when coming back.
     let chosen = wizard.progress.with_untracked(|p| p.branch).or_else(|| {
         browser::storage_get(browser::session_storage(), CHOSEN_KEY)
@@ -95,10 +98,7 @@ pub fn RecoverIndex() -> impl IntoView {
         if let Some(branch) = branch {
             wizard.progress.update(|p| p.branch = Some(branch));
             browser::storage_set(browser::session_storage(), CHOSEN_KEY, branch.slug());
-            navigate(
-                &href(Target::Step(branch, branch.first_step())),
-                NavigateOptions::default(),
-            );
+            navigate(&first_step(branch), NavigateOptions::default());
         }
     };
 
@@ -113,7 +113,13 @@ pub fn RecoverIndex() -> impl IntoView {
                     options=options
                     selected=Signal::derive(move || selected.get().map(|b| b.slug().to_string()))
                     on_change=Callback::new(move |v: String| {
-                        selected.set(Branch::parse(&v));
+                        let branch = Branch::parse(&v);
+                        // Its page is another bundle: fetch its code while
+                        // the user finds "Continue".
+                        if let Some(branch) = branch {
+                            prefetch_page(&first_step(branch), bundle);
+                        }
+                        selected.set(branch);
                         form.clear();
                     })
                     error=form.error(WhatHappened)

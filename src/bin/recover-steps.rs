@@ -1,0 +1,5 @@
+//! The binary of `recover-steps.html` (see `reclaim::app::RECOVER_STEPS`).
+
+fn main() {
+    reclaim::run(&reclaim::app::RECOVER_STEPS);
+}
