@@ -43,13 +43,21 @@ impl Session {
         browser::storage_remove(browser::local_storage(), MAY_BE_SIGNED_IN_KEY);
     }
 
+    /// Whether this browser holds no session for sure (no token in memory,
+    /// and no cookie since the last sign-out): a page can go to sign-in at
+    /// once, without drawing itself first.
+    pub fn surely_signed_out(self, client: &ApiClient) -> bool {
+        !client.has_session()
+            && browser::storage_get(browser::local_storage(), MAY_BE_SIGNED_IN_KEY).is_none()
+    }
+
     /// The session of the cookie, for a page loaded after sign-in (the CSRF
     /// token is held in memory only). `false`: sign in first.
     pub async fn resume(self, client: &ApiClient) -> bool {
         if client.has_session() {
             return true;
         }
-        if browser::storage_get(browser::local_storage(), MAY_BE_SIGNED_IN_KEY).is_none() {
+        if self.surely_signed_out(client) {
             return false;
         }
         let resumed = client.resume_session().await.unwrap_or(false);

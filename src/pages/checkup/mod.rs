@@ -154,6 +154,12 @@ pub fn CheckupPage(panel: Panel, pages: PanelPages) -> impl IntoView {
     let client = expect_context::<ApiClient>();
     let session = expect_context::<Session>();
     let navigate = use_navigate();
+    if session.surely_signed_out(&client) {
+        // Not signed in: straight to sign-in (once this page is mounted),
+        // without drawing the checkup first.
+        leptos::task::spawn_local(async move { navigate_to_sign_in(&navigate, panel) });
+        return ().into_any();
+    }
     let go_sign_in = {
         let (client, navigate) = (client.clone(), navigate.clone());
         Callback::new(move |_: ()| {
@@ -226,6 +232,7 @@ pub fn CheckupPage(panel: Panel, pages: PanelPages) -> impl IntoView {
             </p>
         </Page>
     }
+    .into_any()
 }
 
 fn item_view(a: &Assessment, site: &str) -> impl IntoView {
