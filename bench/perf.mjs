@@ -9,7 +9,7 @@ import { chromium } from '@playwright/test';
 import { measure, compressed, total, pad } from './sizes.mjs';
 
 const [appUrl, counterUrl, appDist, counterDist] = process.argv.slice(2);
-const RUNS = Number(process.env.RUNS ?? 7);
+const RUNS = Number(process.env.RUNS ?? 11);
 // The issue's emulation: 1.6 Mbit/s down, 750 kbit/s up, 150 ms RTT, 4x CPU.
 const NETWORK = { offline: false, latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 };
 const CPU_SLOWDOWN = 4;
@@ -25,7 +25,8 @@ const ROUTES = [
   { path: '/recover', ready: 'input[name="what-happened"]' },
   { path: '/recover/forgot-password', ready: '#identifier', sizeOnly: true },
   { path: '/recover/lost-2fa', ready: '#username', sizeOnly: true },
-  { path: '/request', ready: '#username' },
+  // Timed, but the issue sets its 2.0x budget for /, /recover and /checkup only.
+  { path: '/request', ready: '#username', noRatioBudget: true },
   { path: '/request/check', sizeOnly: true },
   { path: '/status', ready: '#status-token', sizeOnly: true },
   { path: '/checkup', ready: '#username' }, // signed out: the sign-in form
@@ -80,10 +81,25 @@ async function loadToInteractive(url, ready) {
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   await cdp.send('Network.emulateNetworkConditions', NETWORK);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+  // The moment is taken in the page, on the DOM change that shows the choice:
+  // Playwright's own polling checks only every 100 to 500 ms, which made the
+  // figures as noisy as a tenth of the whole load.
+  await page.addInitScript((selector) => {
+    const shown = () => {
+      const el = document.querySelector(selector);
+      return el !== null && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+    };
+    new MutationObserver((_, observer) => {
+      if (shown()) {
+        // Milliseconds since navigation start (performance.timeOrigin).
+        window.__interactiveAt = performance.now();
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true, attributes: true });
+  }, ready);
   await page.goto(url, { waitUntil: 'commit', timeout: 120_000 });
   await page.locator(ready).first().waitFor({ state: 'visible', timeout: 120_000 });
-  // Milliseconds since navigation start (performance.timeOrigin).
-  const ms = await page.evaluate(() => performance.now());
+  const ms = await page.evaluate(() => window.__interactiveAt ?? performance.now());
   await context.close();
   return ms;
 }
@@ -105,10 +121,11 @@ await browser.close();
 
 const base = stats(counter);
 const ltiRows = [`${'counter /'.padEnd(26)} ${pad(base.median.toFixed(0), 8)} ${pad(base.min.toFixed(0), 8)} ${pad(base.max.toFixed(0), 8)}   1.00`];
-for (const { path } of TIMED) {
+for (const { path, noRatioBudget } of TIMED) {
   const s = stats(results[path]);
   const ratio = s.median / base.median;
-  ltiRows.push(`${path.padEnd(26)} ${pad(s.median.toFixed(0), 8)} ${pad(s.min.toFixed(0), 8)} ${pad(s.max.toFixed(0), 8)}   ${ratio.toFixed(2)} ${ratio <= RATIO_BUDGET ? 'met' : 'NOT met'} (budget ${RATIO_BUDGET.toFixed(1)}x)`);
+  const verdict = noRatioBudget ? '(no budget)' : `${ratio <= RATIO_BUDGET ? 'met' : 'NOT met'} (budget ${RATIO_BUDGET.toFixed(1)}x)`;
+  ltiRows.push(`${path.padEnd(26)} ${pad(s.median.toFixed(0), 8)} ${pad(s.min.toFixed(0), 8)} ${pad(s.max.toFixed(0), 8)}   ${ratio.toFixed(2)} ${verdict}`);
 }
 table(`Load to interactive, ms (${RUNS} runs each; 1.6 Mbit/s down, 750 kbit/s up, 150 ms RTT, ${CPU_SLOWDOWN}x CPU)`,
   `${'page'.padEnd(26)} ${pad('median', 8)} ${pad('min', 8)} ${pad('max', 8)}   ratio to counter`, ltiRows);
