@@ -18,7 +18,7 @@ use crate::pages::recover::{
     sign_in_step_pages, step_pages, RecoverIndex, RecoverStep, ResetPasswordPage, StepPages, Wizard,
 };
 use crate::pages::request::{CheckAnswers, Confirmation, RequestFlow, RequestForm};
-use crate::pages::sign_in::SignInPage;
+use crate::pages::sign_in::{SignInFirst, SignInPage};
 use crate::pages::start::StartPage;
 use crate::pages::status::StatusPage;
 use crate::router::Router;
@@ -69,7 +69,13 @@ pub const STATUS: BundleApp = BundleApp {
     provide: provide_nothing,
     page: status_page,
 };
-/// Sign-in and the checkup's overview.
+/// Sign-in, also for a signed-out browser on a checkup page.
+pub const SIGN_IN: BundleApp = BundleApp {
+    bundle: Bundle::SignIn,
+    provide: provide_nothing,
+    page: sign_in_page,
+};
+/// The checkup's overview.
 pub const ACCOUNT: BundleApp = BundleApp {
     bundle: Bundle::Account,
     provide: provide_nothing,
@@ -182,9 +188,17 @@ fn status_page(path: &str) -> AnyView {
     }
 }
 
-fn account_page(path: &str) -> AnyView {
+fn sign_in_page(path: &str) -> AnyView {
     match segments(path).as_slice() {
         ["sign-in"] => view! { <SignInPage/> }.into_any(),
+        // The server's stand-in for a checkup page (`Bundle::signed_out_stand_in`).
+        ["checkup", ..] => view! { <SignInFirst next=path.to_string()/> }.into_any(),
+        _ => view! { <NotFound/> }.into_any(),
+    }
+}
+
+fn account_page(path: &str) -> AnyView {
+    match segments(path).as_slice() {
         ["checkup"] => {
             view! { <CheckupPage panel=Panel::Overview pages=overview_pages/> }.into_any()
         }
@@ -238,6 +252,7 @@ mod tests {
             &REQUEST,
             &REQUEST_REVIEW,
             &STATUS,
+            &SIGN_IN,
             &ACCOUNT,
             &CHECKUP_AUTHENTICATOR,
             &CHECKUP_RECOVERY_CODES,

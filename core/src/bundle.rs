@@ -30,7 +30,9 @@ pub enum Bundle {
     RequestReview,
     /// The status page of a sent request.
     Status,
-    /// The signed-in area: sign-in and the security checkup's overview.
+    /// Sign-in, for the checkup and after a password reset.
+    SignIn,
+    /// The security checkup's overview (signed in).
     Account,
     /// The checkup's pages for the authenticator app: set up, remove.
     CheckupAuthenticator,
@@ -39,13 +41,14 @@ pub enum Bundle {
 }
 
 impl Bundle {
-    pub const ALL: [Bundle; 9] = [
+    pub const ALL: [Bundle; 10] = [
         Bundle::Recover,
         Bundle::RecoverSteps,
         Bundle::RecoverSignIn,
         Bundle::Request,
         Bundle::RequestReview,
         Bundle::Status,
+        Bundle::SignIn,
         Bundle::Account,
         Bundle::CheckupAuthenticator,
         Bundle::CheckupRecoveryCodes,
@@ -60,6 +63,7 @@ impl Bundle {
             Bundle::Request => "request.html",
             Bundle::RequestReview => "request-review.html",
             Bundle::Status => "status.html",
+            Bundle::SignIn => "sign-in.html",
             Bundle::Account => "account.html",
             Bundle::CheckupAuthenticator => "checkup-authenticator.html",
             Bundle::CheckupRecoveryCodes => "checkup-recovery-codes.html",
@@ -89,8 +93,22 @@ impl Bundle {
                 Some("recovery-codes") => Bundle::CheckupRecoveryCodes,
                 _ => Bundle::Account,
             },
-            Some("sign-in") => Bundle::Account,
+            Some("sign-in") => Bundle::SignIn,
             _ => Bundle::Recover,
+        }
+    }
+
+    /// The bundle to serve instead to a browser that holds no session, when
+    /// the server can tell (the reference server looks for its session
+    /// cookie): the signed-in pages start with sign-in then, so its smaller
+    /// bundle loads instead of theirs. Elsewhere (a static host) the
+    /// signed-in page sends the browser to sign-in itself.
+    pub const fn signed_out_stand_in(self) -> Option<Bundle> {
+        match self {
+            Bundle::Account | Bundle::CheckupAuthenticator | Bundle::CheckupRecoveryCodes => {
+                Some(Bundle::SignIn)
+            }
+            _ => None,
         }
     }
 
@@ -115,8 +133,11 @@ mod tests {
         ] {
             assert_eq!(Bundle::for_path(path), Bundle::RecoverSignIn, "{path}");
         }
-        for path in ["/checkup", "/checkup/", "/sign-in", "/sign-in/x"] {
+        for path in ["/checkup", "/checkup/"] {
             assert_eq!(Bundle::for_path(path), Bundle::Account, "{path}");
+        }
+        for path in ["/sign-in", "/sign-in/x"] {
+            assert_eq!(Bundle::for_path(path), Bundle::SignIn, "{path}");
         }
         for path in ["/checkup/authenticator", "/checkup/authenticator/remove"] {
             assert_eq!(
@@ -158,6 +179,29 @@ mod tests {
             assert_eq!(Bundle::for_path(path), Bundle::Recover, "{path}");
         }
         assert!(Bundle::Account.owns("/checkup") && !Bundle::Recover.owns("/checkup"));
+    }
+
+    #[test]
+    fn only_signed_in_pages_stand_in_sign_in_for_the_signed_out() {
+        for path in [
+            "/checkup",
+            "/checkup/authenticator",
+            "/checkup/recovery-codes",
+        ] {
+            assert_eq!(
+                Bundle::for_path(path).signed_out_stand_in(),
+                Some(Bundle::SignIn),
+                "{path}"
+            );
+        }
+        for bundle in Bundle::ALL {
+            if let Some(stand_in) = bundle.signed_out_stand_in() {
+                assert_eq!(stand_in.signed_out_stand_in(), None, "no chain");
+            }
+        }
+        for path in ["/", "/recover/lost-2fa", "/request", "/status", "/sign-in"] {
+            assert_eq!(Bundle::for_path(path).signed_out_stand_in(), None, "{path}");
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ use axum::response::{Html, IntoResponse, Response};
 use reclaim_core::bundle::Bundle;
 
 use crate::app::AppState;
+use crate::routes::{cookie_value, SESSION_COOKIE};
 
 pub struct Asset {
     pub content_type: &'static str,
@@ -247,6 +248,20 @@ fn inline_config(assets: &mut HashMap<String, Asset>, page: &str) {
     assets.insert(page.to_string(), Asset::new(page, inlined.into_bytes()));
 }
 
+/// The bundle whose HTML answers an app path, and whether that depends on
+/// the request's cookies: a browser without the session cookie gets sign-in
+/// for a signed-in page at once (`Bundle::signed_out_stand_in`), instead of
+/// that page's code only to be sent on to sign-in. A stale cookie gets the
+/// page, which finds out and sends the browser on itself.
+fn page_bundle(path: &str, headers: &HeaderMap) -> (Bundle, bool) {
+    let bundle = Bundle::for_path(path);
+    match bundle.signed_out_stand_in() {
+        Some(stand_in) if cookie_value(headers, SESSION_COOKIE).is_none() => (stand_in, true),
+        Some(_) => (bundle, true),
+        None => (bundle, false),
+    }
+}
+
 /// Fallback handler: app files, SPA routes, and 404s.
 pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
     let path = req.uri().path().to_string();
@@ -270,9 +285,17 @@ pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
         return asset.response(req.headers(), head);
     }
     if !has_extension(&path) {
-        let page = format!("/{}", Bundle::for_path(&path).html_file());
+        let (bundle, varies) = page_bundle(&path, req.headers());
+        let page = format!("/{}", bundle.html_file());
         if let Some(html) = files.assets.get(&page) {
-            return html.response(req.headers(), head);
+            let mut response = html.response(req.headers(), head);
+            if varies {
+                // Beside `Vary: Accept-Encoding`, not instead of it.
+                response
+                    .headers_mut()
+                    .append(header::VARY, HeaderValue::from_static("Cookie"));
+            }
+            return response;
         }
     }
     (
@@ -334,6 +357,33 @@ mod tests {
         assert_eq!(crate::headers::inline_script_hashes(&out).len(), 1);
         // config.json itself stays served.
         assert!(assets.contains_key("/config.json"));
+    }
+
+    #[test]
+    fn signed_in_pages_answer_sign_in_without_the_session_cookie() {
+        let none = HeaderMap::new();
+        let mut with_session = HeaderMap::new();
+        with_session.insert(
+            header::COOKIE,
+            HeaderValue::from_static("theme=dark; reclaim_session=ses_x"),
+        );
+        let mut other_cookie = HeaderMap::new();
+        other_cookie.insert(header::COOKIE, HeaderValue::from_static("theme=dark"));
+        for path in [
+            "/checkup",
+            "/checkup/authenticator",
+            "/checkup/recovery-codes",
+        ] {
+            assert_eq!(page_bundle(path, &none), (Bundle::SignIn, true), "{path}");
+            assert_eq!(page_bundle(path, &other_cookie), (Bundle::SignIn, true));
+            let (bundle, varies) = page_bundle(path, &with_session);
+            assert!(varies && bundle == Bundle::for_path(path), "{path}");
+        }
+        assert_eq!(page_bundle("/recover", &none), (Bundle::Recover, false));
+        assert_eq!(
+            page_bundle("/sign-in", &with_session),
+            (Bundle::SignIn, false)
+        );
     }
 
     #[test]

@@ -27,6 +27,8 @@ const REVIEW: &str = "<!DOCTYPE html><html><head><script type=\"module\">import 
 const STATUS: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/status-0123456789abcdef.js';init();</script></head><body></body></html>";
 const CHECKUP_CODES: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/checkup-recovery-codes-0123456789abcdef.js';init();</script></head><body></body></html>";
 const ACCOUNT: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/account-0123456789abcdef.js';init();</script></head><body></body></html>";
+const RECOVER_STEPS: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/recover-steps-0123456789abcdef.js';init();</script></head><body></body></html>";
+const SIGN_IN: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/sign-in-0123456789abcdef.js';init();</script></head><body></body></html>";
 
 struct T {
     app: Router,
@@ -83,6 +85,14 @@ fn test_app_with(configure: impl FnOnce(&mut Settings)) -> T {
     files.assets.insert(
         "/account.html".into(),
         Asset::new("/account.html", ACCOUNT.as_bytes().to_vec()),
+    );
+    files.assets.insert(
+        "/recover-steps.html".into(),
+        Asset::new("/recover-steps.html", RECOVER_STEPS.as_bytes().to_vec()),
+    );
+    files.assets.insert(
+        "/sign-in.html".into(),
+        Asset::new("/sign-in.html", SIGN_IN.as_bytes().to_vec()),
     );
     files.assets.insert(
         "/reclaim-0123456789abcdef.js".into(),
@@ -780,26 +790,41 @@ async fn every_bad_body_is_a_problem_document() {
 async fn app_routes_get_their_bundles_page_with_strict_headers() {
     let t = test_app();
     // Each path gets the HTML of the bundle that serves it; unknown paths
-    // get the public bundle, whose "Page not found" explains.
-    for (path, page) in [
-        ("/", INDEX),
-        ("/recover/forgot-password/sent", INDEX),
-        ("/recover/lost-2fa/password", RECOVER_SIGN_IN),
-        ("/recover/reset-password", INDEX),
-        ("/no-such-page", INDEX),
-        ("/request", REQUEST),
-        ("/request/check", REVIEW),
-        ("/request/confirmation", REVIEW),
-        ("/status", STATUS),
-        ("/checkup", ACCOUNT),
-        ("/sign-in", ACCOUNT),
-        ("/checkup/recovery-codes", CHECKUP_CODES),
+    // get the public bundle, whose "Page not found" explains. Without the
+    // session cookie, the signed-in pages get sign-in's.
+    let with_session = [("cookie", "reclaim_session=ses_x")];
+    for (path, page, cookies) in [
+        ("/", INDEX, &[][..]),
+        ("/recover", INDEX, &[]),
+        ("/recover/forgot-password/sent", RECOVER_STEPS, &[]),
+        ("/recover/lost-2fa/password", RECOVER_SIGN_IN, &[]),
+        ("/recover/reset-password", RECOVER_STEPS, &[]),
+        ("/no-such-page", INDEX, &[]),
+        ("/request", REQUEST, &[]),
+        ("/request/check", REVIEW, &[]),
+        ("/request/confirmation", REVIEW, &[]),
+        ("/status", STATUS, &[]),
+        ("/sign-in", SIGN_IN, &[]),
+        ("/checkup", SIGN_IN, &[]),
+        ("/checkup/recovery-codes", SIGN_IN, &[]),
+        ("/checkup", ACCOUNT, &with_session),
+        ("/checkup/recovery-codes", CHECKUP_CODES, &with_session),
     ] {
-        let r = t.req(Method::GET, path, None, &[]).await;
+        let r = t.req(Method::GET, path, None, cookies).await;
         assert_eq!(
             (r.status, r.text.as_str()),
             (StatusCode::OK, page),
             "{path}"
+        );
+        let varies = r
+            .headers
+            .get_all(header::VARY)
+            .iter()
+            .any(|v| v == "Cookie");
+        assert_eq!(
+            varies,
+            path.starts_with("/checkup"),
+            "{path}: caches must keep both answers apart"
         );
     }
     let r = t
@@ -812,9 +837,17 @@ async fn app_routes_get_their_bundles_page_with_strict_headers() {
         .await;
     assert_eq!(r.status, 200);
     assert_eq!(r.headers[header::CACHE_CONTROL], "no-cache");
+    // Both reasons the answer varies, side by side.
+    let vary: Vec<_> = r.headers.get_all(header::VARY).iter().collect();
+    assert!(vary.iter().any(|v| *v == "Cookie"), "{vary:?}");
+    if r.headers.contains_key(header::CONTENT_ENCODING) {
+        assert!(vary.iter().any(|v| *v == "Accept-Encoding"), "{vary:?}");
+    }
     let csp = r.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
     for page in [
         INDEX,
+        RECOVER_STEPS,
+        SIGN_IN,
         RECOVER_SIGN_IN,
         REQUEST,
         REVIEW,

@@ -1,5 +1,7 @@
 //! `/sign-in`: the wizard's sign-in steps on their own, for the checkup and
 //! after a password reset. `?next=/path` says where to go once signed in.
+//! A bundle of its own: a signed-out browser opening the checkup gets it
+//! instead of the checkup's (`Bundle::signed_out_stand_in`).
 
 use crate::router::{use_navigate, use_router, NavigateOptions};
 use leptos::prelude::*;
@@ -9,6 +11,7 @@ use reclaim_core::ProblemCode;
 
 use crate::components::sign_in::{PasswordStep, SecondFactorStep};
 use crate::components::Page;
+use crate::prefetch::prefetch_page;
 use crate::session::Session;
 
 /// Only paths of this app: never another origin (`//evil.example`).
@@ -25,6 +28,9 @@ pub fn SignInPage() -> impl IntoView {
     let navigate = use_navigate();
     let router = use_router();
     let next = StoredValue::new(safe_next(router.query_param("next")));
+    // Once the user starts on the form, fetch the code of the page that
+    // follows (another bundle) while they type.
+    let prefetch_next = move |_| prefetch_page(&next.get_value(), router.bundle());
     let challenge = RwSignal::new(None::<SecondFactorChallenge>);
     let notice = RwSignal::new(None::<String>);
 
@@ -45,9 +51,11 @@ pub fn SignInPage() -> impl IntoView {
         match challenge.get() {
         None => view! {
             <Page title="Sign in" back="/".to_string()>
-                <PasswordStep heading="Sign in" on_outcome=on_outcome notice=notice.get_untracked().unwrap_or_default()>
-                    {session.expired_notice().map(|n| view! { <p class="body">{n}</p> })}
-                </PasswordStep>
+                <div on:focusin=prefetch_next>
+                    <PasswordStep heading="Sign in" on_outcome=on_outcome notice=notice.get_untracked().unwrap_or_default()>
+                        {session.expired_notice().map(|n| view! { <p class="body">{n}</p> })}
+                    </PasswordStep>
+                </div>
                 <p class="body"><a class="link" href="/recover">"I cannot sign in"</a></p>
             </Page>
         }
@@ -69,4 +77,20 @@ pub fn SignInPage() -> impl IntoView {
         .into_any(),
     }
     }
+}
+
+/// A checkup page opened without a session, where the server sent this
+/// bundle: sign in first, then come back to `next`.
+#[component]
+pub fn SignInFirst(next: String) -> impl IntoView {
+    let navigate = use_navigate();
+    leptos::task::spawn_local(async move {
+        navigate(
+            &format!("/sign-in?next={next}"),
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        );
+    });
 }

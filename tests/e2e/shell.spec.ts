@@ -65,9 +65,11 @@ async function withInlinedConfig(page: Page, change: (config: string) => string 
 
 // Each bundle (core/src/bundle.rs) is its own page: a route fetches its
 // own code only, and its configuration comes inlined.
-const BUNDLES = ['reclaim', 'recover-sign-in', 'request', 'request-review', 'status', 'account', 'checkup-authenticator', 'checkup-recovery-codes'];
+// A signed-out browser on the checkup gets sign-in's bundle straight away.
+const BUNDLES = ['reclaim', 'recover-steps', 'recover-sign-in', 'request', 'request-review', 'status', 'sign-in', 'account', 'checkup-authenticator', 'checkup-recovery-codes'];
 for (const [path, own] of [
-  ['/', 'reclaim'], ['/recover/lost-2fa', 'recover-sign-in'], ['/request', 'request'], ['/status', 'status'], ['/checkup', 'account'],
+  ['/', 'reclaim'], ['/recover/forgot-password', 'recover-steps'], ['/recover/lost-2fa', 'recover-sign-in'], ['/request', 'request'],
+  ['/status', 'status'], ['/sign-in', 'sign-in'], ['/checkup', 'sign-in'], ['/checkup/recovery-codes', 'sign-in'],
 ]) {
   test(`${path} loads only the ${own} bundle, with the configuration inlined`, async ({ page }) => {
     const fetched: string[] = [];
@@ -82,6 +84,24 @@ for (const [path, own] of [
     }
   });
 }
+
+test('with a stale session cookie, the checkup finds out and sends the browser to sign-in', async ({ page, context, baseURL }) => {
+  // What a host that cannot read cookies does for everyone: the checkup's
+  // own page first, then sign-in.
+  await context.addCookies([{ name: 'reclaim_session', value: 'ses_stale', url: baseURL! }]);
+  await page.goto('/');
+  // As after a sign-in: the page asks the server (GET /session, 204 here).
+  await page.evaluate(() => localStorage.setItem('reclaim.may-be-signed-in', '1'));
+  const fetched: string[] = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto('/checkup');
+  await expect(page).toHaveURL(/\/sign-in\?next=\/checkup$/);
+  await appReady(page);
+  await expect(page.getByLabel('Username', { exact: true })).toBeVisible();
+  expect(fetched.filter((p) => /^\/account-[0-9a-f]+_bg\.wasm$/.test(p))).toHaveLength(1);
+  expect(fetched).toContain('/api/v1/session');
+  await expectAccessible(page, 'sign-in after a stale session');
+});
 
 test('a missing config.json shows a clear error page, not a blank one', async ({ page }) => {
   // A static host without the inlining, and without the file.

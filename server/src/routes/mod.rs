@@ -46,7 +46,7 @@ pub fn session_cookie(settings: &Settings, token: &str, max_age: i64) -> HeaderV
     .expect("cookie is ASCII")
 }
 
-fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
