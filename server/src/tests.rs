@@ -55,45 +55,21 @@ fn test_app_with(configure: impl FnOnce(&mut Settings)) -> T {
     let (h, now) = (hasher.clone(), clock.now());
     db.blocking(|c| demo::seed(c, &h, now)).unwrap();
     let mut files = StaticFiles::load(std::path::Path::new("/nonexistent"));
-    files.assets.insert(
-        "/index.html".into(),
-        Asset::new("/index.html", INDEX.as_bytes().to_vec()),
-    );
-    files.assets.insert(
-        "/recover-sign-in.html".into(),
-        Asset::new("/recover-sign-in.html", RECOVER_SIGN_IN.as_bytes().to_vec()),
-    );
-    files.assets.insert(
-        "/request.html".into(),
-        Asset::new("/request.html", REQUEST.as_bytes().to_vec()),
-    );
-    files.assets.insert(
-        "/request-review.html".into(),
-        Asset::new("/request-review.html", REVIEW.as_bytes().to_vec()),
-    );
-    files.assets.insert(
-        "/status.html".into(),
-        Asset::new("/status.html", STATUS.as_bytes().to_vec()),
-    );
-    files.assets.insert(
-        "/checkup-recovery-codes.html".into(),
-        Asset::new(
-            "/checkup-recovery-codes.html",
-            CHECKUP_CODES.as_bytes().to_vec(),
-        ),
-    );
-    files.assets.insert(
-        "/account.html".into(),
-        Asset::new("/account.html", ACCOUNT.as_bytes().to_vec()),
-    );
-    files.assets.insert(
-        "/recover-steps.html".into(),
-        Asset::new("/recover-steps.html", RECOVER_STEPS.as_bytes().to_vec()),
-    );
-    files.assets.insert(
-        "/sign-in.html".into(),
-        Asset::new("/sign-in.html", SIGN_IN.as_bytes().to_vec()),
-    );
+    for (page, html) in [
+        ("/index.html", INDEX),
+        ("/recover-steps.html", RECOVER_STEPS),
+        ("/recover-sign-in.html", RECOVER_SIGN_IN),
+        ("/request.html", REQUEST),
+        ("/request-review.html", REVIEW),
+        ("/status.html", STATUS),
+        ("/sign-in.html", SIGN_IN),
+        ("/account.html", ACCOUNT),
+        ("/checkup-recovery-codes.html", CHECKUP_CODES),
+    ] {
+        files
+            .assets
+            .insert(page.into(), Asset::new(page, html.as_bytes().to_vec()));
+    }
     files.assets.insert(
         "/reclaim-0123456789abcdef.js".into(),
         Asset::new(

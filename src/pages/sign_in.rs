@@ -79,18 +79,21 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
+/// Sign in first (in place of the current address), then come back to `next`.
+pub fn navigate_to_sign_in(navigate: &impl Fn(&str, NavigateOptions), next: &str) {
+    navigate(
+        &format!("/sign-in?next={next}"),
+        NavigateOptions {
+            replace: true,
+            ..Default::default()
+        },
+    );
+}
+
 /// A checkup page opened without a session, where the server sent this
 /// bundle: sign in first, then come back to `next`.
 #[component]
 pub fn SignInFirst(next: String) -> impl IntoView {
     let navigate = use_navigate();
-    leptos::task::spawn_local(async move {
-        navigate(
-            &format!("/sign-in?next={next}"),
-            NavigateOptions {
-                replace: true,
-                ..Default::default()
-            },
-        );
-    });
+    leptos::task::spawn_local(async move { navigate_to_sign_in(&navigate, &next) });
 }

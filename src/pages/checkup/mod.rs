@@ -22,6 +22,7 @@ use crate::components::{Page, StatusMessage};
 use crate::config::use_config;
 use crate::copy;
 use crate::pages::not_found::NotFound;
+use crate::pages::sign_in::navigate_to_sign_in;
 use crate::session::Session;
 
 /// Which part of the checkup is open: one address each.
@@ -136,17 +137,6 @@ impl Checkup {
     }
 }
 
-/// Sign in first, then come back to `panel`.
-fn navigate_to_sign_in(navigate: &impl Fn(&str, NavigateOptions), panel: Panel) {
-    navigate(
-        &format!("/sign-in?next={}", panel.path()),
-        NavigateOptions {
-            replace: true,
-            ..Default::default()
-        },
-    );
-}
-
 /// `/checkup` and its panels, each drawn by `pages` once the account's
 /// state is loaded.
 #[component]
@@ -157,14 +147,14 @@ pub fn CheckupPage(panel: Panel, pages: PanelPages) -> impl IntoView {
     if session.surely_signed_out(&client) {
         // Not signed in: straight to sign-in (once this page is mounted),
         // without drawing the checkup first.
-        leptos::task::spawn_local(async move { navigate_to_sign_in(&navigate, panel) });
+        leptos::task::spawn_local(async move { navigate_to_sign_in(&navigate, panel.path()) });
         return ().into_any();
     }
     let go_sign_in = {
         let (client, navigate) = (client.clone(), navigate.clone());
         Callback::new(move |_: ()| {
             session.lost(&client);
-            navigate_to_sign_in(&navigate, panel);
+            navigate_to_sign_in(&navigate, panel.path());
         })
     };
     let announcement = browser::storage_get(browser::session_storage(), ANNOUNCEMENT_KEY);
@@ -189,7 +179,7 @@ pub fn CheckupPage(panel: Panel, pages: PanelPages) -> impl IntoView {
         leptos::task::spawn_local(async move {
             if !session.resume(&client).await {
                 // Not signed in (or not any more): no "you were signed out".
-                navigate_to_sign_in(&navigate, panel);
+                navigate_to_sign_in(&navigate, panel.path());
                 return;
             }
             match client.account_security().await {
