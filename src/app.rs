@@ -198,12 +198,7 @@ fn sign_in_page(path: &str) -> AnyView {
 }
 
 fn account_page(path: &str) -> AnyView {
-    match segments(path).as_slice() {
-        ["checkup"] => {
-            view! { <CheckupPage panel=Panel::Overview pages=overview_pages/> }.into_any()
-        }
-        _ => view! { <NotFound/> }.into_any(),
-    }
+    checkup_panel_page(path, overview_pages)
 }
 
 fn checkup_panel_page(path: &str, pages: PanelPages) -> AnyView {

@@ -259,28 +259,52 @@ impl Fetched {
     }
 }
 
+/// How long a call may take, body included, before it counts as failed:
+/// a page then says so and offers "Try again" instead of waiting for good.
+pub const FETCH_TIMEOUT_MS: i32 = 20_000;
+
 /// `fetch(url, init)`, body read to the end. `Err` (the browser's reason)
-/// when there is no answer at all: offline, blocked, refused.
+/// when there is no answer at all: offline, blocked, refused, or no whole
+/// answer within [`FETCH_TIMEOUT_MS`].
 pub async fn fetch(url: &str, init: &web_sys::RequestInit) -> Result<Fetched, String> {
-    use wasm_bindgen_futures::JsFuture;
     let reason = |e: wasm_bindgen::JsValue| {
         e.dyn_ref::<js_sys::Error>()
             .map(|e| String::from(e.message()))
             .unwrap_or_else(|| "the request failed".to_string())
     };
     let window = window().ok_or("no window")?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, init))
-        .await
+    // The page's own timer (not `AbortSignal.timeout`), so that tests can
+    // move the page's clock past it. The timer calls the controller's own
+    // `abort`, not a Rust closure: a late call after the answer (a timer
+    // that was not cleared) then does nothing at all.
+    let controller = web_sys::AbortController::new().map_err(reason)?;
+    init.set_signal(Some(&controller.signal()));
+    let abort = js_sys::Reflect::get(&controller, &"abort".into())
         .map_err(reason)?
+        .unchecked_into::<js_sys::Function>()
+        .bind0(&controller);
+    let timer = window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(&abort, FETCH_TIMEOUT_MS)
+        .map_err(reason)?;
+    let fetched = fetch_to_end(&window, url, init).await.map_err(reason);
+    window.clear_timeout_with_handle(timer);
+    fetched
+}
+
+async fn fetch_to_end(
+    window: &web_sys::Window,
+    url: &str,
+    init: &web_sys::RequestInit,
+) -> Result<Fetched, wasm_bindgen::JsValue> {
+    use wasm_bindgen_futures::JsFuture;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, init))
+        .await?
         .unchecked_into();
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|t| t.as_string())
-            .unwrap_or_default(),
-        Err(_) => String::new(),
-    };
+    // A body cut off (the timeout, a dropped connection) is no answer.
+    let text = JsFuture::from(response.text()?)
+        .await?
+        .as_string()
+        .unwrap_or_default();
     Ok(Fetched {
         status: response.status(),
         headers: response.headers(),

@@ -764,3 +764,42 @@ async fn the_router_follows_its_own_paths_and_reads_the_query() {
         .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&before))
         .unwrap();
 }
+
+#[wasm_bindgen_test]
+fn sign_in_follows_next_only_to_a_page_of_this_origin() {
+    use reclaim::pages::sign_in::next_after_sign_in;
+    let base = "https://pypi.example/sign-in?next=x";
+    for (next, expected) in [
+        (Some("/checkup"), "/checkup"),
+        (Some("/checkup/recovery-codes"), "/checkup/recovery-codes"),
+        (
+            Some("/recover/lost-2fa/code?x=1#top"),
+            "/recover/lost-2fa/code?x=1#top",
+        ),
+        (Some("https://pypi.example/status"), "/status"),
+        // Browsers strip tab, CR and LF, and read a backslash as a slash:
+        // each of these is //evil.example, another host.
+        (Some("/\t/evil.example"), "/checkup"),
+        (Some("/\r/evil.example"), "/checkup"),
+        (Some("/\n/evil.example"), "/checkup"),
+        (Some("/\\evil.example"), "/checkup"),
+        (Some("\\\\evil.example"), "/checkup"),
+        (Some("//evil.example"), "/checkup"),
+        (Some("//evil.example/checkup"), "/checkup"),
+        (Some("https://evil.example/checkup"), "/checkup"),
+        (Some("http://pypi.example/checkup"), "/checkup"),
+        (Some("javascript:alert(1)"), "/checkup"),
+        (Some("data:text/html,hi"), "/checkup"),
+        // Encoded, they stay in the path: not a page of the app.
+        (Some("/%5Cevil.example"), "/checkup"),
+        (Some("/%09/evil.example"), "/checkup"),
+        (Some("/%2F%2Fevil.example"), "/checkup"),
+        (Some("/no/such/page"), "/checkup"),
+        // Not back to sign-in itself, and nothing given: the checkup.
+        (Some("/sign-in"), "/checkup"),
+        (Some(""), "/checkup"),
+        (None, "/checkup"),
+    ] {
+        assert_eq!(next_after_sign_in(next, base), expected, "next = {next:?}");
+    }
+}

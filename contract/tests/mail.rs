@@ -2,6 +2,7 @@
 //! a recipient the relay refuses is marked failed and skipped (a fake SMTP
 //! relay here answers 550), no live secret stays in the stored copy of a sent
 //! mail, and the operator view says which address an email proof proved.
+//! The demo outbox answers only a loopback `Host` (DNS rebinding).
 //!
 //! These start reference servers with flags of their own (`--mail-budget`,
 //! `--smtp-url`) or read the operator view, so against your API they are
@@ -12,7 +13,9 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use reclaim_contract::{api, demo, own_server, request_body, submit_request, unique, Api, Mail};
+use reclaim_contract::{
+    api, demo, demo_api, own_server, request_body, submit_request, unique, Api, Mail,
+};
 use serde_json::json;
 
 #[test]
@@ -288,4 +291,41 @@ fn the_operator_view_names_what_an_email_proof_proved() {
     assert!(view.contains("CURRENT address"), "{view}");
     let view = file("alice@old-mail.example.net", &stranger);
     assert!(view.contains("PREVIOUS address"), "{view}");
+}
+
+#[test]
+fn the_demo_outbox_answers_only_a_loopback_host() {
+    let Some(api) = demo_api("the_demo_outbox_answers_only_a_loopback_host") else {
+        return;
+    };
+    // A page on evil.example whose name the attacker re-points at 127.0.0.1
+    // (DNS rebinding) reaches the demo from the visitor's own browser, a
+    // loopback peer, but its requests carry `Host: evil.example`.
+    let client = api.client();
+    client.get("/demo/outbox").send().expect(200);
+    let port = api.socket_addr().port();
+    for host in [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("127.0.0.1.nip.io:{port}"),
+        "10.0.0.1".to_string(),
+    ] {
+        let r = client.get("/demo/outbox").header("Host", &host).send();
+        r.problem(404, Some("not_found"));
+        assert!(!r.text().contains("\"mails\""), "Host {host}: {}", r.text());
+    }
+    if api.local {
+        // The reference server: the loopback names, with or without a port.
+        for host in [
+            "localhost".to_string(),
+            format!("localhost:{port}"),
+            format!("127.0.0.1:{port}"),
+            "[::1]".to_string(),
+            format!("[::1]:{port}"),
+        ] {
+            let r = client.get("/demo/outbox").header("Host", &host).send();
+            assert_eq!(r.status, 200, "Host {host}: {}", r.text());
+        }
+    }
 }

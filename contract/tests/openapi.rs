@@ -20,6 +20,8 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("post", "/account/recovery-codes/confirm"),
     ("post", "/account/totp"),
     ("post", "/account/totp/confirm"),
+    ("post", "/account/email-verification"),
+    ("post", "/account/email-verification/confirm"),
     ("post", "/logout"),
 ];
 

@@ -248,3 +248,57 @@ fn reset_link_sets_a_new_password_once() {
     fresh.login("bob", new_password).expect(200);
     fresh.get("/account/security").send().expect(200);
 }
+
+#[test]
+fn a_password_reset_does_not_bypass_the_second_factor() {
+    // RubyGems CVE-2024-21654: a reset that signed in, or switched off
+    // two-factor, let a mailbox take over an account with an authenticator.
+    let Some(api) = fresh_api("a_password_reset_does_not_bypass_the_second_factor", true) else {
+        return;
+    };
+    reset(&api, "alice").expect(202);
+    let mail = api
+        .wait_for_mail(demo::ALICE_EMAIL, Duration::from_secs(5), is_reset_mail)
+        .expect("a reset link to alice");
+    let link = mail.link().unwrap();
+    let token = link
+        .split(['?', '&', '#'])
+        .find_map(|p| p.strip_prefix("token="))
+        .unwrap_or_else(|| panic!("the link carries ?token=: {link}"))
+        .to_string();
+    let client = api.client();
+    let new_password = "a-new-long-password-for-alice";
+    let ok = client.post_json(
+        "/password-reset/confirm",
+        &json!({ "token": token, "new_password": new_password }),
+    );
+    assert!(
+        ok.status == 200 || ok.status == 204,
+        "{} {}",
+        ok.status,
+        ok.text()
+    );
+    // The reset itself is no session.
+    client
+        .get("/account/security")
+        .send()
+        .problem(401, Some("unauthenticated"));
+    // Signing in with the new password still asks for the authenticator.
+    let r = client.login("alice", new_password);
+    r.expect(200);
+    match r.parse::<reclaim_contract::api::LoginOutcome>() {
+        reclaim_contract::api::LoginOutcome::SecondFactor(c) => {
+            assert!(
+                c.methods
+                    .contains(&reclaim_contract::api::SecondFactor::Totp),
+                "{}",
+                r.text()
+            );
+        }
+        other => panic!("a session without the second factor after a reset: {other:?}"),
+    }
+    client
+        .get("/account/security")
+        .send()
+        .problem(401, Some("unauthenticated"));
+}

@@ -13,6 +13,7 @@ pub mod error;
 pub mod limits;
 pub mod messages;
 pub mod problem;
+pub mod route;
 pub mod totp_uri;
 pub mod validation;
 pub mod wizard;

@@ -38,15 +38,25 @@ pub struct Settings {
     /// The registry's API-token prefix (`pypi-`), so a token pasted into a
     /// code field or a request is named for what it is.
     pub api_token_prefix: String,
-    /// Proxies whose `Forwarded` / `X-Forwarded-For` are believed.
+    /// Proxies whose forwarding header (one: `--proxy-header`) is believed.
     pub trusted_proxies: TrustedProxies,
-    /// Mails anyone can trigger, at most this many an hour (0: unlimited).
+    /// Mails anyone can trigger, at most this many per
+    /// `mail_budget_window` seconds (an hour by default; 0: unlimited).
     pub mail_budget_per_hour: usize,
+    pub mail_budget_window: i64,
     /// Longest a request may take, body upload included (then 408).
     pub request_timeout: std::time::Duration,
 }
 
 impl Settings {
+    /// The budget of mail anyone can trigger.
+    pub fn mail_budget(&self) -> crate::mail::Budget {
+        crate::mail::Budget {
+            max: self.mail_budget_per_hour,
+            secs: self.mail_budget_window,
+        }
+    }
+
     #[cfg(test)]
     pub fn for_tests() -> Settings {
         Settings {
@@ -58,6 +68,7 @@ impl Settings {
             api_token_prefix: reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX.into(),
             trusted_proxies: TrustedProxies::default(),
             mail_budget_per_hour: 0,
+            mail_budget_window: crate::limits::HOUR,
             request_timeout: std::time::Duration::from_secs(30),
         }
     }
@@ -130,6 +141,7 @@ pub async fn housekeeping(state: AppState) {
                 crate::store::sessions::prune(c, now)?;
                 crate::store::reset_tokens::prune(c, now)?;
                 crate::store::email_codes::prune(c, now)?;
+                crate::store::devices::prune(c, now)?;
                 crate::mail::prune(c, now)?;
                 Ok(())
             })

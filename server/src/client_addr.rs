@@ -1,8 +1,12 @@
 //! The client's address, for per-client limits: the TCP peer, or, only when
 //! the peer is a configured trusted proxy (`--trusted-proxy`), the right-most
-//! address in `Forwarded` (RFC 7239) or else `X-Forwarded-For` that is not
-//! itself a trusted proxy. Anyone else's proxy headers are ignored: a client
-//! could otherwise write any address there and get fresh limits with each.
+//! address that is not itself a trusted proxy in the **one** forwarding
+//! header chosen by `--proxy-header` (`X-Forwarded-For` by default, or RFC
+//! 7239 `Forwarded`). Anyone else's proxy headers are ignored: a client could
+//! otherwise write any address there and get fresh limits with each. The
+//! other header is ignored even from a trusted proxy: a proxy appends to the
+//! header it knows and passes the other one on as the client wrote it, so
+//! reading both (or preferring one when present) would let the client pick.
 //!
 //! Limits key IPv6 clients by their /64 (one subscriber's network), IPv4
 //! clients by the address.
@@ -67,22 +71,56 @@ impl std::str::FromStr for IpBlock {
     }
 }
 
-/// The proxies whose forwarding headers are believed (default: none).
+/// The one forwarding header the trusted proxies write (`--proxy-header`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProxyHeader {
+    /// `X-Forwarded-For`: what nginx, HAProxy, load balancers and CDNs append.
+    #[default]
+    #[value(name = "x-forwarded-for")]
+    XForwardedFor,
+    /// RFC 7239 `Forwarded` (its `for=` values).
+    #[value(name = "forwarded")]
+    Forwarded,
+}
+
+impl ProxyHeader {
+    pub fn name(self) -> &'static str {
+        match self {
+            ProxyHeader::XForwardedFor => "x-forwarded-for",
+            ProxyHeader::Forwarded => "forwarded",
+        }
+    }
+}
+
+/// The proxies whose forwarding header is believed (default: none), and
+/// which header that is.
 #[derive(Debug, Clone, Default)]
-pub struct TrustedProxies(pub Vec<IpBlock>);
+pub struct TrustedProxies {
+    pub blocks: Vec<IpBlock>,
+    pub header: ProxyHeader,
+}
 
 impl TrustedProxies {
-    /// A comma- or space-separated list of addresses and CIDR blocks.
+    /// A comma- or space-separated list of addresses and CIDR blocks
+    /// (reading `X-Forwarded-For`; see [`TrustedProxies::reading`]).
     pub fn parse(list: &str) -> Result<TrustedProxies, String> {
         list.split([',', ' '])
             .filter(|s| !s.trim().is_empty())
             .map(str::parse)
             .collect::<Result<Vec<_>, _>>()
-            .map(TrustedProxies)
+            .map(|blocks| TrustedProxies {
+                blocks,
+                header: ProxyHeader::default(),
+            })
+    }
+
+    /// The same proxies, read through `header` only.
+    pub fn reading(self, header: ProxyHeader) -> TrustedProxies {
+        TrustedProxies { header, ..self }
     }
 
     fn trusts(&self, ip: IpAddr) -> bool {
-        self.0.iter().any(|b| b.contains(ip))
+        self.blocks.iter().any(|b| b.contains(ip))
     }
 
     /// The client behind `peer`, given the request's headers.
@@ -91,7 +129,7 @@ impl TrustedProxies {
         if !self.trusts(peer) {
             return peer;
         }
-        let hops = forwarded_for(headers);
+        let hops = forwarded_for(headers, self.header);
         // Right to left: the first hop we do not trust is the client; every
         // hop to its right was appended by a proxy we trust.
         let mut nearest = peer;
@@ -107,20 +145,18 @@ impl TrustedProxies {
     }
 }
 
-/// The `for` addresses of `Forwarded` when present, else of
-/// `X-Forwarded-For`, left to right; `None` for a hop that is not an address
-/// (`unknown`, an obfuscated name, garbage).
-fn forwarded_for(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
-    let values = |name: &str| -> Vec<String> {
-        headers
-            .get_all(name)
-            .iter()
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-            .collect()
-    };
-    let forwarded = values("forwarded");
-    if !forwarded.is_empty() {
-        return forwarded
+/// The hops of `header` (only that one: the other is never read), left to
+/// right: the `for` addresses of `Forwarded`, or the entries of
+/// `X-Forwarded-For`; `None` for a hop that is not an address (`unknown`,
+/// an obfuscated name, garbage).
+fn forwarded_for(headers: &HeaderMap, header: ProxyHeader) -> Vec<Option<IpAddr>> {
+    let values: Vec<String> = headers
+        .get_all(header.name())
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .collect();
+    match header {
+        ProxyHeader::Forwarded => values
             .iter()
             .flat_map(|v| v.split(','))
             .map(|element| {
@@ -130,13 +166,13 @@ fn forwarded_for(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
                     .find(|(k, _)| k.trim().eq_ignore_ascii_case("for"))
                     .and_then(|(_, v)| parse_node(v.trim().trim_matches('"')))
             })
-            .collect();
+            .collect(),
+        ProxyHeader::XForwardedFor => values
+            .iter()
+            .flat_map(|v| v.split(','))
+            .map(|hop| parse_node(hop.trim()))
+            .collect(),
     }
-    values("x-forwarded-for")
-        .iter()
-        .flat_map(|v| v.split(','))
-        .map(|hop| parse_node(hop.trim()))
-        .collect()
 }
 
 /// `1.2.3.4`, `1.2.3.4:80`, `2001:db8::1`, `[2001:db8::1]`, `[2001:db8::1]:80`.
@@ -219,7 +255,7 @@ mod tests {
         assert_eq!(
             TrustedProxies::parse("10.0.0.1, 192.168.0.0/16")
                 .unwrap()
-                .0
+                .blocks
                 .len(),
             2
         );
@@ -244,17 +280,14 @@ mod tests {
         // The client wrote a fake first hop; our proxies appended the rest.
         let h = headers(&[("x-forwarded-for", "1.1.1.1, 203.0.113.9, 10.0.0.2")]);
         assert_eq!(t.client(ip("10.0.0.1"), &h), ip("203.0.113.9"));
+        let f = t.clone().reading(ProxyHeader::Forwarded);
         let h = headers(&[(
             "forwarded",
             "for=1.1.1.1, for=\"[2001:db8::17]:4711\";proto=https, for=10.0.0.2",
         )]);
-        assert_eq!(t.client(ip("10.0.0.1"), &h), ip("2001:db8::17"));
-        // Forwarded wins over X-Forwarded-For when both are there.
-        let h = headers(&[
-            ("forwarded", "for=203.0.113.1"),
-            ("x-forwarded-for", "203.0.113.2"),
-        ]);
-        assert_eq!(t.client(ip("10.0.0.1"), &h), ip("203.0.113.1"));
+        assert_eq!(f.client(ip("10.0.0.1"), &h), ip("2001:db8::17"));
+        // X-Forwarded-For is read by default; Forwarded is then ignored.
+        assert_eq!(t.client(ip("10.0.0.1"), &h), ip("10.0.0.1"));
         // Ports are dropped; repeated headers are one list.
         let h = headers(&[
             ("x-forwarded-for", "203.0.113.5:999"),
@@ -268,5 +301,26 @@ mod tests {
         // Garbage stops the walk at the nearest trusted hop.
         let h = headers(&[("x-forwarded-for", "203.0.113.9, unknown, 10.0.0.2")]);
         assert_eq!(t.client(ip("10.0.0.1"), &h), ip("10.0.0.2"));
+    }
+
+    #[test]
+    fn only_the_configured_header_is_read() {
+        // The client wrote the header the proxy does not use; the proxy
+        // appended the real address to the one it does.
+        let xff = TrustedProxies::parse("10.0.0.0/8").unwrap();
+        let fwd = xff.clone().reading(ProxyHeader::Forwarded);
+        for spoof in ["for=198.51.100.1", "for=198.51.100.2, for=10.0.0.5"] {
+            let h = headers(&[("forwarded", spoof), ("x-forwarded-for", "203.0.113.2")]);
+            assert_eq!(xff.client(ip("10.0.0.1"), &h), ip("203.0.113.2"), "{spoof}");
+        }
+        for spoof in ["198.51.100.3", "198.51.100.4, 10.0.0.5"] {
+            let h = headers(&[("x-forwarded-for", spoof), ("forwarded", "for=203.0.113.1")]);
+            assert_eq!(fwd.client(ip("10.0.0.1"), &h), ip("203.0.113.1"), "{spoof}");
+        }
+        // Only the other header there: as if none were, the proxy is the client.
+        let h = headers(&[("forwarded", "for=198.51.100.1")]);
+        assert_eq!(xff.client(ip("10.0.0.1"), &h), ip("10.0.0.1"));
+        let h = headers(&[("x-forwarded-for", "198.51.100.1")]);
+        assert_eq!(fwd.client(ip("10.0.0.1"), &h), ip("10.0.0.1"));
     }
 }

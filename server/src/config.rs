@@ -8,7 +8,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 use crate::app::{self, App, Settings};
-use crate::client_addr::TrustedProxies;
+use crate::client_addr::{ProxyHeader, TrustedProxies};
 use crate::clock::Clock;
 use crate::crypto::{Hasher, ServerKey};
 use crate::headers::SecurityHeaders;
@@ -31,6 +31,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once at start: boxing the large `serve` flags would save nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 pub enum Command {
     /// Serve the app and the API.
@@ -98,16 +100,28 @@ pub struct ServeArgs {
     #[arg(long, env = "RECLAIM_API_TOKEN_PREFIX", default_value = reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX)]
     pub api_token_prefix: String,
     /// Proxies (addresses or CIDR blocks, comma-separated) whose
-    /// `Forwarded` / `X-Forwarded-For` headers name the client. Default:
-    /// none, and the headers are ignored.
+    /// forwarding header (`--proxy-header`) names the client. Default:
+    /// none, and forwarding headers are ignored.
     #[arg(long, env = "RECLAIM_TRUSTED_PROXY", value_delimiter = ',')]
     pub trusted_proxy: Vec<String>,
+    /// The one header the trusted proxies append the client's address to;
+    /// the other is ignored (a client could write it).
+    #[arg(
+        long,
+        env = "RECLAIM_PROXY_HEADER",
+        value_enum,
+        default_value = "x-forwarded-for"
+    )]
+    pub proxy_header: ProxyHeader,
     /// Mails that anyone can make the server send (codes, resets,
     /// reminders, request confirmations): at most this many an hour, then
     /// dropped with the usual answer. 0: no budget. Security notices to an
     /// account's own address are never dropped.
     #[arg(long, env = "RECLAIM_MAIL_BUDGET", default_value_t = 500)]
     pub mail_budget: usize,
+    /// The window of `--mail-budget`, in seconds (default: an hour).
+    #[arg(long, env = "RECLAIM_MAIL_BUDGET_WINDOW", default_value_t = 3600, value_parser = clap::value_parser!(i64).range(1..))]
+    pub mail_budget_window: i64,
     /// Connections open at once; more wait in the listen backlog. Keep it
     /// under the process's file-descriptor limit (`ulimit -n`, often 1024).
     #[arg(long, env = "RECLAIM_MAX_CONNECTIONS", default_value_t = 512)]
@@ -167,7 +181,8 @@ pub fn serve(args: ServeArgs) -> Result<(), String> {
 
 async fn run(args: ServeArgs) -> Result<(), String> {
     let trusted_proxies = TrustedProxies::parse(&args.trusted_proxy.join(","))
-        .map_err(|e| format!("--trusted-proxy: {e}"))?;
+        .map_err(|e| format!("--trusted-proxy: {e}"))?
+        .reading(args.proxy_header);
     let db = Db::open(&args.database)?;
     let key_file = args.secret_key_file.clone().unwrap_or_else(|| {
         let mut p = args.database.clone().into_os_string();
@@ -175,6 +190,26 @@ async fn run(args: ServeArgs) -> Result<(), String> {
         PathBuf::from(p)
     });
     let key = ServerKey::load_or_create(&key_file)?;
+    // The keyed migration: authenticator secrets stored before they were
+    // encrypted are sealed now (it needs the key, so it runs here).
+    let k = key.clone();
+    let sealing = db
+        .call(move |c| Ok(crate::store::accounts::seal_plaintext_totp_secrets(c, &k)?))
+        .await
+        .map_err(|e| format!("sealing authenticator secrets failed: {}", e.code))?;
+    if sealing.sealed > 0 {
+        println!(
+            "sealed {} stored authenticator secrets with the server key",
+            sealing.sealed
+        );
+    }
+    if sealing.unreadable > 0 {
+        eprintln!(
+            "warning: {} authenticator secrets do not open with the key in {}: those accounts must sign in with a recovery code and set up their authenticator again (or start with the key file they were sealed with)",
+            sealing.unreadable,
+            key_file.display()
+        );
+    }
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
@@ -198,7 +233,8 @@ async fn run(args: ServeArgs) -> Result<(), String> {
     if args.demo {
         let h = passwords.hasher().clone();
         let now = clock.now();
-        db.call(move |c| crate::demo::seed(c, &h, now))
+        let k = key.clone();
+        db.call(move |c| crate::demo::seed(c, &h, &k, now))
             .await
             .map_err(|e| format!("demo seed failed: {}", e.code))?;
     }
@@ -219,6 +255,7 @@ async fn run(args: ServeArgs) -> Result<(), String> {
             api_token_prefix: args.api_token_prefix.clone(),
             trusted_proxies,
             mail_budget_per_hour: args.mail_budget,
+            mail_budget_window: args.mail_budget_window,
             request_timeout: Duration::from_secs(args.request_timeout.max(1)),
         },
         files,
@@ -318,6 +355,14 @@ mod tests {
             "::1",
         ]);
         assert_eq!(a.trusted_proxy, ["10.0.0.0/8", "192.0.2.1", "::1"]);
+        assert_eq!(a.proxy_header, ProxyHeader::XForwardedFor, "the default");
+        let a = serve_args(&["--proxy-header", "forwarded"]);
+        assert_eq!(a.proxy_header, ProxyHeader::Forwarded);
+        assert!(
+            Cli::try_parse_from(["reclaim-server", "serve", "--proxy-header", "x-real-ip"])
+                .is_err(),
+            "only the two"
+        );
         let err = serve(serve_args(&[
             "--addr",
             "127.0.0.1:0",

@@ -2,7 +2,9 @@
 //!
 //! Bearer-style tokens carry 256 random bits, so a plain SHA-256 of them is a
 //! safe thing to store and look up. Passwords and recovery codes are low- or
-//! medium-entropy and get argon2id.
+//! medium-entropy and get argon2id. Authenticator (TOTP) secrets must be read
+//! back, so they are encrypted (XChaCha20-Poly1305) under a key derived from
+//! the server key, bound to their account.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -91,6 +93,65 @@ impl ServerKey {
         hex(&self.mac(purpose, data))
     }
 
+    /// A key for `purpose` alone, derived from the server key (so the one
+    /// key file serves keyed hashes and encryption without reuse).
+    fn subkey(&self, purpose: &str) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        out.copy_from_slice(&self.mac("subkey", purpose));
+        out
+    }
+
+    /// Encrypt an account's authenticator secret (its base32 text) for
+    /// storage: `x1:` + base64url(24-byte random nonce ‖ ciphertext ‖ tag),
+    /// with the account id as associated data, so a row copied to another
+    /// account does not open there.
+    pub fn seal_totp(&self, user_id: i64, secret: &str) -> String {
+        use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+        use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+        let cipher = XChaCha20Poly1305::new(&self.subkey(TOTP_PURPOSE).into());
+        let nonce = random_bytes::<24>();
+        let aad = totp_aad(user_id);
+        let sealed = cipher
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: secret.as_bytes(),
+                    aad: aad.as_bytes(),
+                },
+            )
+            .expect("XChaCha20-Poly1305 encrypts any short message");
+        let mut bytes = nonce.to_vec();
+        bytes.extend_from_slice(&sealed);
+        format!("{SEALED_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    /// The authenticator secret sealed by [`ServerKey::seal_totp`] for this
+    /// account; `None` when it does not open (another key, another
+    /// account, altered, or not sealed at all).
+    pub fn open_totp(&self, user_id: i64, stored: &str) -> Option<String> {
+        use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+        use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+        let bytes = URL_SAFE_NO_PAD
+            .decode(stored.strip_prefix(SEALED_PREFIX)?)
+            .ok()?;
+        if bytes.len() < 24 {
+            return None;
+        }
+        let (nonce, sealed) = bytes.split_at(24);
+        let cipher = XChaCha20Poly1305::new(&self.subkey(TOTP_PURPOSE).into());
+        let aad = totp_aad(user_id);
+        let plain = cipher
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: sealed,
+                    aad: aad.as_bytes(),
+                },
+            )
+            .ok()?;
+        String::from_utf8(plain).ok()
+    }
+
     /// A 256-bit token derived from `data`, like [`random_token`] in form:
     /// unpredictable without the key, and the same every time for `data`.
     pub fn derive_token(&self, prefix: &str, purpose: &str, data: &str) -> String {
@@ -99,6 +160,19 @@ impl ServerKey {
             URL_SAFE_NO_PAD.encode(self.mac(purpose, data))
         )
     }
+}
+
+const TOTP_PURPOSE: &str = "totp-secret-at-rest";
+/// Marks a sealed value (a base32 secret never contains ':').
+const SEALED_PREFIX: &str = "x1:";
+
+fn totp_aad(user_id: i64) -> String {
+    format!("reclaim totp secret\nuser {user_id}")
+}
+
+/// Whether a stored authenticator secret is sealed (not legacy plaintext).
+pub fn is_sealed(stored: &str) -> bool {
+    stored.starts_with(SEALED_PREFIX)
 }
 
 /// argon2id with a fixed cost; `dummy` is a hash of nothing anyone knows, so
@@ -188,6 +262,27 @@ mod tests {
         std::fs::write(&path, "garbage").unwrap();
         assert!(ServerKey::load_or_create(&path).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn totp_secrets_are_sealed_to_the_key_and_the_account() {
+        let key = ServerKey::ephemeral();
+        let plain = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+        let a = key.seal_totp(7, plain);
+        let b = key.seal_totp(7, plain);
+        assert!(is_sealed(&a) && !a.contains(plain), "{a}");
+        assert_ne!(a, b, "a fresh nonce each time");
+        assert_eq!(key.open_totp(7, &a).as_deref(), Some(plain));
+        assert_eq!(key.open_totp(7, &b).as_deref(), Some(plain));
+        assert_eq!(key.open_totp(8, &a), None, "another account");
+        assert_eq!(ServerKey::ephemeral().open_totp(7, &a), None, "another key");
+        assert_eq!(key.open_totp(7, plain), None, "plaintext is not sealed");
+        let mut altered = a.clone().into_bytes();
+        let last = altered.len() - 1;
+        altered[last] = if altered[last] == b'A' { b'B' } else { b'A' };
+        assert_eq!(key.open_totp(7, &String::from_utf8(altered).unwrap()), None);
+        assert_eq!(key.open_totp(7, "x1:"), None);
+        assert_eq!(key.open_totp(7, "x1:!!"), None);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::crypto::Hasher;
+use crate::crypto::{Hasher, ServerKey};
 use crate::problem::ApiResult;
 use crate::store::accounts;
 use crate::totp;
@@ -63,7 +63,9 @@ pub const PROJECTS: &[(&str, &str, Option<&str>)] = &[
     ("carol", "carols-notes", None),
 ];
 
-pub fn seed(c: &mut Connection, hasher: &Hasher, now: i64) -> ApiResult<bool> {
+/// alice's secret is stored sealed under `key`, like every authenticator
+/// secret (it is fixed and published, but the column holds no plaintext).
+pub fn seed(c: &mut Connection, hasher: &Hasher, key: &ServerKey, now: i64) -> ApiResult<bool> {
     if accounts::user_by_username(c, "alice")?.is_some() {
         return Ok(false);
     }
@@ -80,7 +82,11 @@ pub fn seed(c: &mut Connection, hasher: &Hasher, now: i64) -> ApiResult<bool> {
     add("carol", "carol@example.org", false)?;
     tx.execute(
         "UPDATE users SET totp_secret = ?2, totp_changed_at = ?3 WHERE id = ?1",
-        params![alice, ALICE_TOTP_SECRET, ALICE_TOTP_AT],
+        params![
+            alice,
+            key.seal_totp(alice, ALICE_TOTP_SECRET),
+            ALICE_TOTP_AT
+        ],
     )?;
     tx.execute(
         "INSERT INTO previous_emails (user_id, email, until) VALUES (?1, ?2, ?3)",
@@ -162,9 +168,17 @@ mod tests {
         let mut c = Connection::open_in_memory().unwrap();
         crate::store::migrations::migrate(&mut c).unwrap();
         let h = Hasher::fast_for_tests();
-        assert!(seed(&mut c, &h, 1_800_000_000).unwrap());
-        assert!(!seed(&mut c, &h, 1_800_000_100).unwrap());
+        let key = ServerKey::ephemeral();
+        assert!(seed(&mut c, &h, &key, 1_800_000_000).unwrap());
+        assert!(!seed(&mut c, &h, &key, 1_800_000_100).unwrap());
         let alice = accounts::user_by_username(&c, "alice").unwrap().unwrap();
+        // Her fixed secret, sealed: the column does not hold it.
+        let stored = alice.totp_secret.clone().unwrap();
+        assert!(!stored.contains(ALICE_TOTP_SECRET), "{stored}");
+        assert_eq!(
+            key.open_totp(alice.id, &stored).as_deref(),
+            Some(ALICE_TOTP_SECRET)
+        );
         let info = accounts::codes_info(&c, &alice).unwrap();
         assert_eq!(info.unused, 7);
         assert_eq!(info.generated_at.as_deref(), Some("2026-03-02T09:15:00Z"));

@@ -30,13 +30,20 @@ pub const MINUTE: i64 = 60;
 pub const HOUR: i64 = 3600;
 pub const DAY: i64 = 86_400;
 
-/// Password reset: 5 a day per identifier typed.
+/// Password reset: 5 a day per identifier typed, per client (a bucket all
+/// clients shared would let a stranger answer 429 to the owner all day).
 pub const PASSWORD_RESET: &[Window] = &[w(5, DAY)];
+/// Password resets per client, whatever was typed: 20 an hour, so one
+/// client cannot walk a list of public usernames and use up everyone's
+/// mail budget.
+pub const PASSWORD_RESET_PER_CLIENT: &[Window] = &[w(20, HOUR)];
 /// Failed reset-link confirmations per client (a link's token is 256 bits;
 /// this only stops a client from making the server hash passwords for free).
 pub const RESET_CONFIRM_PER_CLIENT: &[Window] = &[w(10, 5 * MINUTE)];
-/// Username reminder: 5 a day per address.
+/// Username reminder: 5 a day per address typed, per client.
 pub const USERNAME_REMINDER: &[Window] = &[w(5, DAY)];
+/// Username reminders per client, whatever the addresses: 20 an hour.
+pub const USERNAME_REMINDER_PER_CLIENT: &[Window] = &[w(20, HOUR)];
 /// Second-factor attempts: 5 per 5 minutes, 20 per hour, 50 per day per user.
 pub const SECOND_FACTOR: &[Window] = &[w(5, 5 * MINUTE), w(20, HOUR), w(50, DAY)];
 /// Failed sign-ins per username: 10 per 5 minutes, and at most 100 a day
@@ -44,11 +51,25 @@ pub const SECOND_FACTOR: &[Window] = &[w(5, 5 * MINUTE), w(20, HOUR), w(50, DAY)
 pub const LOGIN_PER_USER: &[Window] = &[w(10, 5 * MINUTE), w(100, DAY)];
 /// Failed sign-ins per client address: 10 per 5 minutes.
 pub const LOGIN_PER_CLIENT: &[Window] = &[w(10, 5 * MINUTE)];
+/// Failed sign-ins from a known device of the account (a browser that
+/// completed a sign-in to it before and holds its device cookie): 10 per 5
+/// minutes and 100 a day, in the device's own bucket *instead of* the
+/// username's and the client's, which strangers can fill.
+pub const LOGIN_PER_DEVICE: &[Window] = &[w(10, 5 * MINUTE), w(100, DAY)];
 /// Failed password confirmations of a signed-in user: 10 per 5 minutes.
 pub const REAUTH: &[Window] = &[w(10, 5 * MINUTE)];
-/// One-time email codes: 5 sent per hour per address, 5 guesses per code window.
+/// One-time email codes: 5 sent per hour per address and client, 5
+/// guesses per code window per address.
 pub const EMAIL_CODE_SEND: &[Window] = &[w(5, HOUR)];
 pub const EMAIL_CODE_CHECK: &[Window] = &[w(5, 15 * MINUTE)];
+/// One-time codes mailed to one address, whatever the clients: 10 an hour,
+/// silently (one client reaches at most 5 of them, [`EMAIL_CODE_SEND`]).
+pub const EMAIL_CODE_MAILS_PER_ADDRESS: &[Window] = &[w(10, HOUR)];
+/// Codes a signed-in account asks for to verify its own address: 5 an
+/// hour, and 5 guesses per 15 minutes, in the account's own buckets (a
+/// stranger's requests for the address never count here).
+pub const ACCOUNT_EMAIL_CODE_SEND: &[Window] = &[w(5, HOUR)];
+pub const ACCOUNT_EMAIL_CODE_CHECK: &[Window] = &[w(5, 15 * MINUTE)];
 /// One-time email codes sent per client, whatever the addresses: 20 an hour.
 /// Without it one client could mail codes to any number of strangers.
 pub const EMAIL_CODE_SEND_PER_CLIENT: &[Window] = &[w(20, HOUR)];
@@ -58,6 +79,122 @@ pub const EMAIL_CODE_CHECK_PER_CLIENT: &[Window] = &[w(20, 15 * MINUTE)];
 /// contact address, which the requester chooses; a household or office
 /// behind one address still files a few.
 pub const RECOVERY_REQUESTS_PER_CLIENT: &[Window] = &[w(20, HOUR), w(50, DAY)];
+/// Recovery-code sets generated per account: 5 an hour, 10 a day (each is
+/// eight argon2 hashes and a notice mail). Every generation counts.
+pub const RECOVERY_CODES_PER_ACCOUNT: &[Window] = &[w(5, HOUR), w(10, DAY)];
+/// Authenticator changes per account (starting a setup, confirming one,
+/// removing it): 10 an hour, every call counts.
+pub const TOTP_CHANGES_PER_ACCOUNT: &[Window] = &[w(10, HOUR)];
+/// Security notices mailed to one address: 10 an hour, 30 a day. Only an
+/// account's own actions (with its password, codes or session) send them,
+/// never a stranger's; the cap bounds what even those can queue.
+pub const NOTICES_PER_ADDRESS: &[Window] = &[w(10, HOUR), w(30, DAY)];
+
+/// A silent cap on mail to one account (or address): the answer is the
+/// same whether or not the mail goes. A request from a known device of the
+/// account counts in the device's own bucket; any other counts first in
+/// the client's share, then in the total, so one client cannot spend it
+/// all (and a known device can still get its mail when strangers did).
+#[derive(Debug, Clone, Copy)]
+pub struct MailCap {
+    pub total: &'static [Window],
+    pub per_client: &'static [Window],
+    pub per_device: &'static [Window],
+}
+
+/// Reset links mailed per account: 5 a day, at most 3 of them to one
+/// client; a known device of the account has 5 a day of its own.
+pub const RESET_MAILS: MailCap = MailCap {
+    total: &[w(5, DAY)],
+    per_client: &[w(3, DAY)],
+    per_device: &[w(5, DAY)],
+};
+/// Username reminders mailed per address: the same shape.
+pub const REMINDER_MAILS: MailCap = RESET_MAILS;
+
+/// Take one slot of `cap` for a mail to `account` (a bucket name such as
+/// `reset-account:7`), or `None` when it is full (say nothing: the caller
+/// answers as always). Hand the slot back with [`refund`] if the mail is
+/// not queued after all (the global mail budget dropped it).
+pub fn mail_slot(
+    conn: &Connection,
+    account: &str,
+    cap: MailCap,
+    client: &str,
+    device: Option<i64>,
+    now: i64,
+) -> ApiResult<Option<Reservation>> {
+    let (by_device, by_client);
+    let buckets: Vec<(&str, &[Window])> = match device {
+        Some(row) => {
+            by_device = format!("{account}:dev:{row}");
+            vec![(by_device.as_str(), cap.per_device)]
+        }
+        None => {
+            by_client = format!("{account}:ip:{client}");
+            vec![(by_client.as_str(), cap.per_client), (account, cap.total)]
+        }
+    };
+    silently(conn, &buckets, now)
+}
+
+/// Take one slot of a silent cap with no per-client share or device
+/// bucket (the caller's visible per-client limit is the share).
+pub fn mail_slot_total(
+    conn: &Connection,
+    bucket: &str,
+    windows: &[Window],
+    now: i64,
+) -> ApiResult<Option<Reservation>> {
+    silently(conn, &[(bucket, windows)], now)
+}
+
+/// [`reserve`], with a full bucket as `None` instead of a 429.
+fn silently(
+    conn: &Connection,
+    buckets: &[(&str, &[Window])],
+    now: i64,
+) -> ApiResult<Option<Reservation>> {
+    match reserve(conn, buckets, now) {
+        Ok(r) => Ok(Some(r)),
+        Err(e) if e.status == axum::http::StatusCode::TOO_MANY_REQUESTS => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Count one event in `bucket` if all its windows have room, for a caller
+/// inside a change's transaction that must not fail on a full bucket (it
+/// skips its work silently instead): `None` when full, else how many more
+/// events fit now after this one (0: this one filled a window).
+pub fn take_silently(
+    conn: &Connection,
+    bucket: &str,
+    windows: &[Window],
+    now: i64,
+) -> rusqlite::Result<Option<usize>> {
+    let longest = windows.iter().map(|w| w.secs).max().unwrap_or(0);
+    let mut stmt =
+        conn.prepare_cached("SELECT at FROM rate_events WHERE bucket = ?1 AND at > ?2")?;
+    let events = stmt
+        .query_map(params![bucket, now - longest], |r| r.get::<_, i64>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    if retry_after(&events, windows, now).is_some() {
+        return Ok(None);
+    }
+    conn.execute(
+        "INSERT INTO rate_events (bucket, at) VALUES (?1, ?2)",
+        params![bucket, now],
+    )?;
+    let left = windows
+        .iter()
+        .map(|w| {
+            let used = events.iter().filter(|&&t| t > now - w.secs).count() + 1;
+            w.max.saturating_sub(used)
+        })
+        .min()
+        .unwrap_or(usize::MAX);
+    Ok(Some(left))
+}
 
 /// Seconds until one more event fits, or `None` if it fits now.
 /// `events` are the bucket's timestamps (any order).

@@ -17,7 +17,7 @@ use utoipa::{Modify, OpenApi};
         description = "Account recovery and account security for package-index maintainers. \
             Errors are RFC 9457 `application/problem+json` with a stable `code` and, for field errors, \
             `errors: [{pointer, code, message}]`. 429 and 503 carry `Retry-After`. Signed-in calls use the \
-            `reclaim_session` cookie (HttpOnly, SameSite=Strict); every state-changing signed-in call carries \
+            `reclaim_session` cookie (named `__Host-reclaim_session` when served over https; HttpOnly, SameSite=Strict); every state-changing signed-in call carries \
             `X-CSRF-Token` with the `csrf_token` from sign-in. Bodies: `application/json` only (415 otherwise), \
             at most 64 KiB (413), unknown fields refused (422 `invalid_body`), malformed JSON 400 `malformed_json`.",
         license(name = "MIT OR Apache-2.0")
@@ -48,7 +48,10 @@ impl Modify for Security {
         );
         components.add_security_scheme(
             "session",
-            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("reclaim_session"))),
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "reclaim_session",
+                "The session cookie; over https it is named `__Host-reclaim_session` (Secure, Path=/, no Domain).",
+            ))),
         );
     }
 }

@@ -20,7 +20,7 @@ use axum::response::{Html, IntoResponse, Response};
 use reclaim_core::bundle::Bundle;
 
 use crate::app::AppState;
-use crate::routes::{cookie_value, SESSION_COOKIE};
+use crate::routes::{cookie_value, session_cookie_name};
 
 pub struct Asset {
     pub content_type: &'static str,
@@ -253,10 +253,12 @@ fn inline_config(assets: &mut HashMap<String, Asset>, page: &str) {
 /// for a signed-in page at once (`Bundle::signed_out_stand_in`), instead of
 /// that page's code only to be sent on to sign-in. A stale cookie gets the
 /// page, which finds out and sends the browser on itself.
-fn page_bundle(path: &str, headers: &HeaderMap) -> (Bundle, bool) {
+/// `session_cookie` is the session cookie's name on this server (with the
+/// `__Host-` prefix over https).
+fn page_bundle(path: &str, headers: &HeaderMap, session_cookie: &str) -> (Bundle, bool) {
     let bundle = Bundle::for_path(path);
     match bundle.signed_out_stand_in() {
-        Some(stand_in) if cookie_value(headers, SESSION_COOKIE).is_none() => (stand_in, true),
+        Some(stand_in) if cookie_value(headers, session_cookie).is_none() => (stand_in, true),
         Some(_) => (bundle, true),
         None => (bundle, false),
     }
@@ -285,7 +287,8 @@ pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
         return asset.response(req.headers(), head);
     }
     if !has_extension(&path) {
-        let (bundle, varies) = page_bundle(&path, req.headers());
+        let (bundle, varies) =
+            page_bundle(&path, req.headers(), session_cookie_name(&state.settings));
         let page = format!("/{}", bundle.html_file());
         if let Some(html) = files.assets.get(&page) {
             let mut response = html.response(req.headers(), head);
@@ -361,29 +364,58 @@ mod tests {
 
     #[test]
     fn signed_in_pages_answer_sign_in_without_the_session_cookie() {
+        use crate::routes::{SECURE_SESSION_COOKIE, SESSION_COOKIE};
+        let cookies = |v: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::COOKIE, HeaderValue::from_static(v));
+            h
+        };
         let none = HeaderMap::new();
-        let mut with_session = HeaderMap::new();
-        with_session.insert(
-            header::COOKIE,
-            HeaderValue::from_static("theme=dark; reclaim_session=ses_x"),
-        );
-        let mut other_cookie = HeaderMap::new();
-        other_cookie.insert(header::COOKIE, HeaderValue::from_static("theme=dark"));
-        for path in [
-            "/checkup",
-            "/checkup/authenticator",
-            "/checkup/recovery-codes",
+        let other_cookie = cookies("theme=dark");
+        // Over http the cookie is `reclaim_session`, over https
+        // `__Host-reclaim_session`: each server looks for its own name only.
+        for (name, with_session, the_other_name) in [
+            (
+                SESSION_COOKIE,
+                cookies("theme=dark; reclaim_session=ses_x"),
+                cookies("__Host-reclaim_session=ses_x"),
+            ),
+            (
+                SECURE_SESSION_COOKIE,
+                cookies("theme=dark; __Host-reclaim_session=ses_x"),
+                cookies("reclaim_session=ses_x"),
+            ),
         ] {
-            assert_eq!(page_bundle(path, &none), (Bundle::SignIn, true), "{path}");
-            assert_eq!(page_bundle(path, &other_cookie), (Bundle::SignIn, true));
-            let (bundle, varies) = page_bundle(path, &with_session);
-            assert!(varies && bundle == Bundle::for_path(path), "{path}");
+            for path in [
+                "/checkup",
+                "/checkup/authenticator",
+                "/checkup/recovery-codes",
+            ] {
+                assert_eq!(
+                    page_bundle(path, &none, name),
+                    (Bundle::SignIn, true),
+                    "{path}"
+                );
+                assert_eq!(
+                    page_bundle(path, &other_cookie, name),
+                    (Bundle::SignIn, true)
+                );
+                assert_eq!(
+                    page_bundle(path, &the_other_name, name),
+                    (Bundle::SignIn, true)
+                );
+                let (bundle, varies) = page_bundle(path, &with_session, name);
+                assert!(varies && bundle == Bundle::for_path(path), "{path} {name}");
+            }
+            assert_eq!(
+                page_bundle("/recover", &none, name),
+                (Bundle::Recover, false)
+            );
+            assert_eq!(
+                page_bundle("/sign-in", &with_session, name),
+                (Bundle::SignIn, false)
+            );
         }
-        assert_eq!(page_bundle("/recover", &none), (Bundle::Recover, false));
-        assert_eq!(
-            page_bundle("/sign-in", &with_session),
-            (Bundle::SignIn, false)
-        );
     }
 
     #[test]

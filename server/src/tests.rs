@@ -53,7 +53,8 @@ fn test_app_with(configure: impl FnOnce(&mut Settings)) -> T {
     let hasher = Hasher::fast_for_tests();
     let clock = Clock::default();
     let (h, now) = (hasher.clone(), clock.now());
-    db.blocking(|c| demo::seed(c, &h, now)).unwrap();
+    let key = crate::crypto::ServerKey::ephemeral();
+    db.blocking(|c| demo::seed(c, &h, &key, now)).unwrap();
     let mut files = StaticFiles::load(std::path::Path::new("/nonexistent"));
     for (page, html) in [
         ("/index.html", INDEX),
@@ -82,7 +83,7 @@ fn test_app_with(configure: impl FnOnce(&mut Settings)) -> T {
         db,
         clock,
         passwords: PasswordWork::new(hasher, 2, 32),
-        key: crate::crypto::ServerKey::ephemeral(),
+        key,
         mailer: Mailer::default(),
         settings,
         files,
@@ -155,7 +156,7 @@ impl T {
                 Method::GET,
                 &format!("/api/v1/demo/outbox?to={to}"),
                 None,
-                &[],
+                &[("host", "127.0.0.1:8080")],
             )
             .await;
         r.body["mails"].as_array().cloned().unwrap_or_default()
@@ -1079,7 +1080,9 @@ async fn every_documented_route_is_routed_and_demo_ones_only_in_demo() {
             ];
             for (method, _) in methods.into_iter().filter(|(_, documented)| *documented) {
                 let uri = format!("/api/v1{}", path.replace("{id}", "RR-2026-000001"));
-                let r = t.req(method.clone(), &uri, None, &[]).await;
+                let r = t
+                    .req(method.clone(), &uri, None, &[("host", "localhost")])
+                    .await;
                 let routed =
                     r.body["code"] != "method_not_allowed" && r.body["title"] != "Not found";
                 let expect = demo || !path.starts_with("/demo/");
@@ -1087,4 +1090,289 @@ async fn every_documented_route_is_routed_and_demo_ones_only_in_demo() {
             }
         }
     }
+}
+
+/// The per-username daily cap (100 failures, NIST SP 800-63B) is reached by
+/// strangers over a day; a browser that signed in before is not in that
+/// bucket and still gets in, while a stranger's right password is refused.
+#[tokio::test]
+async fn a_known_device_is_not_locked_out_by_the_daily_cap() {
+    let t = test_app();
+    let r = t
+        .post(
+            "/login",
+            json!({"username": "bob", "password": demo::PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let device = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("reclaim_device="))
+        .expect("a device cookie at sign-in")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    // 100 failures, 10 per 5-minute window.
+    for _ in 0..10 {
+        for _ in 0..10 {
+            let r = t
+                .post("/login", json!({"username": "bob", "password": "wrong-pw"}))
+                .await;
+            r.assert_problem(401, "invalid_credentials");
+        }
+        t.state.clock.advance(301);
+    }
+    let r = t
+        .post(
+            "/login",
+            json!({"username": "bob", "password": demo::PASSWORD}),
+        )
+        .await;
+    r.assert_problem(429, "rate_limited");
+    let wait: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(wait > 3600, "the daily cap: {wait} s");
+    // The known device: its own bucket.
+    let r = t
+        .req(
+            Method::POST,
+            "/api/v1/login",
+            Some(json!({"username": "bob", "password": demo::PASSWORD})),
+            &[("cookie", &device)],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["result"], "session");
+    // Whatever the case of the username typed; a failure there counts in the
+    // device's bucket. A forgotten device (after a password reset) is a
+    // stranger again.
+    let r = t
+        .req(
+            Method::POST,
+            "/api/v1/login",
+            Some(json!({"username": "Bob", "password": "wrong-pw"})),
+            &[("cookie", &device)],
+        )
+        .await;
+    r.assert_problem(401, "invalid_credentials");
+    t.state
+        .db
+        .call(|c| {
+            let uid: i64 = c.query_row("SELECT id FROM users WHERE username = 'bob'", [], |r| {
+                r.get(0)
+            })?;
+            Ok(crate::store::devices::forget_all_of(c, uid)?)
+        })
+        .await
+        .unwrap();
+    let r = t
+        .req(
+            Method::POST,
+            "/api/v1/login",
+            Some(json!({"username": "bob", "password": demo::PASSWORD})),
+            &[("cookie", &device)],
+        )
+        .await;
+    r.assert_problem(429, "rate_limited");
+}
+
+/// The `Set-Cookie` values of an answer.
+fn set_cookies(r: &Res) -> Vec<String> {
+    r.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn over_https_the_session_cookie_is_host_prefixed() {
+    let t = test_app_with(|s| {
+        s.public_url = "https://pypi.example.org".into();
+        s.secure = true;
+    });
+    let r = t
+        .post(
+            "/login",
+            json!({"username": "bob", "password": demo::PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let csrf = r.body["csrf_token"].as_str().unwrap().to_string();
+    let cookies = set_cookies(&r);
+    let session = cookies
+        .iter()
+        .find(|c| c.starts_with("__Host-reclaim_session="))
+        .unwrap_or_else(|| panic!("a __Host- session cookie: {cookies:?}"));
+    // What the prefix demands: Secure, Path=/, no Domain.
+    assert!(session.contains("; Secure") && session.contains("; Path=/"));
+    assert!(
+        !session.to_ascii_lowercase().contains("domain="),
+        "{session}"
+    );
+    assert!(
+        !cookies.iter().any(|c| c.starts_with("reclaim_session=")),
+        "{cookies:?}"
+    );
+    let pair = session.split(';').next().unwrap().to_string();
+    let token = pair.split_once('=').unwrap().1.to_string();
+    let r = t
+        .req(
+            Method::GET,
+            "/api/v1/account/security",
+            None,
+            &[("cookie", &pair)],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // The same token under the plain name is no session over https (anyone
+    // who can set a cookie for the site could plant that one).
+    let plain = format!("reclaim_session={token}");
+    let r = t
+        .req(
+            Method::GET,
+            "/api/v1/account/security",
+            None,
+            &[("cookie", &plain)],
+        )
+        .await;
+    r.assert_problem(401, "unauthenticated");
+    // The signed-out stand-in page goes by the prefixed name too.
+    let r = t
+        .req(Method::GET, "/checkup", None, &[("cookie", &pair)])
+        .await;
+    assert_eq!(r.text, ACCOUNT);
+    let r = t
+        .req(Method::GET, "/checkup", None, &[("cookie", &plain)])
+        .await;
+    assert_eq!(r.text, SIGN_IN);
+    // Signing out clears the prefixed cookie.
+    let r = t
+        .req(
+            Method::POST,
+            "/api/v1/logout",
+            None,
+            &[("cookie", &pair), ("x-csrf-token", &csrf)],
+        )
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    assert!(set_cookies(&r)
+        .iter()
+        .any(|c| c.starts_with("__Host-reclaim_session=;") && c.contains("Max-Age=0")));
+    // Over plain http (loopback) the name stays `reclaim_session`.
+    let (pair, _) = test_app().sign_in("bob").await;
+    assert!(pair.starts_with("reclaim_session="), "{pair}");
+}
+
+#[tokio::test]
+async fn authenticator_secrets_are_stored_sealed_and_still_work() {
+    let t = test_app();
+    let (cookie, csrf) = t.sign_in("bob").await;
+    let h = [("cookie", cookie.as_str()), ("x-csrf-token", csrf.as_str())];
+    let r = t
+        .req(
+            Method::POST,
+            "/api/v1/account/reauth",
+            Some(json!({"password": demo::PASSWORD})),
+            &h,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = t.req(Method::POST, "/api/v1/account/totp", None, &h).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let secret = r.body["secret"].as_str().unwrap().to_string();
+    let row = |t: &T| {
+        t.state.db.blocking(|c| {
+            Ok(c.query_row(
+                "SELECT id, totp_secret, totp_pending_secret FROM users WHERE username = 'bob'",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                    ))
+                },
+            )?)
+        })
+    };
+    let (bob, _, pending) = row(&t).unwrap();
+    let pending = pending.expect("a pending setup");
+    assert!(
+        crate::crypto::is_sealed(&pending) && !pending.contains(&secret),
+        "stored as {pending}"
+    );
+    assert_eq!(t.state.key.open_totp(bob, &pending), Some(secret.clone()));
+    let bytes = totp::base32_decode(&secret).unwrap();
+    let code = totp::current_code(&bytes, t.state.clock.now());
+    let r = t
+        .req(
+            Method::POST,
+            "/api/v1/account/totp/confirm",
+            Some(json!({"code": code})),
+            &h,
+        )
+        .await;
+    assert_eq!(r.body["totp_enabled"], true, "{}", r.text);
+    let (_, stored, pending) = row(&t).unwrap();
+    let stored = stored.expect("set up");
+    assert!(crate::crypto::is_sealed(&stored) && !stored.contains(&secret));
+    assert_eq!(pending, None);
+    // Round trip: bob now signs in with the authenticator's next code.
+    let r = t
+        .post(
+            "/login",
+            json!({"username": "bob", "password": demo::PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.body["result"], "second_factor", "{}", r.text);
+    let token = r.body["token"].as_str().unwrap().to_string();
+    let next = totp::current_code(&bytes, t.state.clock.now() + totp::STEP);
+    let r = t
+        .post("/login/totp", json!({"token": token, "code": next}))
+        .await;
+    assert_eq!(r.body["result"], "session", "{}", r.text);
+    // alice's fixed demo secret is sealed too, and her codes still work.
+    let token = t.alice_challenge().await;
+    let code = totp::current_code(&alice_secret(), t.state.clock.now());
+    let r = t
+        .post("/login/totp", json!({"token": token, "code": code}))
+        .await;
+    assert_eq!(r.body["result"], "session", "{}", r.text);
+}
+
+#[tokio::test]
+async fn security_notices_are_capped_per_address_and_say_so() {
+    let t = test_app();
+    let now = t.state.clock.now();
+    let notice = crate::mail::templates::authenticator_added("bob");
+    t.state
+        .db
+        .blocking(|c| {
+            for _ in 0..15 {
+                crate::mail::queue_notice(c, "Bob@Example.org", &notice, now)?;
+            }
+            // The global budget is not involved, and other addresses are not.
+            crate::mail::queue_notice(c, "alice@example.org", &notice, now)?;
+            Ok(())
+        })
+        .unwrap();
+    let bob = t.outbox("bob@example.org").await;
+    assert_eq!(bob.len(), 10, "10 notices an hour per address");
+    let newest = bob[0]["body"].as_str().unwrap();
+    assert!(newest.contains("held back"), "the tenth says so: {newest}");
+    assert!(!bob[1]["body"].as_str().unwrap().contains("held back"));
+    assert_eq!(t.outbox("alice@example.org").await.len(), 1);
+    // An hour later there is room again (and 30 a day in all).
+    t.state
+        .db
+        .blocking(|c| {
+            crate::mail::queue_notice(c, "bob@example.org", &notice, now + 3601)?;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(t.outbox("bob@example.org").await.len(), 11);
 }

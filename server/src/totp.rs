@@ -20,6 +20,12 @@ pub enum Check {
     Invalid,
 }
 
+/// The secret bytes of an account's stored (sealed) authenticator secret;
+/// `None` when it does not open with this server key.
+pub fn open_stored(key: &crate::crypto::ServerKey, user_id: i64, stored: &str) -> Option<Vec<u8>> {
+    base32_decode(&key.open_totp(user_id, stored)?)
+}
+
 pub fn new_secret() -> Vec<u8> {
     random_bytes::<20>().to_vec()
 }

@@ -2,8 +2,8 @@
 //! carries the CSRF token from sign-in (see [`ApiClient::request`]).
 
 use reclaim_core::api::{
-    AccountSecurity, CodeBody, LoginOutcome, ReauthBody, Reauthenticated, RecoveryCodesGenerated,
-    RecoveryCodesInfo, TotpSetup,
+    Accepted, AccountSecurity, CodeBody, LoginOutcome, ReauthBody, Reauthenticated,
+    RecoveryCodesGenerated, RecoveryCodesInfo, TotpSetup,
 };
 
 use super::{ApiClient, ApiError};
@@ -72,6 +72,27 @@ impl ApiClient {
     /// the recovery codes).
     pub async fn remove_totp(&self) -> Result<AccountSecurity, ApiError> {
         self.call("DELETE", "/account/totp").answer().await
+    }
+
+    /// `POST /account/email-verification`: mail a one-time code to the
+    /// account's own address (the only way an address becomes verified;
+    /// an anonymous code only proves a mailbox for a recovery request).
+    pub async fn send_account_email_code(&self) -> Result<Accepted, ApiError> {
+        self.call("POST", "/account/email-verification")
+            .answer()
+            .await
+    }
+
+    /// `POST /account/email-verification/confirm`: the code from that mail;
+    /// the address is then verified (the updated checkup).
+    pub async fn confirm_account_email(&self, code: &str) -> Result<AccountSecurity, ApiError> {
+        let body = CodeBody {
+            code: code.to_string(),
+        };
+        self.call("POST", "/account/email-verification/confirm")
+            .json(&body)?
+            .answer()
+            .await
     }
 
     /// `POST /logout`, then forget the CSRF token whatever the answer.

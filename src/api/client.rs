@@ -131,8 +131,8 @@ impl Call {
         if (200..300).contains(&answer.status) {
             return Ok(answer.text);
         }
-        // A body that cannot be read is treated like an empty one: the status
-        // alone still says what to do.
+        // A body that is not a problem document is read as an empty one:
+        // the status alone still says what to do.
         Err(ApiError::from_response(
             answer.status,
             answer.header("Retry-After").as_deref(),

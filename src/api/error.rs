@@ -33,7 +33,8 @@ impl FieldProblem {
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
-    /// The request never got an answer (offline, DNS, connection reset, CORS).
+    /// The request never got a whole answer (offline, DNS, connection
+    /// reset, CORS, or none within `browser::FETCH_TIMEOUT_MS`).
     Network,
     /// 429: too many attempts; wait this many seconds (if the server said).
     RateLimited { retry_after: Option<u32> },

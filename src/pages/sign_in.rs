@@ -7,6 +7,7 @@ use crate::router::{use_navigate, use_router, NavigateOptions};
 use leptos::prelude::*;
 use reclaim_core::api::{LoginOutcome, SecondFactor, SecondFactorChallenge};
 use reclaim_core::messages::problem_message;
+use reclaim_core::route::Route;
 use reclaim_core::ProblemCode;
 
 use crate::components::sign_in::{PasswordStep, SecondFactorStep};
@@ -14,12 +15,24 @@ use crate::components::Page;
 use crate::prefetch::prefetch_page;
 use crate::session::Session;
 
-/// Only paths of this app: never another origin (`//evil.example`).
-fn safe_next(next: Option<String>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
-        _ => "/checkup".to_string(),
-    }
+/// Where sign-in leads when `next` is missing or refused.
+const DEFAULT_NEXT: Route = Route::Checkup;
+
+/// Where to go after sign-in: `next` resolved by the browser's URL parser
+/// against `base` (the page's own address), followed only when it stays on
+/// that origin and names a page of the app (`Route`). Parsing first is what
+/// makes this safe: browsers strip tab, CR and LF and read `\` as `/`, so
+/// `/\t/evil.example` and `/\\evil.example` are `//evil.example`, another
+/// host. Returns the path, query and fragment to navigate to.
+pub fn next_after_sign_in(next: Option<&str>, base: &str) -> String {
+    let resolved = next.and_then(|next| {
+        let url = web_sys::Url::new_with_base(next, base).ok()?;
+        let own = web_sys::Url::new(base).ok()?;
+        let route = Route::parse(&url.pathname())?;
+        (url.origin() == own.origin() && route.may_follow_sign_in())
+            .then(|| format!("{}{}{}", url.pathname(), url.search(), url.hash()))
+    });
+    resolved.unwrap_or_else(|| DEFAULT_NEXT.path())
 }
 
 #[component]
@@ -27,7 +40,11 @@ pub fn SignInPage() -> impl IntoView {
     let session = expect_context::<Session>();
     let navigate = use_navigate();
     let router = use_router();
-    let next = StoredValue::new(safe_next(router.query_param("next")));
+    let here = window().location().href().unwrap_or_default();
+    let next = StoredValue::new(next_after_sign_in(
+        router.query_param("next").as_deref(),
+        &here,
+    ));
     // Once the user starts on the form, fetch the code of the page that
     // follows (another bundle) while they type.
     let prefetch_next = move |_| prefetch_page(&next.get_value(), router.bundle());
@@ -81,8 +98,9 @@ pub fn SignInPage() -> impl IntoView {
 
 /// Sign in first (in place of the current address), then come back to `next`.
 pub fn navigate_to_sign_in(navigate: &impl Fn(&str, NavigateOptions), next: &str) {
+    let next = String::from(js_sys::encode_uri_component(next));
     navigate(
-        &format!("/sign-in?next={next}"),
+        &format!("{}?next={next}", Route::SignIn.path()),
         NavigateOptions {
             replace: true,
             ..Default::default()

@@ -44,7 +44,7 @@ test('bob goes from nothing set up to an all-healthy checkup, and a saved code s
   const consoleErrors: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   await page.goto('/checkup');
-  await expect(page).toHaveURL(/\/sign-in\?next=\/checkup$/);
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fcheckup$/);
   // Never signed in here: nothing to say about being signed out, and
   // asking whether there is a session is not an error (GET /session: 204).
   await expect(page.getByRole('main')).not.toContainText('You were signed out');
@@ -188,6 +188,6 @@ test('a session lost on the way sends the user to sign in, and back to the check
   await password(page);
   // The codes' page is another bundle: the sign-in page (a page load away)
   // still says why, and leads back to it.
-  await expect(page).toHaveURL(/\/sign-in\?next=\/checkup\/recovery-codes$/);
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fcheckup%2Frecovery-codes$/);
   await expect(page.getByRole('main')).toContainText('You were signed out, so nothing was changed');
 });

@@ -95,7 +95,7 @@ test('with a stale session cookie, the checkup finds out and sends the browser t
   const fetched: string[] = [];
   page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
   await page.goto('/checkup');
-  await expect(page).toHaveURL(/\/sign-in\?next=\/checkup$/);
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fcheckup$/);
   await appReady(page);
   await expect(page.getByLabel('Username', { exact: true })).toBeVisible();
   expect(fetched.filter((p) => /^\/account-[0-9a-f]+_bg\.wasm$/.test(p))).toHaveLength(1);

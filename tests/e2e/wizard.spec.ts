@@ -412,3 +412,43 @@ test('an expired code step restarts sign-in and says why', async ({ page }) => {
   await expect(page.getByRole('status').filter({ hasText: 'lasts 5 minutes' })).toBeVisible();
   await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
 });
+
+// Last in the last file: carol stays unverified for everything before it.
+test('an unverified address gets reset links only once verified from inside the account', async ({ page }) => {
+  // The wizard's way out for her: an address is verified only by signing in.
+  await choose(page, /I forgot my password/);
+  await page.getByLabel('Username or email address').fill('carol');
+  await page.getByRole('button', { name: 'Send a reset link' }).click();
+  await expect(h1(page)).toHaveText('Check your email');
+  await page.getByRole('link', { name: 'verify it in the security checkup' }).click();
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Fcheckup$/);
+  await page.getByLabel('Username', { exact: true }).fill('carol');
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Signed in as carol' })).toBeVisible();
+  await page.getByRole('button', { name: 'Verify your email address' }).click();
+  await expect(page).toHaveURL(/\/checkup\/email$/);
+  await expect(page.getByRole('heading', { name: 'Verify your email address' })).toBeVisible();
+  await checkStep(page, 'verify email');
+  await page.getByRole('button', { name: 'Send the code' }).click();
+  await expect(page.getByRole('heading', { name: 'Enter the code from the email' })).toBeVisible();
+  const [code] = await newestMatch(page.request, 'carol@example.org', /\b\d{8}\b/);
+  await page.getByLabel('Code from the email').fill('00000000' === code ? '11111111' : '00000000');
+  await page.getByRole('button', { name: 'Verify my email address' }).click();
+  await expect(page.getByRole('alert').first()).toBeVisible();
+  await checkStep(page, 'wrong email code');
+  await page.getByLabel('Code from the email').fill(code);
+  await page.getByRole('button', { name: 'Verify my email address' }).click();
+  await expect(page).toHaveURL(/\/checkup$/);
+  await expect(page.getByRole('status').filter({ hasText: 'Your email address is verified' })).toBeVisible();
+  await expect(page.locator('.checkup-item').filter({ has: page.getByRole('heading', { name: /^Email address/ }) })).toContainText('Healthy');
+
+  // Now a reset link goes to her.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await choose(page, /I forgot my password/);
+  await page.getByLabel('Username or email address').fill('carol');
+  await page.getByRole('button', { name: 'Send a reset link' }).click();
+  await expect(h1(page)).toHaveText('Check your email');
+  await newestMatch(page.request, 'carol@example.org', /\/recover\/reset-password\?token=/);
+});

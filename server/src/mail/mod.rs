@@ -7,8 +7,14 @@
 //!   they type (one-time codes, request confirmations, resets, reminders),
 //!   count against a global hourly budget (`--mail-budget`); beyond it they
 //!   are dropped, and the answer is the same as always, so no caller learns
-//!   anything from it. Security notices to an account's own address are
-//!   never dropped: an attacker must not be able to silence them.
+//!   anything from it. A dropped mail hands back the per-account slot it
+//!   took, so a full budget never spends an account's own cap. Security
+//!   notices to an account's own address do not draw on that budget (strangers can use it up; they must not be able to
+//!   silence notices); only the account's own actions send them, and they
+//!   are capped per address instead (`NOTICES_PER_ADDRESS`: 10 an hour, 30
+//!   a day), so no account can fill the queue ahead of everyone's codes.
+//!   The last notice before the cap says that further ones are held back.
+//!   Support's own mails (`queue_from_support`) are neither budgeted nor capped.
 //! - **Refused recipients.** A permanent refusal (SMTP 5xx) marks the mail
 //!   failed; a temporary one is retried later with a growing pause. Either
 //!   way the queue goes on with the next mail.
@@ -30,7 +36,7 @@ use tokio::sync::Notify;
 
 pub use templates::Mail;
 
-use crate::limits::{Window, HOUR};
+use crate::limits::Window;
 use crate::store::Db;
 
 /// A mail the relay keeps refusing for a while is given up.
@@ -39,28 +45,72 @@ const MAX_ATTEMPTS: i64 = 8;
 const BUDGET_BUCKET: &str = "mail:budget";
 
 /// Queue a security notice to an account's own address (inside the
-/// transaction of the change it reports). Never dropped by the budget.
+/// transaction of the change it reports). Never dropped by the global
+/// budget; capped per address ([`crate::limits::NOTICES_PER_ADDRESS`]):
+/// the notice that fills the cap says so, later ones are dropped (logged)
+/// until there is room again.
 pub fn queue_notice(conn: &Connection, to: &str, mail: &Mail, now: i64) -> rusqlite::Result<()> {
+    let bucket = format!("notice:{}", to.trim().to_lowercase());
+    match crate::limits::take_silently(conn, &bucket, crate::limits::NOTICES_PER_ADDRESS, now)? {
+        None => {
+            eprintln!("security notices to one address capped: a notice was not sent");
+            Ok(())
+        }
+        Some(0) => insert(
+            conn,
+            to,
+            &templates::with_notices_held_back(mail.clone()),
+            now,
+        ),
+        Some(_) => insert(conn, to, mail, now),
+    }
+}
+
+/// Queue support's own mail to a requester (an operator command): not for
+/// anyone else to trigger, so neither budgeted nor capped.
+pub fn queue_from_support(
+    conn: &Connection,
+    to: &str,
+    mail: &Mail,
+    now: i64,
+) -> rusqlite::Result<()> {
     insert(conn, to, mail, now)
 }
 
-/// Queue a mail that anyone can trigger, if the hourly budget (`per_hour`,
-/// 0: unlimited) has room; `false` when it was dropped.
+/// The budget of mail anyone can trigger: at most `max` per `secs`
+/// (`--mail-budget` per `--mail-budget-window`, an hour by default);
+/// `max` 0: unlimited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    pub max: usize,
+    pub secs: i64,
+}
+
+/// Queue a mail that anyone can trigger, if the budget has room; `false`
+/// when it was dropped (the caller then hands back any per-account slot
+/// it took for this mail, so a full budget never spends an account's cap).
 pub fn queue_within_budget(
     conn: &Connection,
     to: &str,
     mail: &Mail,
     now: i64,
-    per_hour: usize,
-) -> rusqlite::Result<bool> {
-    if per_hour > 0 {
-        let budget = [Window {
-            max: per_hour,
-            secs: HOUR,
+    budget: Budget,
+) -> crate::problem::ApiResult<bool> {
+    if budget.max > 0 {
+        let window = [Window {
+            max: budget.max,
+            secs: budget.secs,
         }];
-        if crate::limits::reserve(conn, &[(BUDGET_BUCKET, &budget)], now).is_err() {
-            eprintln!("mail budget of {per_hour} an hour used up: a mail was not sent");
-            return Ok(false);
+        match crate::limits::reserve(conn, &[(BUDGET_BUCKET, &window)], now) {
+            Ok(_) => {}
+            Err(e) if e.status == axum::http::StatusCode::TOO_MANY_REQUESTS => {
+                eprintln!(
+                    "mail budget of {} per {} s used up: a mail was not sent",
+                    budget.max, budget.secs
+                );
+                return Ok(false);
+            }
+            Err(e) => return Err(e),
         }
     }
     insert(conn, to, mail, now)?;

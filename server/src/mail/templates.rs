@@ -84,6 +84,16 @@ pub fn email_code(code: &str, expires_at: i64) -> Mail {
     .with_secret(code, expires_at)
 }
 
+pub fn account_email_code(username: &str, code: &str, expires_at: i64) -> Mail {
+    Mail::new(
+        "Verify your email address",
+        format!(
+            "Hello {username},\n\nTo verify this email address for your account, enter this code in the security checkup:\n\n  {code}\n\nIt works for {EMAIL_CODE_MINUTES} minutes. Never give it to anyone who contacts you.\n\n{NOT_YOU}\n"
+        ),
+    )
+    .with_secret(code, expires_at)
+}
+
 pub fn password_changed(username: &str, at: &str) -> Mail {
     Mail::new(
         "Your password was changed",
@@ -135,6 +145,16 @@ pub fn authenticator_removed(username: &str, codes_deleted: bool) -> Mail {
              Set up an authenticator app again in the security checkup, then generate new recovery codes.\n{NOT_YOU}\n"
         ),
     )
+}
+
+/// The last security notice to an address before its hourly cap: says that
+/// further notices are held back, so that the silence after it is news too.
+pub fn with_notices_held_back(mut mail: Mail) -> Mail {
+    mail.body.push_str(
+        "\nThis address has been sent many security notices in a short time, so further ones are held back for up to a day. \
+         Open the security checkup to see the state of your account. If these changes were not yours, reset your password now and contact support.\n",
+    );
+    mail
 }
 
 pub fn request_received(id: &str, body: &RecoveryRequestBody) -> Mail {

@@ -28,7 +28,7 @@ use crate::app::AppState;
 use crate::clock::rfc3339;
 use crate::crypto::{hex, random_bytes};
 use crate::extract::ApiJson;
-use crate::limits::{REAUTH, SECOND_FACTOR};
+use crate::limits::{REAUTH, RECOVERY_CODES_PER_ACCOUNT, SECOND_FACTOR, TOTP_CHANGES_PER_ACCOUNT};
 use crate::mail::{self, templates};
 use crate::problem::{ApiError, ApiResult};
 use crate::store::accounts::{self, TotpConfirmed};
@@ -39,6 +39,22 @@ use crate::totp;
 pub const CODES_PER_SET: usize = 8;
 /// A pending authenticator must be confirmed within 10 minutes.
 pub const TOTP_PENDING_SECS: i64 = 600;
+
+/// The per-account bucket of authenticator changes (start, confirm, remove).
+fn totp_changes_bucket(user_id: i64) -> String {
+    format!("totp-change:{user_id}")
+}
+
+/// Count one authenticator change of the account, before its work
+/// (429 beyond [`TOTP_CHANGES_PER_ACCOUNT`]).
+async fn reserve_totp_change(state: &AppState, user_id: i64) -> ApiResult<()> {
+    let _counted = reserve(
+        state,
+        vec![(totp_changes_bucket(user_id), TOTP_CHANGES_PER_ACCOUNT)],
+    )
+    .await?;
+    Ok(())
+}
 
 fn reauth_left(s: &SessionRow, now: i64) -> u32 {
     s.reauth_at
@@ -75,7 +91,7 @@ fn changed_meanwhile() -> ApiError {
     .detail("Another request (a double click, another tab) made this change first. Reload the checkup to see the result.")
 }
 
-async fn security_of(state: &AppState, s: &SessionRow) -> ApiResult<AccountSecurity> {
+pub(super) async fn security_of(state: &AppState, s: &SessionRow) -> ApiResult<AccountSecurity> {
     let uid = s.user.id;
     let now = state.clock.now();
     let left = reauth_left(s, now);
@@ -168,12 +184,13 @@ pub async fn reauth(
 }
 
 #[utoipa::path(post, path = "/account/recovery-codes", tag = "account",
-    description = "Generates a new set of 8 recovery codes and deletes the old set (its codes then answer \"Invalid recovery code.\"). Only with an authenticator app set up (409 `totp_required`): a code set alone would make every sign-in demand a code until the account is locked out. Needs a fresh re-authentication and `X-CSRF-Token`. The answer is `Cache-Control: no-store`; the codes are never shown again. Of two concurrent calls one succeeds, the other is 409 `changed_meanwhile`.",
+    description = "Generates a new set of 8 recovery codes and deletes the old set (its codes then answer \"Invalid recovery code.\"). Only with an authenticator app set up (409 `totp_required`): a code set alone would make every sign-in demand a code until the account is locked out. Needs a fresh re-authentication and `X-CSRF-Token`. The answer is `Cache-Control: no-store`; the codes are never shown again. Of two concurrent calls one succeeds, the other is 409 `changed_meanwhile`. 5 generations an hour and 10 a day per account (every call that gets past the checks above counts).",
     responses(
         (status = 200, body = RecoveryCodesGenerated),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`csrf_failed`, `reauth_required`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`totp_required`, `changed_meanwhile`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited` (5 an hour, 10 a day per account)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "`unavailable` (busy; see `Retry-After`)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn generate_codes(
@@ -186,14 +203,20 @@ pub async fn generate_codes(
         return Err(totp_required());
     }
     let seen_set = s.user.codes_generated_at;
+    // Counted before the eight hashes (handed back only when they cannot run).
+    let reservation = reserve(
+        &state,
+        vec![(format!("codes:{}", s.user.id), RECOVERY_CODES_PER_ACCOUNT)],
+    )
+    .await?;
     let codes: Vec<String> = (0..CODES_PER_SET)
         .map(|_| hex(&random_bytes::<8>()))
         .collect();
     let to_hash = codes.clone();
-    let hashes = state
-        .passwords
-        .run(move |h| to_hash.iter().map(|c| h.hash(c)).collect::<Vec<_>>())
-        .await?;
+    let hashes = hash_work(&state, &reservation, move |h| {
+        to_hash.iter().map(|c| h.hash(c)).collect::<Vec<_>>()
+    })
+    .await?;
     let user = s.user.clone();
     state
         .db
@@ -285,12 +308,13 @@ pub async fn confirm_code(
 }
 
 #[utoipa::path(post, path = "/account/totp", tag = "account",
-    description = "Starts adding an authenticator app (one per account): a new secret to confirm within 10 minutes. Needs a fresh re-authentication and `X-CSRF-Token`. `Cache-Control: no-store`.",
+    description = "Starts adding an authenticator app (one per account): a new secret to confirm within 10 minutes. Needs a fresh re-authentication and `X-CSRF-Token`. `Cache-Control: no-store`. Authenticator changes (this, its confirmation, removal) are limited to 10 an hour per account.",
     responses(
         (status = 200, body = TotpSetup),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`csrf_failed`, `reauth_required`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`totp_already_enabled`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited` (10 authenticator changes an hour per account)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn totp_start(
     State(state): State<AppState>,
@@ -309,9 +333,11 @@ pub async fn totp_start(
     if s.user.totp_enabled() {
         return Err(already());
     }
+    reserve_totp_change(&state, s.user.id).await?;
     let secret = totp::base32(&totp::new_secret());
     let uid = s.user.id;
-    let stored = secret.clone();
+    // Stored sealed under the server key, never as text.
+    let stored = state.key.seal_totp(uid, &secret);
     let started = state
         .db
         // Only while none is set up (a concurrent confirmation may have won).
@@ -342,7 +368,7 @@ pub async fn totp_start(
 }
 
 #[utoipa::path(post, path = "/account/totp/confirm", tag = "account", request_body = CodeBody,
-    description = "Confirms the pending authenticator with a current code. Needs `X-CSRF-Token`. Failed attempts count with the second-factor limit (5 per 5 min). A second confirmation of the same setup (a double submit) answers like the first.",
+    description = "Confirms the pending authenticator with a current code. Needs `X-CSRF-Token`. Failed attempts count with the second-factor limit (5 per 5 min); every attempt counts with the authenticator changes (10 an hour per account). A second confirmation of the same setup (a double submit) answers like the first.",
     responses(
         (status = 200, body = AccountSecurity),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
@@ -368,8 +394,8 @@ pub async fn totp_confirm(
         )
         .detail("The setup was not started, or more than 10 minutes have passed.")
     };
-    // The pending secret as this session saw it: the one the code is checked
-    // against, and the one that will be set up.
+    // The pending secret (sealed) as this session saw it: the one the code
+    // is checked against, and the one that will be set up.
     let pending = match (&u.totp_pending_secret, u.totp_pending_expires) {
         (Some(sec), Some(exp)) if exp > now => Some(sec.clone()),
         _ => None,
@@ -377,8 +403,9 @@ pub async fn totp_confirm(
     let Some(pending) = pending else {
         return Err(expired());
     };
-    let secret = totp::base32_decode(&pending).ok_or_else(expired)?;
     let uid = u.id;
+    let secret = totp::open_stored(&state.key, uid, &pending).ok_or_else(expired)?;
+    reserve_totp_change(&state, uid).await?;
     let reservation = reserve(&state, vec![(two_fa_bucket(uid), SECOND_FACTOR)]).await?;
     let step = match totp::check(&secret, &code, now, None) {
         totp::Check::Ok(step) => step,
@@ -416,12 +443,13 @@ pub async fn totp_confirm(
 }
 
 #[utoipa::path(delete, path = "/account/totp", tag = "account",
-    description = "Removes the authenticator app, **and deletes the recovery codes with it** (they only exist alongside an authenticator: a code set alone would make every sign-in demand a code until the account is locked out). Signing in then asks for the password only; set up an authenticator again, then generate new codes. The account's address is mailed. Needs a fresh re-authentication and `X-CSRF-Token`.",
+    description = "Removes the authenticator app, **and deletes the recovery codes with it** (they only exist alongside an authenticator: a code set alone would make every sign-in demand a code until the account is locked out). Signing in then asks for the password only; set up an authenticator again, then generate new codes. The account's address is mailed. Needs a fresh re-authentication and `X-CSRF-Token`. Counts with the authenticator changes (10 an hour per account).",
     responses(
         (status = 200, description = "Removed; the updated checkup", body = AccountSecurity),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`csrf_failed`, `reauth_required`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`totp_not_enabled`", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited` (10 authenticator changes an hour per account)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn totp_remove(
     State(state): State<AppState>,
@@ -429,18 +457,25 @@ pub async fn totp_remove(
 ) -> ApiResult<Json<AccountSecurity>> {
     let now = state.clock.now();
     require_reauth(&s, now)?;
+    let not_enabled = || {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            ProblemCode::TotpNotEnabled,
+            "There is no authenticator app to remove",
+        )
+        .detail("This account has no authenticator app set up.")
+    };
+    if !s.user.totp_enabled() {
+        return Err(not_enabled());
+    }
+    reserve_totp_change(&state, s.user.id).await?;
     let user = s.user.clone();
     state
         .db
         .call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let Some(codes) = accounts::remove_totp(&tx, user.id, now)? else {
-                return Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    ProblemCode::TotpNotEnabled,
-                    "There is no authenticator app to remove",
-                )
-                .detail("This account has no authenticator app set up."));
+                return Err(not_enabled());
             };
             sessions::close_challenges_of(&tx, user.id)?;
             mail::queue_notice(

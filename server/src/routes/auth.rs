@@ -1,13 +1,21 @@
 //! Self-service without signing in: password reset, username reminder, and
-//! one-time email codes (a verification factor a recovery request can carry).
+//! one-time email codes (a verification factor a recovery request can carry;
+//! it never marks an account's address verified, see `account_email.rs`).
 //!
 //! Every answer here is the same 202 whether or not an account matches, and
 //! both paths do the same database work (one write transaction for the rate
 //! limit and the lookup); only the mail differs, and it is written in the
 //! same transaction, so the timing does not tell either.
+//!
+//! Strangers cannot spend the owner's quota: the visible limits (429) are
+//! per client (what was typed, by whom, and how much one client asks in
+//! all), and the caps on mail to one account or address are silent, with a
+//! share per client and a bucket of its own for a known device of the
+//! account (see [`limits::MailCap`]). A mail the global budget drops hands
+//! its slot back.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use reclaim_core::api::{
     Accepted, EmailProof, EmailVerificationBody, EmailVerificationConfirmBody, PasswordResetBody,
@@ -22,17 +30,19 @@ use reclaim_core::ErrorCode;
 use reclaim_core::ProblemCode;
 use rusqlite::TransactionBehavior;
 
-use super::{accepted, client_key, hash_work, norm, refund, reserve};
+use super::{accepted, client_key, device_hash, hash_work, norm, refund, reserve};
 use crate::app::AppState;
 use crate::crypto::{random_bytes, random_token, sha256_hex, ServerKey};
 use crate::extract::ApiJson;
 use crate::limits::{
-    self, Window, EMAIL_CODE_CHECK, EMAIL_CODE_CHECK_PER_CLIENT, EMAIL_CODE_SEND,
-    EMAIL_CODE_SEND_PER_CLIENT, PASSWORD_RESET, RESET_CONFIRM_PER_CLIENT, USERNAME_REMINDER,
+    self, EMAIL_CODE_CHECK, EMAIL_CODE_CHECK_PER_CLIENT, EMAIL_CODE_MAILS_PER_ADDRESS,
+    EMAIL_CODE_SEND, EMAIL_CODE_SEND_PER_CLIENT, PASSWORD_RESET, PASSWORD_RESET_PER_CLIENT,
+    REMINDER_MAILS, RESET_CONFIRM_PER_CLIENT, RESET_MAILS, USERNAME_REMINDER,
+    USERNAME_REMINDER_PER_CLIENT,
 };
 use crate::mail::{self, templates};
 use crate::problem::{ApiError, ApiResult};
-use crate::store::{accounts, email_codes, reset_tokens, sessions};
+use crate::store::{accounts, devices, email_codes, reset_tokens, sessions};
 
 /// A reset link works for [`RESET_LINK_HOURS`].
 pub const RESET_SECS: i64 = RESET_LINK_HOURS as i64 * 3600;
@@ -40,12 +50,6 @@ pub const RESET_SECS: i64 = RESET_LINK_HOURS as i64 * 3600;
 pub const EMAIL_CODE_SECS: i64 = EMAIL_CODE_MINUTES as i64 * 60;
 /// An email proof can be attached to a request for 7 days.
 pub const EMAIL_PROOF_SECS: i64 = 7 * 86_400;
-/// Reset links mailed per account, whatever was typed: 5 a day, counted
-/// in a bucket of its own so that expired links still count.
-const RESETS_PER_ACCOUNT: &[Window] = &[Window {
-    max: 5,
-    secs: limits::DAY,
-}];
 
 const RESET_ANSWER: &str = "If an account matches and its email address is verified, we have sent a link to reset the password. It works for 6 hours.";
 const REMINDER_ANSWER: &str =
@@ -64,7 +68,7 @@ fn check_identifier(s: &str) -> ApiResult<String> {
 }
 
 #[utoipa::path(post, path = "/password-reset", tag = "self-service", request_body = PasswordResetBody,
-    description = "Sends a reset link (valid 6 h) to the account's verified email. The answer is identical whether or not an account matches; an unverified address gets no mail (the user is pointed to a recovery request instead). 5 per day per identifier.",
+    description = "Sends a reset link (valid 6 h) to the account's verified email. The answer is identical whether or not an account matches; an unverified address gets no mail (the user signs in and verifies it in the checkup, or files a recovery request). 5 a day per identifier typed per client, 20 an hour per client (429). Silently, at most 5 links a day per account, of which 3 to any one client; a known device of the account (its device cookie) has 5 a day of its own, so strangers cannot spend the owner's links.",
     responses(
         (status = 202, body = Accepted),
         (status = 422, description = "`validation_failed`, `invalid_body`", body = Problem, content_type = "application/problem+json"),
@@ -72,19 +76,29 @@ fn check_identifier(s: &str) -> ApiResult<String> {
     ))]
 pub async fn password_reset(
     State(state): State<AppState>,
+    ext: axum::http::Extensions,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<PasswordResetBody>,
 ) -> ApiResult<(StatusCode, Json<Accepted>)> {
     let ident = check_identifier(&body.identifier)?;
     let now = state.clock.now();
     let base = state.settings.public_url.clone();
-    let budget = state.settings.mail_budget_per_hour;
+    let budget = state.settings.mail_budget();
+    let client = client_key(&ext);
+    let device = device_hash(&state.settings, &headers);
     state
         .db
         .call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let _ = limits::reserve(
                 &tx,
-                &[(&format!("reset:{}", norm(&ident)), PASSWORD_RESET)],
+                &[
+                    (
+                        &format!("reset:{}:ip:{client}", norm(&ident)),
+                        PASSWORD_RESET,
+                    ),
+                    (&format!("reset:ip:{client}"), PASSWORD_RESET_PER_CLIENT),
+                ],
                 now,
             )?;
             for user in accounts::users_by_identifier(&tx, &ident)? {
@@ -92,17 +106,28 @@ pub async fn password_reset(
                 if !user.email_verified {
                     continue;
                 }
-                // Also cap per account, silently, across username and email.
+                // Also cap per account, silently, across username and email:
+                // the client's share first, or the known device's own.
+                let known = match &device {
+                    Some(d) => devices::find(&tx, d, user.id, now)?,
+                    None => None,
+                };
                 let account = format!("reset-account:{}", user.id);
-                if limits::reserve(&tx, &[(&account, RESETS_PER_ACCOUNT)], now).is_err() {
+                let Some(slot) =
+                    limits::mail_slot(&tx, &account, RESET_MAILS, &client, known, now)?
+                else {
                     continue;
-                }
+                };
                 let token = random_token("rst_");
-                reset_tokens::insert(&tx, &sha256_hex(&token), user.id, now + RESET_SECS)?;
                 let link = format!("{base}/recover/reset-password?token={token}");
                 let mail =
                     templates::password_reset(&user.username, &link, &token, now + RESET_SECS);
-                mail::queue_within_budget(&tx, &user.email, &mail, now, budget)?;
+                if mail::queue_within_budget(&tx, &user.email, &mail, now, budget)? {
+                    reset_tokens::insert(&tx, &sha256_hex(&token), user.id, now + RESET_SECS)?;
+                } else {
+                    // Dropped by the budget: the account's slot is not spent.
+                    limits::refund(&tx, &slot)?;
+                }
             }
             tx.commit()?;
             Ok(())
@@ -113,7 +138,7 @@ pub async fn password_reset(
 }
 
 #[utoipa::path(post, path = "/password-reset/confirm", tag = "self-service", request_body = PasswordResetConfirmBody,
-    description = "Sets a new password with the token from the reset link; signs out every session.",
+    description = "Sets a new password with the token from the reset link; signs out every session and forgets the account's known devices.",
     responses(
         (status = 204, description = "Password changed"),
         (status = 400, description = "`reset_token_invalid` (unknown, used or expired)", body = Problem, content_type = "application/problem+json"),
@@ -173,6 +198,8 @@ pub async fn password_reset_confirm(
             let uid = reset_tokens::use_link(&tx, &token_hash, now)?.ok_or_else(invalid)?;
             accounts::set_password(&tx, uid, &new_hash, now)?;
             sessions::end_all_of(&tx, uid)?;
+            // A reset may follow a compromise: no browser stays known.
+            devices::forget_all_of(&tx, uid)?;
             if let Some(u) = accounts::user_by_id(&tx, uid)? {
                 mail::queue_notice(
                     &tx,
@@ -191,7 +218,7 @@ pub async fn password_reset_confirm(
 }
 
 #[utoipa::path(post, path = "/username-reminder", tag = "self-service", request_body = UsernameReminderBody,
-    description = "Mails the usernames of accounts with this verified email. Identical answer either way. 5 per day per address.",
+    description = "Mails the usernames of accounts with this verified email. Identical answer either way. 5 a day per address typed per client, 20 an hour per client (429). Silently, at most 5 reminders a day per address, of which 3 to any one client; a known device of one of its accounts has 5 a day of its own.",
     responses(
         (status = 202, body = Accepted),
         (status = 422, description = "`validation_failed` (`/email`)", body = Problem, content_type = "application/problem+json"),
@@ -199,34 +226,51 @@ pub async fn password_reset_confirm(
     ))]
 pub async fn username_reminder(
     State(state): State<AppState>,
+    ext: axum::http::Extensions,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<UsernameReminderBody>,
 ) -> ApiResult<(StatusCode, Json<Accepted>)> {
     validate_email(&body.email).map_err(|e| ApiError::field("/email", e))?;
     let email = norm(&body.email);
     let now = state.clock.now();
-    let budget = state.settings.mail_budget_per_hour;
+    let budget = state.settings.mail_budget();
+    let client = client_key(&ext);
+    let device = device_hash(&state.settings, &headers);
     state
         .db
         .call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let _ = limits::reserve(
                 &tx,
-                &[(&format!("reminder:{email}"), USERNAME_REMINDER)],
+                &[
+                    (&format!("reminder:{email}:ip:{client}"), USERNAME_REMINDER),
+                    (
+                        &format!("reminder:ip:{client}"),
+                        USERNAME_REMINDER_PER_CLIENT,
+                    ),
+                ],
                 now,
             )?;
-            let names: Vec<String> = accounts::users_by_email(&tx, &email)?
+            let users: Vec<accounts::User> = accounts::users_by_email(&tx, &email)?
                 .into_iter()
                 .filter(|u| u.email_verified)
-                .map(|u| u.username)
                 .collect();
-            if !names.is_empty() {
-                mail::queue_within_budget(
-                    &tx,
-                    &email,
-                    &templates::username_reminder(&names),
-                    now,
-                    budget,
-                )?;
+            if !users.is_empty() {
+                let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
+                let known = match &device {
+                    Some(d) => devices::find_any(&tx, d, &ids, now)?,
+                    None => None,
+                };
+                let address = format!("reminder-address:{email}");
+                if let Some(slot) =
+                    limits::mail_slot(&tx, &address, REMINDER_MAILS, &client, known, now)?
+                {
+                    let names: Vec<String> = users.into_iter().map(|u| u.username).collect();
+                    let mail = templates::username_reminder(&names);
+                    if !mail::queue_within_budget(&tx, &email, &mail, now, budget)? {
+                        limits::refund(&tx, &slot)?;
+                    }
+                }
             }
             tx.commit()?;
             Ok(())
@@ -236,13 +280,31 @@ pub async fn username_reminder(
     Ok(accepted(REMINDER_ANSWER))
 }
 
+/// A new one-time email code: 8 digits, never mistaken for a 6-digit
+/// authenticator code.
+pub(super) fn new_email_code() -> String {
+    let n = u64::from_le_bytes(random_bytes::<8>()) % 10u64.pow(EMAIL_CODE_DIGITS as u32);
+    format!("{n:0width$}", width = EMAIL_CODE_DIGITS)
+}
+
+/// The answer to a wrong or expired one-time code.
+pub(super) fn email_code_invalid() -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProblemCode::EmailCodeInvalid,
+        "The code is not right",
+    )
+    .detail("Check the code in the latest email, or ask for a new one (codes work for 15 minutes).")
+    .on_field("/code", ErrorCode::EmailCodeInvalid)
+}
+
 /// Keyed: a copy of the database alone does not give the code away.
 fn code_hash(key: &ServerKey, email: &str, code: &str) -> String {
     key.mac_hex("email-code", &format!("{email}\n{code}"))
 }
 
 #[utoipa::path(post, path = "/email-verification", tag = "self-service", request_body = EmailVerificationBody,
-    description = "Sends an 8-digit one-time code (valid 15 min) to the address. 5 per hour per address.",
+    description = "Sends an 8-digit one-time code (valid 15 min) to the address, for a recovery request's `email_proof`. 5 an hour per address per client, 20 an hour per client (429); silently at most 10 codes an hour to one address. It never verifies an account's address: a signed-in account does that with `POST /account/email-verification`.",
     responses(
         (status = 202, body = Accepted),
         (status = 422, description = "`validation_failed` (`/email`)", body = Problem, content_type = "application/problem+json"),
@@ -256,32 +318,47 @@ pub async fn email_verification(
     validate_email(&body.email).map_err(|e| ApiError::field("/email", e))?;
     let email = norm(&body.email);
     let now = state.clock.now();
-    // 8 digits: never mistaken for a 6-digit authenticator code.
-    let n = u64::from_le_bytes(random_bytes::<8>()) % 10u64.pow(EMAIL_CODE_DIGITS as u32);
-    let code = format!("{n:0width$}", width = EMAIL_CODE_DIGITS);
-    let client = format!("everify:ip:{}", client_key(&ext));
+    let code = new_email_code();
+    let client = client_key(&ext);
     let key = state.key.clone();
-    let budget = state.settings.mail_budget_per_hour;
+    let budget = state.settings.mail_budget();
     state
         .db
         .call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Visible limits are the client's own: another client's requests
+            // for this address never answer 429 to this one.
             let _ = limits::reserve(
                 &tx,
                 &[
-                    (&format!("everify:{email}"), EMAIL_CODE_SEND),
-                    (&client, EMAIL_CODE_SEND_PER_CLIENT),
+                    (&format!("everify:{email}:ip:{client}"), EMAIL_CODE_SEND),
+                    (&format!("everify:ip:{client}"), EMAIL_CODE_SEND_PER_CLIENT),
                 ],
                 now,
             )?;
-            email_codes::insert_code(
+            // The address's mailbox is capped silently (one client reaches
+            // at most half of it); a dropped mail hands its slot back.
+            let Some(slot) = limits::mail_slot_total(
                 &tx,
-                &email,
-                &code_hash(&key, &email, &code),
-                now + EMAIL_CODE_SECS,
-            )?;
+                &format!("everify-address:{email}"),
+                EMAIL_CODE_MAILS_PER_ADDRESS,
+                now,
+            )?
+            else {
+                tx.commit()?;
+                return Ok(());
+            };
             let mail = templates::email_code(&code, now + EMAIL_CODE_SECS);
-            mail::queue_within_budget(&tx, &email, &mail, now, budget)?;
+            if mail::queue_within_budget(&tx, &email, &mail, now, budget)? {
+                email_codes::insert_code(
+                    &tx,
+                    &email,
+                    &code_hash(&key, &email, &code),
+                    now + EMAIL_CODE_SECS,
+                )?;
+            } else {
+                limits::refund(&tx, &slot)?;
+            }
             tx.commit()?;
             Ok(())
         })
@@ -291,7 +368,7 @@ pub async fn email_verification(
 }
 
 #[utoipa::path(post, path = "/email-verification/confirm", tag = "self-service", request_body = EmailVerificationConfirmBody,
-    description = "Checks the one-time code and returns a proof (valid 7 days) that a recovery request can carry as `email_proof`. Accounts using this address count as verified from then on.",
+    description = "Checks the one-time code and returns a proof (valid 7 days) that a recovery request can carry as `email_proof`. The proof says only that the requester reads this mailbox: it does not mark any account's address verified (so it never opens the reset channel); a signed-in account verifies its address with `POST /account/email-verification/confirm`.",
     responses(
         (status = 200, body = EmailProof),
         (status = 422, description = "`email_code_invalid` (wrong or expired), `validation_failed`", body = Problem, content_type = "application/problem+json"),
@@ -325,16 +402,11 @@ pub async fn email_verification_confirm(
             )?;
             if !email_codes::take_code(&tx, &email, &code_hash(&key, &email, &code), now)? {
                 tx.commit()?; // keep the charged attempt
-                return Err(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    ProblemCode::EmailCodeInvalid,
-                    "The code is not right",
-                )
-                .detail("Check the code in the latest email, or ask for a new one (codes work for 15 minutes).")
-                .on_field("/code", ErrorCode::EmailCodeInvalid));
+                return Err(email_code_invalid());
             }
+            // A proof for a request, and nothing more: reading a mailbox is
+            // not owning the accounts that use it.
             email_codes::insert_proof(&tx, &proof_hash, &email, now + EMAIL_PROOF_SECS, now)?;
-            accounts::mark_email_verified(&tx, &email)?;
             tx.commit()?;
             Ok(())
         })

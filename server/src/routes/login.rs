@@ -4,9 +4,15 @@
 //! Anti-enumeration: an unknown username costs the same argon2 verification as
 //! a known one (against a dummy hash), is limited in the same bucket, and fails
 //! with the same 401 body.
+//!
+//! Known devices: a completed sign-in sets a long-lived device cookie (see
+//! [`crate::store::devices`]). A password attempt that carries it for the
+//! account it names counts in the device's own bucket instead of the
+//! per-username and per-client ones, so strangers who fill those (from any
+//! number of addresses) cannot keep the owner's browser out.
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use reclaim_core::api::{
@@ -17,15 +23,19 @@ use reclaim_core::limits::{CHALLENGE_SECS, MAX_PASSWORD_CHARS, MAX_USERNAME_CHAR
 use reclaim_core::messages::{RECOVERY_CODE_INVALID, RECOVERY_CODE_USED};
 use reclaim_core::ProblemCode;
 
-use super::{client_key, hash_work, norm, refund, reserve, session_cookie, SESSION_SECS};
+use super::{
+    client_key, device_hash, hash_work, norm, refund, remember_device, session_cookie, SESSION_SECS,
+};
 use crate::app::AppState;
 use crate::crypto::{random_token, sha256_hex};
 use crate::extract::ApiJson;
-use crate::limits::{self, Reservation, LOGIN_PER_CLIENT, LOGIN_PER_USER, SECOND_FACTOR};
+use crate::limits::{
+    self, Reservation, Window, LOGIN_PER_CLIENT, LOGIN_PER_DEVICE, LOGIN_PER_USER, SECOND_FACTOR,
+};
 use crate::mail::{self, templates};
 use crate::problem::{ApiError, ApiResult};
 use crate::store::accounts::{self, User};
-use crate::store::sessions;
+use crate::store::{devices, sessions};
 use crate::totp;
 
 fn invalid_credentials() -> ApiError {
@@ -46,26 +56,42 @@ fn challenge_expired() -> ApiError {
     .detail("Sign in with your password again; the second step lasts 5 minutes.")
 }
 
-/// Answer with a new session: cookie plus the CSRF token in the body.
-fn signed_in(state: &AppState, username: String, token: &str, csrf: String) -> Response {
+/// Answer with a new session: cookie plus the CSRF token in the body, and
+/// the device cookie that makes this browser a known device of the account.
+async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: &User,
+    token: &str,
+    csrf: String,
+) -> Response {
     let cookie = session_cookie(&state.settings, token, SESSION_SECS);
+    let device = remember_device(state, headers, user.id).await;
     let body = LoginOutcome::Session {
-        username,
+        username: user.username.clone(),
         csrf_token: csrf,
     };
-    ([(header::SET_COOKIE, cookie)], Json(body)).into_response()
+    let mut res = Json(body).into_response();
+    // The session cookie first: clients that read one Set-Cookie read it.
+    res.headers_mut().append(header::SET_COOKIE, cookie);
+    if let Some(device) = device {
+        res.headers_mut().append(header::SET_COOKIE, device);
+    }
+    res
 }
 
 #[utoipa::path(post, path = "/login", tag = "sign-in", request_body = LoginBody,
+    description = "Checks the password. A completed sign-in (here, or after the second factor) sets the session cookie and a device cookie (`reclaim_device`, over https `__Host-reclaim_device`; HttpOnly, SameSite=Strict, one year): a later attempt from this browser for the same account is limited per device (10 failures per 5 min, 100 a day) instead of per username and per client, so strangers filling those cannot lock the owner's browser out.",
     responses(
         (status = 200, description = "Signed in (cookie set), or a second-factor challenge", body = LoginOutcome),
         (status = 401, description = "`invalid_credentials`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_body`, `validation_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited` (10 per 5 min per username and per client)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited` (failures: 10 per 5 min and 100 a day per username, 10 per 5 min per client; from a known device, 10 per 5 min and 100 a day per device instead)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn login(
     State(state): State<AppState>,
     req_ext: axum::http::Extensions,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> ApiResult<Response> {
     if body.password.chars().count() > MAX_PASSWORD_CHARS
@@ -74,22 +100,37 @@ pub async fn login(
         return Err(invalid_credentials());
     }
     let now = state.clock.now();
-    // Reserved before the password is checked, so a burst is cut at the limit.
-    let reservation = reserve(
-        &state,
-        vec![
-            (format!("login:u:{}", norm(&body.username)), LOGIN_PER_USER),
-            (
-                format!("login:ip:{}", client_key(&req_ext)),
-                LOGIN_PER_CLIENT,
-            ),
-        ],
-    )
-    .await?;
     let username = body.username.trim().to_string();
-    let user = state
+    let by_user = format!("login:u:{}", norm(&body.username));
+    let by_client = format!("login:ip:{}", client_key(&req_ext));
+    let device = device_hash(&state.settings, &headers);
+    // Reserved before the password is checked, so a burst is cut at the
+    // limit; in the same transaction as the lookup that tells a known
+    // device of this account (its own bucket) from anyone else.
+    let (user, reservation) = state
         .db
-        .call(move |c| Ok(accounts::user_by_username(c, &username)?))
+        .call(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let user = accounts::user_by_username(&tx, &username)?;
+            let known = match (&device, &user) {
+                (Some(d), Some(u)) => devices::find(&tx, d, u.id, now)?,
+                _ => None,
+            };
+            let by_device;
+            let buckets: Vec<(&str, &[Window])> = match known {
+                Some(row) => {
+                    by_device = format!("login:dev:{row}");
+                    vec![(by_device.as_str(), LOGIN_PER_DEVICE)]
+                }
+                None => vec![
+                    (by_user.as_str(), LOGIN_PER_USER),
+                    (by_client.as_str(), LOGIN_PER_CLIENT),
+                ],
+            };
+            let reservation = limits::reserve(&tx, &buckets, now)?;
+            tx.commit()?;
+            Ok((user, reservation))
+        })
         .await?;
     let stored_hash = user.as_ref().map(|u| u.password_hash.clone());
     let password = body.password;
@@ -111,7 +152,7 @@ pub async fn login(
             .db
             .call(move |c| Ok(sessions::create(c, uid, now)?))
             .await?;
-        return Ok(signed_in(&state, user.username, &token, csrf));
+        return Ok(signed_in(&state, &headers, &user, &token, csrf).await);
     }
     let token = random_token("chl_");
     let hash = sha256_hex(&token);
@@ -170,12 +211,18 @@ async fn challenge_user(state: &AppState, token: &str) -> ApiResult<(User, Reser
     ))]
 pub async fn login_totp(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<SecondFactorBody>,
 ) -> ApiResult<Response> {
     let code = parse_totp_code_with(&body.code, &state.settings.api_token_prefix)
         .map_err(|e| ApiError::field("/code", e))?;
     let (user, reservation) = challenge_user(&state, &body.token).await?;
-    let Some(secret) = user.totp_secret.as_deref().and_then(totp::base32_decode) else {
+    // Stored sealed under the server key (see `crypto::ServerKey::seal_totp`).
+    let secret = user
+        .totp_secret
+        .as_deref()
+        .and_then(|stored| totp::open_stored(&state.key, user.id, stored));
+    let Some(secret) = secret else {
         return Err(totp_invalid());
     };
     let now = state.clock.now();
@@ -202,7 +249,7 @@ pub async fn login_totp(
                 return Err(totp_reused());
             };
             refund(&state, reservation).await;
-            Ok(signed_in(&state, user.username, &token, csrf))
+            Ok(signed_in(&state, &headers, &user, &token, csrf).await)
         }
         totp::Check::Reused => Err(totp_reused()),
         totp::Check::OutOfSync => Err(totp_out_of_sync()),
@@ -246,6 +293,7 @@ fn totp_reused() -> ApiError {
     ))]
 pub async fn login_recovery_code(
     State(state): State<AppState>,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<SecondFactorBody>,
 ) -> ApiResult<Response> {
     let code = parse_recovery_code_with(&body.code, &state.settings.api_token_prefix)
@@ -280,7 +328,7 @@ pub async fn login_recovery_code(
         return Err(code_used());
     };
     refund(&state, reservation).await;
-    Ok(signed_in(&state, user.username, &token, csrf))
+    Ok(signed_in(&state, &headers, &user, &token, csrf).await)
 }
 
 pub fn code_used() -> ApiError {

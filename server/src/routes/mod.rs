@@ -2,6 +2,7 @@
 //! session extractor (with its CSRF check), client address, and small answers.
 
 pub mod account;
+pub mod account_email;
 pub mod auth;
 pub mod login;
 pub mod outbox;
@@ -20,7 +21,12 @@ use crate::limits::{Reservation, Window};
 use crate::problem::{ApiError, ApiResult};
 use crate::store::sessions::{self, SessionRow};
 
+/// The session cookie's name over plain http (loopback, the demo).
 pub const SESSION_COOKIE: &str = "reclaim_session";
+/// Its name over https: the `__Host-` prefix makes the browser keep it only
+/// if it is `Secure`, `Path=/` and has no `Domain`, so neither a sibling
+/// subdomain nor a plain-http answer can plant or shadow it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-reclaim_session";
 pub use crate::store::sessions::SESSION_SECS;
 /// How long a password re-entry unlocks sensitive changes.
 pub const REAUTH_SECS: i64 = 5 * 60;
@@ -40,10 +46,95 @@ pub use crate::client_addr::{client_ip, client_key};
 /// The session cookie. `Secure` whenever the site is served over HTTPS.
 pub fn session_cookie(settings: &Settings, token: &str, max_age: i64) -> HeaderValue {
     let secure = if settings.secure { "; Secure" } else { "" };
+    let name = session_cookie_name(settings);
     HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}"
+        "{name}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}"
     ))
     .expect("cookie is ASCII")
+}
+
+/// The session cookie's name here: `__Host-reclaim_session` whenever cookies
+/// are `Secure` (served over https), else `reclaim_session`. Only this name
+/// is read: over https an unprefixed cookie (which anyone able to set a
+/// cookie for the site could plant) is no session.
+pub fn session_cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// The known-device cookie: set when a sign-in completes, for a year (see
+/// [`crate::store::devices`]). Not a credential: it only lets this browser's
+/// sign-ins count in a bucket of their own, which strangers cannot fill.
+pub const DEVICE_COOKIE: &str = "reclaim_device";
+/// Its name over https, `__Host-` prefixed like the session cookie's.
+pub const SECURE_DEVICE_COOKIE: &str = "__Host-reclaim_device";
+pub use crate::store::devices::DEVICE_SECS;
+
+/// The device cookie's name here (the session cookie's rule: prefixed
+/// whenever cookies are `Secure`, and only that name is read).
+pub fn device_cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure {
+        SECURE_DEVICE_COOKIE
+    } else {
+        DEVICE_COOKIE
+    }
+}
+
+/// The device cookie. `Secure` whenever the site is served over HTTPS.
+pub fn device_cookie(settings: &Settings, token: &str, max_age: i64) -> HeaderValue {
+    let secure = if settings.secure { "; Secure" } else { "" };
+    let name = device_cookie_name(settings);
+    HeaderValue::from_str(&format!(
+        "{name}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}"
+    ))
+    .expect("cookie is ASCII")
+}
+
+/// The device cookie the request carries, if any.
+fn device_token<'a>(settings: &Settings, headers: &'a HeaderMap) -> Option<&'a str> {
+    cookie_value(headers, device_cookie_name(settings)).filter(|v| !v.is_empty() && v.len() <= 128)
+}
+
+/// The SHA-256 of the device cookie the request carries, if any (as
+/// stored; a value of a foreign shape simply matches no device).
+pub fn device_hash(settings: &Settings, headers: &HeaderMap) -> Option<String> {
+    device_token(settings, headers).map(sha256_hex)
+}
+
+/// A sign-in of `user_id` completed: remember this browser as a device of
+/// the account, keeping the device cookie it holds if this server issued
+/// it (one browser, several accounts), else with a new one. The cookie to
+/// set; `None` if it could not be stored (the sign-in still succeeds).
+pub async fn remember_device(
+    state: &AppState,
+    headers: &HeaderMap,
+    user_id: i64,
+) -> Option<HeaderValue> {
+    let now = state.clock.now();
+    let held = device_token(&state.settings, headers).map(str::to_string);
+    let token = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let token = match held {
+                Some(t) if crate::store::devices::exists(&tx, &sha256_hex(&t), now)? => t,
+                _ => crate::crypto::random_token("dev_"),
+            };
+            crate::store::devices::remember(&tx, &sha256_hex(&token), user_id, now)?;
+            tx.commit()?;
+            Ok(token)
+        })
+        .await;
+    match token {
+        Ok(t) => Some(device_cookie(&state.settings, &t, DEVICE_SECS)),
+        Err(_) => {
+            eprintln!("sign-in: the device could not be remembered");
+            None
+        }
+    }
 }
 
 pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -66,7 +157,7 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = cookie_value(&parts.headers, SESSION_COOKIE)
+        let token = cookie_value(&parts.headers, session_cookie_name(&state.settings))
             .ok_or_else(ApiError::unauthenticated)?
             .to_string();
         let now = state.clock.now();
@@ -175,9 +266,37 @@ mod tests {
             "reclaim_session=t; HttpOnly; SameSite=Strict; Path=/; Max-Age=10"
         );
         s.secure = true;
-        assert!(session_cookie(&s, "t", 10)
-            .to_str()
-            .unwrap()
-            .ends_with("; Secure"));
+        let secure = session_cookie(&s, "t", 10);
+        assert_eq!(
+            secure,
+            "__Host-reclaim_session=t; HttpOnly; SameSite=Strict; Path=/; Max-Age=10; Secure"
+        );
+        assert!(
+            !secure.to_str().unwrap().contains("Domain"),
+            "__Host- forbids it"
+        );
+    }
+
+    #[test]
+    fn device_cookie_flags_and_name() {
+        let mut s = Settings::for_tests();
+        assert_eq!(
+            device_cookie(&s, "dev_t", DEVICE_SECS),
+            "reclaim_device=dev_t; HttpOnly; SameSite=Strict; Path=/; Max-Age=31536000"
+        );
+        s.secure = true;
+        assert_eq!(
+            device_cookie(&s, "dev_t", 10),
+            "__Host-reclaim_device=dev_t; HttpOnly; SameSite=Strict; Path=/; Max-Age=10; Secure"
+        );
+        // Over https only the prefixed name is read.
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, HeaderValue::from_static("reclaim_device=x"));
+        assert_eq!(device_hash(&s, &h), None);
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("__Host-reclaim_device=x"),
+        );
+        assert_eq!(device_hash(&s, &h), Some(sha256_hex("x")));
     }
 }

@@ -21,7 +21,7 @@ use reclaim_core::ProblemCode;
 
 use super::client_key;
 use crate::app::AppState;
-use crate::crypto::{ct_eq, sha256_hex};
+use crate::crypto::{ct_eq, sha256_hex, ServerKey};
 use crate::extract::ApiJson;
 use crate::idempotency::{self, Decision};
 use crate::limits::{self, RECOVERY_REQUESTS_PER_CLIENT};
@@ -89,7 +89,7 @@ pub async fn create(State(state): State<AppState>, req: Request) -> ApiResult<Re
     let year = state.clock.year();
     let token_hash = sha256_hex(&token);
     let k = key.clone();
-    let budget = state.settings.mail_budget_per_hour;
+    let budget = state.settings.mail_budget();
     let result = state
         .db
         .call(move |c| {
@@ -167,6 +167,34 @@ fn stored_answer(status: u16, body: String, replayed: bool) -> Response {
     res
 }
 
+/// The hash a bearer token must have for request `id`: the stored one, or
+/// for an unknown id (`stored` is `None`) the hash of a token derived for
+/// that id under the server key. Both paths derive that token, so an
+/// unknown id costs what a known one does.
+fn expected_token_hash(key: &ServerKey, id: &str, stored: Option<&str>) -> String {
+    #[cfg(test)]
+    DERIVATIONS.with(|d| d.set(d.get() + 1));
+    let dummy = sha256_hex(&key.derive_token("st_", "status-token-unknown-id", id));
+    match stored {
+        Some(hash) => hash.to_string(),
+        None => dummy,
+    }
+}
+
+/// Whether the presented token's hash opens request `id` (stored hash
+/// `stored`, `None` for an unknown id): compared in constant time in every
+/// case, and never true for an unknown id, even for the dummy's token.
+fn bearer_matches(key: &ServerKey, id: &str, stored: Option<&str>, presented_hash: &str) -> bool {
+    let expected = expected_token_hash(key, id, stored);
+    let equal = ct_eq(presented_hash.as_bytes(), expected.as_bytes());
+    equal & stored.is_some()
+}
+
+#[cfg(test)]
+thread_local! {
+    static DERIVATIONS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 fn not_found() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
@@ -193,19 +221,30 @@ pub async fn show(
     let Ok(Path(id)) = id else {
         return Err(not_found());
     };
+    // No token, or no bearer: the hash of nothing, compared all the same.
     let presented = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| sha256_hex(t.trim()))
+        .map(|t| t.trim())
         .unwrap_or_default();
-    let found = state.db.call(move |c| Ok(store::find(c, &id)?)).await?;
-    let Some(req) = found else {
-        return Err(not_found());
-    };
-    if !ct_eq(presented.as_bytes(), req.token_hash.as_bytes()) {
+    let presented = sha256_hex(presented);
+    let lookup = id.clone();
+    let found = state
+        .db
+        .call(move |c| Ok(store::find_row(c, &lookup)?))
+        .await?;
+    // The same work for an unknown id as for a wrong token: a derivation,
+    // a comparison of two hashes in constant time, then the same 404.
+    let stored = found.as_ref().map(|r| r.token_hash.as_str());
+    if !bearer_matches(&state.key, &id, stored, &presented) {
         return Err(not_found());
     }
+    let Some(mut req) = found else {
+        return Err(not_found());
+    };
+    let seq = req.seq;
+    req.timeline = state.db.call(move |c| Ok(store::timeline(c, seq)?)).await?;
     Ok(Json(RecoveryRequestStatusView {
         id: req.public_id,
         status: req.status,
@@ -214,4 +253,50 @@ pub async fn show(
         updated_at: crate::clock::rfc3339(req.updated_at),
         timeline: req.timeline,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn derivations() -> usize {
+        DERIVATIONS.with(|d| d.get())
+    }
+
+    #[test]
+    fn an_unknown_id_costs_what_a_wrong_token_costs() {
+        let key = ServerKey::ephemeral();
+        let token = "st_the-real-token";
+        let stored = sha256_hex(token);
+        let wrong = sha256_hex("st_a-wrong-token");
+        let id = "RR-2026-123456";
+
+        let before = derivations();
+        assert!(
+            !bearer_matches(&key, id, Some(&stored), &wrong),
+            "wrong token"
+        );
+        let known = derivations() - before;
+        let before = derivations();
+        assert!(
+            !bearer_matches(&key, "RR-2026-654321", None, &wrong),
+            "unknown id"
+        );
+        let unknown = derivations() - before;
+        assert_eq!((known, unknown), (1, 1), "one derivation on either path");
+        assert!(bearer_matches(&key, id, Some(&stored), &sha256_hex(token)));
+
+        // The unknown path compares against a hash of the same shape as a
+        // stored one (64 hex digits), and even the dummy's own token fails.
+        let dummy = expected_token_hash(&key, "RR-2026-654321", None);
+        assert_eq!(dummy.len(), stored.len());
+        assert_ne!(dummy, expected_token_hash(&key, "RR-2026-654322", None));
+        let dummy_token = key.derive_token("st_", "status-token-unknown-id", "RR-2026-654321");
+        assert_eq!(sha256_hex(&dummy_token), dummy);
+        assert!(!bearer_matches(&key, "RR-2026-654321", None, &dummy));
+        // No bearer at all is the hash of nothing: also one derivation.
+        let before = derivations();
+        assert!(!bearer_matches(&key, id, Some(&stored), &sha256_hex("")));
+        assert_eq!(derivations() - before, 1);
+    }
 }

@@ -279,6 +279,79 @@ pub fn second_factors_now(
     .optional()
 }
 
+/// What [`seal_plaintext_totp_secrets`] found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sealing {
+    /// Plaintext secrets (set up or pending) sealed now.
+    pub sealed: usize,
+    /// Sealed secrets that do not open with this key (another key file).
+    pub unreadable: usize,
+}
+
+/// The keyed migration of authenticator secrets: every plaintext one
+/// (`totp_secret` and a pending `totp_pending_secret`, as written before
+/// they were encrypted) is sealed under the server key, in one
+/// transaction. It needs the key, so it runs at every start after the
+/// numbered migrations; once all are sealed it changes nothing. The
+/// plaintext is overwritten in the file (`secure_delete`) and the WAL is
+/// checkpointed, so no copy of it is left in the database's files.
+pub fn seal_plaintext_totp_secrets(
+    c: &mut Connection,
+    key: &crate::crypto::ServerKey,
+) -> rusqlite::Result<Sealing> {
+    let plaintext: i64 = c.query_row(
+        "SELECT count(*) FROM users
+         WHERE (totp_secret IS NOT NULL AND totp_secret NOT LIKE 'x1:%')
+            OR (totp_pending_secret IS NOT NULL AND totp_pending_secret NOT LIKE 'x1:%')",
+        [],
+        |r| r.get(0),
+    )?;
+    if plaintext > 0 {
+        c.pragma_update(None, "secure_delete", "ON")?;
+    }
+    let found = seal_rows(c, key);
+    if plaintext > 0 {
+        c.pragma_update(None, "secure_delete", "OFF")?;
+        if found.as_ref().is_ok_and(|f| f.sealed > 0) {
+            // The WAL still holds the pages as they were: fold it in and
+            // empty it (a memory database has no WAL: nothing to do).
+            let _ = c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
+    }
+    found
+}
+
+fn seal_rows(c: &mut Connection, key: &crate::crypto::ServerKey) -> rusqlite::Result<Sealing> {
+    let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let rows: Vec<(i64, Option<String>, Option<String>)> = {
+        let mut stmt = tx.prepare(
+            "SELECT id, totp_secret, totp_pending_secret FROM users
+             WHERE totp_secret IS NOT NULL OR totp_pending_secret IS NOT NULL",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut found = Sealing::default();
+    for (id, secret, pending) in rows {
+        for (column, value) in [("totp_secret", secret), ("totp_pending_secret", pending)] {
+            let Some(value) = value else { continue };
+            if crate::crypto::is_sealed(&value) {
+                if key.open_totp(id, &value).is_none() {
+                    found.unreadable += 1;
+                }
+                continue;
+            }
+            tx.execute(
+                &format!("UPDATE users SET {column} = ?2 WHERE id = ?1"),
+                params![id, key.seal_totp(id, &value)],
+            )?;
+            found.sealed += 1;
+        }
+    }
+    tx.commit()?;
+    Ok(found)
+}
+
 pub fn set_password(c: &Connection, user_id: i64, hash: &str, now: i64) -> rusqlite::Result<()> {
     c.execute(
         "UPDATE users SET password_hash = ?2, password_changed_at = ?3 WHERE id = ?1",
@@ -287,11 +360,129 @@ pub fn set_password(c: &Connection, user_id: i64, hash: &str, now: i64) -> rusql
     Ok(())
 }
 
-/// Someone proved they read `email`: accounts using it count as verified.
-pub fn mark_email_verified(c: &Connection, email: &str) -> rusqlite::Result<()> {
-    c.execute(
-        "UPDATE users SET email_verified = 1 WHERE email = ?1",
-        params![email],
+/// The signed-in account proved it reads its own address `email`: that
+/// address counts as verified (only if it is still the account's address).
+/// An anonymous code never gets here: reading a mailbox is not owning the
+/// accounts that use it.
+pub fn mark_own_email_verified(
+    c: &Connection,
+    user_id: i64,
+    email: &str,
+) -> rusqlite::Result<bool> {
+    let n = c.execute(
+        "UPDATE users SET email_verified = 1 WHERE id = ?1 AND email = ?2",
+        params![user_id, email],
     )?;
-    Ok(())
+    Ok(n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::ServerKey;
+    use crate::demo::ALICE_TOTP_SECRET;
+
+    const PENDING: &str = "KRUGS4ZANFZSA5DIMUQHAZLOMRUW4ZZA";
+
+    fn file_bytes(path: &std::path::Path) -> Vec<u8> {
+        let mut all = std::fs::read(path).unwrap_or_default();
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        all.extend(std::fs::read(std::path::PathBuf::from(wal)).unwrap_or_default());
+        all
+    }
+
+    fn contains(hay: &[u8], needle: &str) -> bool {
+        hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+    }
+
+    #[test]
+    fn plaintext_authenticator_secrets_of_old_rows_are_sealed_in_the_file() {
+        let dir = std::env::temp_dir().join(format!(
+            "reclaim-seal-{}-{}",
+            std::process::id(),
+            crate::crypto::hex(&crate::crypto::random_bytes::<4>())
+        ));
+        let path = dir.join("reclaim.sqlite3");
+        let db = crate::store::Db::open(&path).unwrap();
+        let key = ServerKey::ephemeral();
+        // Rows as an older server wrote them: the secrets in plain text.
+        let (alice, carol) = db
+            .blocking(|c| {
+                for (name, secret, pending) in [
+                    ("alice", Some(ALICE_TOTP_SECRET), None),
+                    ("carol", None, Some(PENDING)),
+                    ("bob", None, None),
+                ] {
+                    c.execute(
+                        "INSERT INTO users (username, email, password_hash, totp_secret,
+                            totp_pending_secret, totp_pending_expires, created_at)
+                         VALUES (?1, ?1 || '@example.org', 'x', ?2, ?3, 9999999999, 0)",
+                        params![name, secret, pending],
+                    )?;
+                }
+                c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+                let id = |n: &str| user_by_username(c, n).map(|u| u.unwrap().id);
+                Ok((id("alice")?, id("carol")?))
+            })
+            .unwrap();
+        assert!(
+            contains(&file_bytes(&path), ALICE_TOTP_SECRET),
+            "the old row"
+        );
+
+        let found = db
+            .blocking(|c| Ok(seal_plaintext_totp_secrets(c, &key)?))
+            .unwrap();
+        assert_eq!(
+            found,
+            Sealing {
+                sealed: 2,
+                unreadable: 0
+            }
+        );
+        let bytes = file_bytes(&path);
+        for plain in [ALICE_TOTP_SECRET, PENDING] {
+            assert!(!contains(&bytes, plain), "{plain} is left in the files");
+        }
+        let (a, c) = db
+            .blocking(|c| {
+                Ok((
+                    user_by_id(c, alice)?.unwrap(),
+                    user_by_id(c, carol)?.unwrap(),
+                ))
+            })
+            .unwrap();
+        let stored = a.totp_secret.unwrap();
+        assert!(crate::crypto::is_sealed(&stored), "{stored}");
+        assert_eq!(
+            key.open_totp(alice, &stored).as_deref(),
+            Some(ALICE_TOTP_SECRET)
+        );
+        assert_eq!(
+            crate::totp::open_stored(&key, alice, &stored),
+            crate::totp::base32_decode(ALICE_TOTP_SECRET)
+        );
+        let pending = c.totp_pending_secret.unwrap();
+        assert_eq!(key.open_totp(carol, &pending).as_deref(), Some(PENDING));
+
+        // Run again (every start): nothing more to do; another key's rows
+        // are counted as unreadable, and left alone.
+        let again = db
+            .blocking(|c| Ok(seal_plaintext_totp_secrets(c, &key)?))
+            .unwrap();
+        assert_eq!(again, Sealing::default());
+        let other = db
+            .blocking(|c| Ok(seal_plaintext_totp_secrets(c, &ServerKey::ephemeral())?))
+            .unwrap();
+        assert_eq!(
+            other,
+            Sealing {
+                sealed: 0,
+                unreadable: 2
+            }
+        );
+        drop(db);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -1,5 +1,6 @@
-//! One-time email codes (stored as a keyed hash, see `routes::auth`) and the
-//! proofs a correct code gives (stored as SHA-256 of 256 random bits).
+//! One-time email codes (stored as a keyed hash, see `routes::auth`), the
+//! proofs a correct code gives (stored as SHA-256 of 256 random bits), and
+//! the codes a signed-in account verifies its own address with.
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -59,5 +60,49 @@ pub fn proof(
 pub fn prune(c: &Connection, now: i64) -> rusqlite::Result<()> {
     c.execute("DELETE FROM email_codes WHERE expires_at <= ?1", [now])?;
     c.execute("DELETE FROM email_proofs WHERE expires_at <= ?1", [now])?;
+    c.execute(
+        "DELETE FROM account_email_codes WHERE expires_at <= ?1",
+        [now],
+    )?;
     Ok(())
+}
+
+/// A code a signed-in account asked for, to verify its own address
+/// (`/account/email-verification`). Kept apart from the anonymous codes: an
+/// anonymous code proves a mailbox for a request and never verifies an
+/// account, and a stranger's codes for the address never touch these.
+pub fn insert_account_code(
+    c: &Connection,
+    user_id: i64,
+    email: &str,
+    code_hash: &str,
+    expires_at: i64,
+) -> rusqlite::Result<()> {
+    c.execute(
+        "INSERT INTO account_email_codes (user_id, email, code_hash, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        params![user_id, email, code_hash, expires_at],
+    )?;
+    Ok(())
+}
+
+/// Use a live code of this account for this address: `true` if it matched;
+/// every code of the account goes.
+pub fn take_account_code(
+    c: &Connection,
+    user_id: i64,
+    email: &str,
+    code_hash: &str,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    let hit = c.execute(
+        "DELETE FROM account_email_codes WHERE user_id = ?1 AND email = ?2 AND code_hash = ?3 AND expires_at > ?4",
+        params![user_id, email, code_hash, now],
+    )?;
+    if hit > 0 {
+        c.execute(
+            "DELETE FROM account_email_codes WHERE user_id = ?1",
+            params![user_id],
+        )?;
+    }
+    Ok(hit > 0)
 }

@@ -159,6 +159,30 @@ CREATE TABLE projects (
 );
 CREATE INDEX projects_user ON projects(user_id);
 "#,
+    // 3: browsers that signed in before (a per-device sign-in limit, so
+    // strangers cannot lock the owner out), and the one-time codes a
+    // signed-in account verifies its own address with.
+    r#"
+CREATE TABLE devices (
+    id INTEGER PRIMARY KEY,
+    token_hash TEXT NOT NULL,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    UNIQUE (token_hash, user_id)
+);
+CREATE INDEX devices_user ON devices(user_id);
+
+CREATE TABLE account_email_codes (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    email TEXT NOT NULL COLLATE NOCASE,
+    code_hash TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX account_email_codes_user ON account_email_codes(user_id);
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -7,6 +7,7 @@
 //! failing on a lock upgrade.
 
 pub mod accounts;
+pub mod devices;
 pub mod email_codes;
 pub mod migrations;
 pub mod outbox;

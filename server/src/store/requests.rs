@@ -106,16 +106,46 @@ pub fn insert(
         ],
     )?;
     let seq = c.last_insert_rowid();
-    let id = format!("RR-{year}-{seq:06}");
-    c.execute(
-        "UPDATE requests SET public_id = ?2 WHERE seq = ?1",
-        params![seq, id],
-    )?;
+    let id = assign_public_id(c, seq, year, || rand::random_range(0..1_000_000))?;
     c.execute(
         "INSERT INTO request_events (request_seq, status, note, at) VALUES (?1, 'received', NULL, ?2)",
         params![seq, now],
     )?;
     Ok(id)
+}
+
+/// Draws before giving up on a free id (the year's million nearly used up).
+const ID_DRAWS: usize = 100;
+
+/// Give request `seq` its public id: `RR-{year}-` and six digits drawn at
+/// random by `draw` (0..1,000,000), not its row number, so an id tells
+/// neither how many requests there are nor which ids exist next to it. A
+/// drawn id already taken (the column is unique) is drawn again.
+fn assign_public_id(
+    c: &Connection,
+    seq: i64,
+    year: i32,
+    mut draw: impl FnMut() -> u32,
+) -> rusqlite::Result<String> {
+    for _ in 0..ID_DRAWS {
+        let id = format!("RR-{year}-{:06}", draw() % 1_000_000);
+        match c.execute(
+            "UPDATE requests SET public_id = ?2 WHERE seq = ?1",
+            params![seq, id],
+        ) {
+            Ok(_) => return Ok(id),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                continue
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+        Some(format!("no free recovery request id left in {year}")),
+    ))
 }
 
 const REQ_COLS: &str = "r.seq, r.public_id, r.status_token_hash, r.username, r.account_email, r.contact_email, r.reason,
@@ -148,28 +178,37 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<StoredRequest> {
 }
 
 pub fn find(c: &Connection, public_id: &str) -> rusqlite::Result<Option<StoredRequest>> {
-    let req = c
-        .query_row(
-            &format!("SELECT {REQ_COLS} FROM requests r LEFT JOIN requests p ON p.seq = r.attached_to WHERE r.public_id = ?1"),
-            params![public_id],
-            row,
-        )
-        .optional()?;
-    let Some(mut req) = req else { return Ok(None) };
+    let Some(mut req) = find_row(c, public_id)? else {
+        return Ok(None);
+    };
+    req.timeline = timeline(c, req.seq)?;
+    Ok(Some(req))
+}
+
+/// The request without its timeline (the status page reads that only once
+/// the token matched, so a wrong token costs what an unknown id costs).
+pub fn find_row(c: &Connection, public_id: &str) -> rusqlite::Result<Option<StoredRequest>> {
+    c.query_row(
+        &format!("SELECT {REQ_COLS} FROM requests r LEFT JOIN requests p ON p.seq = r.attached_to WHERE r.public_id = ?1"),
+        params![public_id],
+        row,
+    )
+    .optional()
+}
+
+pub fn timeline(c: &Connection, seq: i64) -> rusqlite::Result<Vec<TimelineEntry>> {
     let mut stmt = c.prepare_cached(
         "SELECT status, note, at FROM request_events WHERE request_seq = ?1 ORDER BY id",
     )?;
-    req.timeline = stmt
-        .query_map(params![req.seq], |r| {
-            Ok(TimelineEntry {
-                status: RequestStatus::parse(&r.get::<_, String>(0)?)
-                    .unwrap_or(RequestStatus::Received),
-                note: r.get(1)?,
-                at: rfc3339(r.get(2)?),
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    Ok(Some(req))
+    let rows = stmt.query_map(params![seq], |r| {
+        Ok(TimelineEntry {
+            status: RequestStatus::parse(&r.get::<_, String>(0)?)
+                .unwrap_or(RequestStatus::Received),
+            note: r.get(1)?,
+            at: rfc3339(r.get(2)?),
+        })
+    })?;
+    rows.collect()
 }
 
 /// Newest first; `open_only` hides decided cases.
@@ -211,8 +250,8 @@ pub fn set_status(
         params![req.seq, status.as_str(), note, now],
     )?;
     // Support's own mail to a requester: not for anyone to trigger, so
-    // outside the budget.
-    crate::mail::queue_notice(
+    // outside the budget and the notice cap.
+    crate::mail::queue_from_support(
         c,
         &req.contact_email,
         &crate::mail::templates::request_updated(&req.public_id, status_words(status), note),
@@ -228,5 +267,84 @@ pub fn status_words(s: RequestStatus) -> &'static str {
         RequestStatus::Approved => "approved",
         RequestStatus::Rejected => "rejected",
         RequestStatus::Closed => "closed",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(username: &str) -> RecoveryRequestBody {
+        serde_json::from_value(serde_json::json!({
+            "username": username,
+            "contact_email": "someone@example.org",
+            "reason": "lost_2fa",
+            "details": "I lost the phone with my authenticator app.",
+            "previous_emails": [],
+            "packages": [],
+            "recovery_codes_status": "lost",
+            "accepted_code_of_conduct": true,
+            "acknowledged_delay": true
+        }))
+        .unwrap()
+    }
+
+    fn db() -> Connection {
+        let mut c = Connection::open_in_memory().unwrap();
+        crate::store::migrations::migrate(&mut c).unwrap();
+        c
+    }
+
+    fn well_formed(id: &str, year: i32) -> Option<u32> {
+        let digits = id.strip_prefix(&format!("RR-{year}-"))?;
+        (digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| digits.parse().ok())
+            .flatten()
+    }
+
+    #[test]
+    fn request_ids_are_random_well_formed_and_unique() {
+        let c = db();
+        let ids: Vec<String> = (0..12)
+            .map(|i| insert(&c, &body(&format!("user{i}")), "h", 2026, 1_800_000_000).unwrap())
+            .collect();
+        let numbers: Vec<u32> = ids
+            .iter()
+            .map(|id| well_formed(id, 2026).unwrap_or_else(|| panic!("{id}")))
+            .collect();
+        let consecutive = numbers.windows(2).filter(|w| w[1] == w[0] + 1).count();
+        // Sequential ids would give 11 of 11; twelve random draws from a
+        // million almost never give two.
+        assert!(consecutive < 2, "{ids:?}");
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "{ids:?}");
+        for id in &ids {
+            assert!(find(&c, id).unwrap().is_some(), "{id} is stored");
+        }
+    }
+
+    #[test]
+    fn a_drawn_id_already_taken_is_drawn_again() {
+        let c = db();
+        let first = insert(&c, &body("a"), "h", 2026, 0).unwrap();
+        let taken = well_formed(&first, 2026).unwrap();
+        c.execute(
+            "INSERT INTO requests (status_token_hash, username, contact_email, reason, details,
+                previous_emails, packages, recovery_codes_status, accepted_code_of_conduct,
+                acknowledged_delay, status, submitted_at, updated_at)
+             VALUES ('h', 'b', 'b@example.org', 'other', '', '[]', '[]', '', 1, 1, 'received', 0, 0)",
+            [],
+        )
+        .unwrap();
+        let seq = c.last_insert_rowid();
+        let mut draws = vec![taken, taken, 424_242].into_iter();
+        let id = assign_public_id(&c, seq, 2026, || draws.next().unwrap()).unwrap();
+        assert_eq!(id, "RR-2026-424242");
+        assert_eq!(draws.next(), None, "two collisions, then a free id");
+        // A year whose ids are all taken fails instead of looping.
+        let err = assign_public_id(&c, seq, 2026, || taken).unwrap_err();
+        assert!(err.to_string().contains("no free"), "{err}");
     }
 }

@@ -38,6 +38,8 @@ impl FormField for AppCode {
 enum Stage {
     Password,
     Starting,
+    /// No setup came back (an error, or no answer in time).
+    Failed(String),
     Scan(TotpSetup),
 }
 
@@ -57,6 +59,19 @@ pub fn panel_failure(checkup: Checkup, err: &ApiError) -> Option<String> {
 #[component]
 pub fn SetUp(security: AccountSecurity) -> impl IntoView {
     let checkup = expect_context::<Checkup>();
+    if security.totp_enabled {
+        // One authenticator per account: this address opened by a link or
+        // a reload after the app was set up leads on to replacing it.
+        return view! {
+            <h2 class="heading-m" id="panel-heading" tabindex="-1">"You already have an authenticator app"</h2>
+            <p class="body">"An account has one authenticator app. To use another app or a new phone, remove this one first, then set up the new one."</p>
+            <div class="button-group">
+                <button type="button" class="button" on:click=move |_| checkup.open(Panel::RemoveAuthenticator)>"Replace or remove your authenticator app"</button>
+                <button type="button" class="button button--secondary" on:click=move |_| checkup.open(Panel::Overview)>"Cancel"</button>
+            </div>
+        }
+        .into_any();
+    }
     let client = expect_context::<ApiClient>();
     let config = use_config();
     let prefix = config.api_token_prefix.clone();
@@ -81,11 +96,14 @@ pub fn SetUp(security: AccountSecurity) -> impl IntoView {
                         });
                     }
                     Err(err) => {
-                        if let Some(words) = panel_failure(checkup, &err) {
-                            problem.set(Some(words));
-                        }
+                        let Some(words) = panel_failure(checkup, &err) else {
+                            return; // signed out: on the way to sign-in
+                        };
                         if err.code() == Some(ProblemCode::ReauthRequired) {
+                            problem.set(Some(words));
                             stage.set(Stage::Password);
+                        } else {
+                            stage.set(Stage::Failed(words));
                         }
                     }
                 }
@@ -99,6 +117,7 @@ pub fn SetUp(security: AccountSecurity) -> impl IntoView {
         let start = start.clone();
         Callback::new(move |_| start())
     };
+    let start_again = start.clone();
     let form = FormState::<AppCode>::new();
     let code = RwSignal::new(String::new());
     let copied = RwSignal::new(String::new());
@@ -153,7 +172,7 @@ pub fn SetUp(security: AccountSecurity) -> impl IntoView {
 
     let site = config.site_name.clone();
     let username = security.username.clone();
-    move || {
+    (move || {
         match stage.get() {
         Stage::Password => view! {
             {move || problem.get().map(|p| view! { <p class="body" role="alert">{p}</p> })}
@@ -166,6 +185,18 @@ pub fn SetUp(security: AccountSecurity) -> impl IntoView {
         }
         .into_any(),
         Stage::Starting => view! { <p class="body" role="status">"Preparing your QR code\u{2026}"</p> }.into_any(),
+        Stage::Failed(words) => {
+            let start_again = start_again.clone();
+            view! {
+                <h2 class="heading-m" id="panel-heading" tabindex="-1">"Your QR code was not made"</h2>
+                <p class="body" role="alert">{words}</p>
+                <div class="button-group">
+                    <button type="button" class="button" on:click=move |_| start_again()>"Try again"</button>
+                    <button type="button" class="button button--secondary" on:click=move |_| checkup.open(Panel::Overview)>"Cancel"</button>
+                </div>
+            }
+            .into_any()
+        }
         Stage::Scan(setup) => {
             let secret = setup.secret.clone();
             let grouped = format_totp_secret_for_display(&setup.secret);
@@ -215,13 +246,25 @@ pub fn SetUp(security: AccountSecurity) -> impl IntoView {
             .into_any()
         }
     }
-    }
+    })
+    .into_any()
 }
 
 /// Remove the authenticator (to replace it): the codes go with it.
 #[component]
-pub fn Remove() -> impl IntoView {
+pub fn Remove(security: AccountSecurity) -> impl IntoView {
     let checkup = expect_context::<Checkup>();
+    if !security.totp_enabled {
+        return view! {
+            <h2 class="heading-m" id="panel-heading" tabindex="-1">"You have no authenticator app"</h2>
+            <p class="body">"There is nothing to remove. Set one up so that a stolen password alone cannot open your account."</p>
+            <div class="button-group">
+                <button type="button" class="button" on:click=move |_| checkup.open(Panel::SetUpAuthenticator)>"Set up an authenticator app"</button>
+                <button type="button" class="button button--secondary" on:click=move |_| checkup.open(Panel::Overview)>"Cancel"</button>
+            </div>
+        }
+        .into_any();
+    }
     let client = expect_context::<ApiClient>();
     let reauthed = RwSignal::new(!checkup.needs_reauth());
     let problem = RwSignal::new(None::<String>);
@@ -250,7 +293,7 @@ pub fn Remove() -> impl IntoView {
             }
         });
     };
-    move || {
+    (move || {
         if !reauthed.get() {
             return view! {
                 <ReauthForm
@@ -276,5 +319,6 @@ pub fn Remove() -> impl IntoView {
             </div>
         }
         .into_any()
-    }
+    })
+    .into_any()
 }

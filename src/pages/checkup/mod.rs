@@ -7,6 +7,7 @@
 //! other.
 
 mod authenticator;
+mod email;
 mod reauth;
 mod recovery_codes;
 mod words;
@@ -32,6 +33,7 @@ pub enum Panel {
     SetUpAuthenticator,
     RemoveAuthenticator,
     RecoveryCodes,
+    VerifyEmail,
 }
 
 impl Panel {
@@ -41,6 +43,7 @@ impl Panel {
             Panel::SetUpAuthenticator => "/checkup/authenticator",
             Panel::RemoveAuthenticator => "/checkup/authenticator/remove",
             Panel::RecoveryCodes => "/checkup/recovery-codes",
+            Panel::VerifyEmail => "/checkup/email",
         }
     }
 
@@ -51,6 +54,7 @@ impl Panel {
             ["authenticator"] => Some(Panel::SetUpAuthenticator),
             ["authenticator", "remove"] => Some(Panel::RemoveAuthenticator),
             ["recovery-codes"] => Some(Panel::RecoveryCodes),
+            ["email"] => Some(Panel::VerifyEmail),
             _ => None,
         }
     }
@@ -59,10 +63,11 @@ impl Panel {
 /// The pages of a bundle's panels: each bundle links only its own.
 pub type PanelPages = fn(Panel, AccountSecurity) -> AnyView;
 
-/// The overview's bundle.
+/// The overview's bundle (with the email check: it is small).
 pub fn overview_pages(panel: Panel, security: AccountSecurity) -> AnyView {
     match panel {
         Panel::Overview => view! { <Overview security=security/> }.into_any(),
+        Panel::VerifyEmail => view! { <email::VerifyEmail security=security/> }.into_any(),
         _ => view! { <NotFound/> }.into_any(),
     }
 }
@@ -71,7 +76,9 @@ pub fn overview_pages(panel: Panel, security: AccountSecurity) -> AnyView {
 pub fn authenticator_pages(panel: Panel, security: AccountSecurity) -> AnyView {
     match panel {
         Panel::SetUpAuthenticator => view! { <authenticator::SetUp security=security/> }.into_any(),
-        Panel::RemoveAuthenticator => view! { <authenticator::Remove/> }.into_any(),
+        Panel::RemoveAuthenticator => {
+            view! { <authenticator::Remove security=security/> }.into_any()
+        }
         _ => view! { <NotFound/> }.into_any(),
     }
 }
@@ -277,7 +284,11 @@ fn Overview(security: AccountSecurity) -> impl IntoView {
                 <button type="button" class="button" on:click=move |_| checkup.open(Panel::RecoveryCodes)>{label}</button>
             }
             .into_any(),
-            Action::VerifyEmail | Action::AddRepository => view! {
+            Action::VerifyEmail => view! {
+                <button type="button" class="button" on:click=move |_| checkup.open(Panel::VerifyEmail)>{label}</button>
+            }
+            .into_any(),
+            Action::AddRepository => view! {
                 <a class="button button--secondary" href=settings.clone() rel="external">{label}</a>
             }
             .into_any(),

@@ -41,6 +41,9 @@ enum Stage {
     /// A set exists: say that a new one ends it.
     Warn,
     Generating,
+    /// No set came back (an error, or no answer in time): say why, offer
+    /// to try again.
+    Failed(String),
     Show(RecoveryCodesGenerated),
     Prove(RecoveryCodesGenerated),
 }
@@ -61,6 +64,19 @@ fn file_text(site: &str, username: &str, set: &RecoveryCodesGenerated) -> String
 #[component]
 pub fn RecoveryCodes(security: AccountSecurity) -> impl IntoView {
     let checkup = expect_context::<Checkup>();
+    if !security.totp_enabled {
+        // Codes exist only alongside a second factor (the server refuses
+        // them without one): this address opened by a link leads there.
+        return view! {
+            <h2 class="heading-m" id="panel-heading" tabindex="-1">"Set up an authenticator app first"</h2>
+            <p class="body">"Recovery codes work only alongside an authenticator app: they replace its code when your phone is lost. Set up the app, then generate your codes."</p>
+            <div class="button-group">
+                <button type="button" class="button" on:click=move |_| checkup.open(Panel::SetUpAuthenticator)>"Set up an authenticator app"</button>
+                <button type="button" class="button button--secondary" on:click=move |_| checkup.open(Panel::Overview)>"Cancel"</button>
+            </div>
+        }
+        .into_any();
+    }
     let client = expect_context::<ApiClient>();
     let config = use_config();
     let site = config.site_name.clone();
@@ -95,13 +111,14 @@ pub fn RecoveryCodes(security: AccountSecurity) -> impl IntoView {
                         });
                     }
                     Err(err) => {
-                        stage.set(if err.code() == Some(ProblemCode::ReauthRequired) {
-                            Stage::Password
-                        } else {
-                            after_password()
-                        });
-                        if let Some(words) = panel_failure(checkup, &err) {
+                        let Some(words) = panel_failure(checkup, &err) else {
+                            return; // signed out: on the way to sign-in
+                        };
+                        if err.code() == Some(ProblemCode::ReauthRequired) {
                             problem.set(Some(words));
+                            stage.set(Stage::Password);
+                        } else {
+                            stage.set(Stage::Failed(words));
                         }
                     }
                 }
@@ -163,15 +180,27 @@ pub fn RecoveryCodes(security: AccountSecurity) -> impl IntoView {
 
     let cancel = move |_| checkup.open(Panel::Overview);
     let username = security.username.clone();
+    // After the password: a first set is made at once; a set that exists
+    // is replaced only after the warning.
+    let on_reauth = {
+        let generate = generate.clone();
+        Callback::new(move |_| {
+            if has_set {
+                stage.set(Stage::Warn);
+            } else {
+                generate();
+            }
+        })
+    };
     let generate_now = generate.clone();
-    move || {
+    (move || {
         match stage.get() {
         Stage::Password => view! {
             {move || problem.get().map(|p| view! { <p class="body" role="alert">{p}</p> })}
             <ReauthForm
                 heading="Generate recovery codes"
                 why="Enter your password again before new codes are made."
-                on_done=Callback::new(move |_| stage.set(after_password()))
+                on_done=on_reauth
             />
             <p class="body"><button type="button" class="link-button" on:click=cancel>"Cancel"</button></p>
         }
@@ -180,7 +209,6 @@ pub fn RecoveryCodes(security: AccountSecurity) -> impl IntoView {
             let generate_now = generate_now.clone();
             view! {
                 <h2 class="heading-m" id="panel-heading" tabindex="-1">"Generate a new set of recovery codes"</h2>
-                {move || problem.get().map(|p| view! { <p class="body" role="alert">{p}</p> })}
                 <WarningText>"Your current codes stop working the moment the new set is made, including any you saved or printed."</WarningText>
                 <div class="button-group">
                     <button type="button" class="button" on:click=move |_| generate_now()>"Generate new codes"</button>
@@ -190,6 +218,18 @@ pub fn RecoveryCodes(security: AccountSecurity) -> impl IntoView {
             .into_any()
         }
         Stage::Generating => view! { <p class="body" role="status">"Generating your codes\u{2026}"</p> }.into_any(),
+        Stage::Failed(words) => {
+            let generate_now = generate_now.clone();
+            view! {
+                <h2 class="heading-m" id="panel-heading" tabindex="-1">"Your recovery codes were not made"</h2>
+                <p class="body" role="alert">{words}</p>
+                <div class="button-group">
+                    <button type="button" class="button" on:click=move |_| generate_now()>"Try again"</button>
+                    <button type="button" class="button button--secondary" on:click=cancel>"Cancel"</button>
+                </div>
+            }
+            .into_any()
+        }
         Stage::Show(set) => {
             let text = file_text(&site, &username, &set);
             let (download_text, copy_text) = (text.clone(), text);
@@ -259,5 +299,6 @@ pub fn RecoveryCodes(security: AccountSecurity) -> impl IntoView {
             .into_any()
         }
     }
-    }
+    })
+    .into_any()
 }

@@ -186,7 +186,11 @@ pub fn CheckYourEmailPage(branch: Branch) -> impl IntoView {
                     <a class="link" href=back_href(branch, Step::Sent)>"Try again"</a>
                     "."
                 </li>
-                <li>"An email address that was never verified gets no email. Support can help you prove the account is yours."</li>
+                <li>
+                    "An email address that was never verified gets no email. An address becomes verified only from inside the account: if you can still sign in, "
+                    <a class="link" href="/checkup">"verify it in the security checkup"</a>
+                    ", then ask again. If you cannot sign in, ask support below: you can prove on the way that you read the address."
+                </li>
             </ul>
             {is_reset.then(|| view! {
                 <p class="body">"You can ask for 5 links a day."</p>

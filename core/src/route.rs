@@ -1,0 +1,204 @@
+//! The app's routes: every path a page answers, parsed and written back.
+//!
+//! A path that does not parse is not a page of the app. That is what makes
+//! a redirect target safe: after sign-in, `next` is followed only when it
+//! names one of these routes on the page's own origin.
+
+use crate::bundle::Bundle;
+use crate::wizard::{Branch, Step};
+
+/// One page of the app (the path only, without query or fragment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// `/`
+    Start,
+    /// `/recover`: "What happened?"
+    Recover,
+    /// `/recover/{branch}` (its first step) or `/recover/{branch}/{step}`.
+    RecoverStep { branch: Branch, step: Option<Step> },
+    /// `/recover/reset-password`: the page the mailed reset link opens.
+    ResetPassword,
+    /// `/request`
+    Request,
+    /// `/request/check`
+    RequestCheck,
+    /// `/request/confirmation`
+    RequestConfirmation,
+    /// `/status`
+    Status,
+    /// `/sign-in`
+    SignIn,
+    /// `/checkup`
+    Checkup,
+    /// `/checkup/authenticator`
+    CheckupAuthenticator,
+    /// `/checkup/authenticator/remove`
+    CheckupRemoveAuthenticator,
+    /// `/checkup/recovery-codes`
+    CheckupRecoveryCodes,
+    /// `/checkup/email`: verify the account's address.
+    CheckupEmail,
+}
+
+impl Route {
+    /// The route of an absolute path (no query, no fragment), if it is one.
+    /// A trailing slash changes nothing; empty segments (`//`) and anything
+    /// percent-encoded are not routes.
+    pub fn parse(path: &str) -> Option<Route> {
+        let rest = path.strip_prefix('/')?;
+        let rest = rest.strip_suffix('/').unwrap_or(rest);
+        if rest.is_empty() {
+            return Some(Route::Start);
+        }
+        let segments: Vec<&str> = rest.split('/').collect();
+        Some(match segments.as_slice() {
+            ["recover"] => Route::Recover,
+            ["recover", "reset-password"] => Route::ResetPassword,
+            ["recover", branch] => Route::RecoverStep {
+                branch: Branch::parse(branch)?,
+                step: None,
+            },
+            ["recover", branch, step] => Route::RecoverStep {
+                branch: Branch::parse(branch)?,
+                step: Some(Step::parse(step)?),
+            },
+            ["request"] => Route::Request,
+            ["request", "check"] => Route::RequestCheck,
+            ["request", "confirmation"] => Route::RequestConfirmation,
+            ["status"] => Route::Status,
+            ["sign-in"] => Route::SignIn,
+            ["checkup"] => Route::Checkup,
+            ["checkup", "authenticator"] => Route::CheckupAuthenticator,
+            ["checkup", "authenticator", "remove"] => Route::CheckupRemoveAuthenticator,
+            ["checkup", "recovery-codes"] => Route::CheckupRecoveryCodes,
+            ["checkup", "email"] => Route::CheckupEmail,
+            _ => return None,
+        })
+    }
+
+    /// The route's path.
+    pub fn path(self) -> String {
+        match self {
+            Route::Start => "/".into(),
+            Route::Recover => "/recover".into(),
+            Route::RecoverStep { branch, step: None } => format!("/recover/{}", branch.slug()),
+            Route::RecoverStep {
+                branch,
+                step: Some(step),
+            } => format!("/recover/{}/{}", branch.slug(), step.slug()),
+            Route::ResetPassword => "/recover/reset-password".into(),
+            Route::Request => "/request".into(),
+            Route::RequestCheck => "/request/check".into(),
+            Route::RequestConfirmation => "/request/confirmation".into(),
+            Route::Status => "/status".into(),
+            Route::SignIn => "/sign-in".into(),
+            Route::Checkup => "/checkup".into(),
+            Route::CheckupAuthenticator => "/checkup/authenticator".into(),
+            Route::CheckupRemoveAuthenticator => "/checkup/authenticator/remove".into(),
+            Route::CheckupRecoveryCodes => "/checkup/recovery-codes".into(),
+            Route::CheckupEmail => "/checkup/email".into(),
+        }
+    }
+
+    /// The bundle that serves this route.
+    pub fn bundle(self) -> Bundle {
+        Bundle::for_path(&self.path())
+    }
+
+    /// Whether the page needs a signed-in session.
+    pub fn needs_session(self) -> bool {
+        matches!(
+            self,
+            Route::Checkup
+                | Route::CheckupAuthenticator
+                | Route::CheckupRemoveAuthenticator
+                | Route::CheckupRecoveryCodes
+                | Route::CheckupEmail
+        )
+    }
+
+    /// Where sign-in may lead: any page but sign-in itself (a loop).
+    pub fn may_follow_sign_in(self) -> bool {
+        self != Route::SignIn
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_route() -> Vec<Route> {
+        let mut all = vec![
+            Route::Start,
+            Route::Recover,
+            Route::ResetPassword,
+            Route::Request,
+            Route::RequestCheck,
+            Route::RequestConfirmation,
+            Route::Status,
+            Route::SignIn,
+            Route::Checkup,
+            Route::CheckupAuthenticator,
+            Route::CheckupRemoveAuthenticator,
+            Route::CheckupRecoveryCodes,
+            Route::CheckupEmail,
+        ];
+        for branch in Branch::ALL {
+            all.push(Route::RecoverStep { branch, step: None });
+            for &step in branch.steps() {
+                all.push(Route::RecoverStep {
+                    branch,
+                    step: Some(step),
+                });
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_route_parses_back_from_its_path() {
+        for route in every_route() {
+            assert_eq!(Route::parse(&route.path()), Some(route), "{route:?}");
+            let slashed = format!("{}/", route.path());
+            assert_eq!(Route::parse(&slashed), Some(route), "{slashed}");
+        }
+    }
+
+    #[test]
+    fn what_is_not_a_page_of_the_app_is_not_a_route() {
+        for path in [
+            "",
+            "checkup",
+            "//evil.example",
+            "//evil.example/checkup",
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/\\evil.example",
+            "/%5Cevil.example",
+            "/%2F%2Fevil.example",
+            "/checkup//recovery-codes",
+            "/checkup/%2e%2e/status",
+            "/recover/no-such-branch",
+            "/recover/lost-2fa/no-such-step",
+            "/recover/lost-2fa/code/extra",
+            "javascript:alert(1)",
+            "https://evil.example/checkup",
+            "/checkup?next=x",
+        ] {
+            assert_eq!(Route::parse(path), None, "{path:?}");
+        }
+    }
+
+    #[test]
+    fn the_signed_in_routes_are_the_checkups() {
+        for route in every_route() {
+            let signed_in = matches!(
+                route.bundle(),
+                Bundle::Account | Bundle::CheckupAuthenticator | Bundle::CheckupRecoveryCodes
+            );
+            assert_eq!(route.needs_session(), signed_in, "{route:?}");
+        }
+        assert!(!Route::SignIn.may_follow_sign_in());
+        assert!(Route::CheckupRecoveryCodes.may_follow_sign_in());
+    }
+}
