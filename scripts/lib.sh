@@ -64,17 +64,16 @@ ensure_build_tools() {
 }
 
 # One Trunk page per bundle (core/src/bundle.rs), each its own binary over
-# the same library crate: src/main.rs for index.html, src/bin/NAME.rs for
-# NAME.html (counter.rs, the benchmark's baseline, aside). The other pages
-# are index.html with their binary's name, written beside it (git ignores
-# them). Trunk empties its dist before each build, so they are built apart
-# and then put beside index.html.
+# the same library crate, src/bin/NAME.rs: index.html builds `start` (the
+# start page), and NAME.html the others. Those pages are index.html with their binary's name,
+# written beside it (git ignores them). Trunk empties its dist before each
+# build, so they are built apart and then put beside index.html.
 app_pages() {
   local bin
   for bin in src/bin/*.rs; do
     bin="${bin##*/}"
     bin="${bin%.rs}"
-    [ "$bin" = counter ] || echo "$bin"
+    [ "$bin" = start ] || echo "$bin"
   done
 }
 
@@ -84,7 +83,7 @@ build_app_release() {
   step "building the app (release, wasm-opt -Os): index.html and ${pages% }"
   trunk build --release --offline
   for page in $pages; do
-    sed "s/data-bin=\"reclaim\"/data-bin=\"$page\"/" index.html > "$page.html"
+    sed "s/data-bin=\"start\"/data-bin=\"$page\"/" index.html > "$page.html"
     trunk build --release --offline=true --dist "target/trunk-$page" --html-output "$page.html" "$page.html"
     cp -R "target/trunk-$page/." dist/
   done

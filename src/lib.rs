@@ -9,8 +9,8 @@ pub mod app;
 pub mod browser;
 pub mod components;
 pub mod config;
-pub mod copy;
 pub mod draft;
+pub mod failure_words;
 pub mod handoff;
 pub mod pages;
 pub mod prefetch;
@@ -19,7 +19,7 @@ pub mod session;
 
 use leptos::prelude::*;
 
-/// Read the configuration, then mount one bundle's app (`app::RECOVER`…),
+/// Read the configuration, then mount one bundle's app (`app::START`…),
 /// or the configuration error page.
 pub fn run(app: &'static app::BundleApp) {
     console_error_panic_hook::set_once();

@@ -7,7 +7,7 @@
 //! bundle's router leaves the paths it does not own to the browser (a full
 //! page load). This is the one place that says which is which.
 
-use crate::wizard::Branch;
+use crate::route::Route;
 
 /// One page bundle of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,7 +15,7 @@ pub enum Bundle {
     /// The start page and the wizard's first question, "What happened?":
     /// the pages a locked-out maintainer opens first, kept the smallest.
     /// Also answers unknown paths, with its "Page not found".
-    Recover,
+    Start,
     /// The steps of the wizard's branches that do not sign in (mailed
     /// links, lost email, proving an email address, compromised), and the
     /// page the mailed password-reset link opens.
@@ -33,7 +33,7 @@ pub enum Bundle {
     /// Sign-in, for the checkup and after a password reset.
     SignIn,
     /// The security checkup's overview (signed in).
-    Account,
+    Checkup,
     /// The checkup's pages for the authenticator app: set up, remove.
     CheckupAuthenticator,
     /// The checkup's page for a new set of recovery codes.
@@ -42,60 +42,50 @@ pub enum Bundle {
 
 impl Bundle {
     pub const ALL: [Bundle; 10] = [
-        Bundle::Recover,
+        Bundle::Start,
         Bundle::RecoverSteps,
         Bundle::RecoverSignIn,
         Bundle::Request,
         Bundle::RequestReview,
         Bundle::Status,
         Bundle::SignIn,
-        Bundle::Account,
+        Bundle::Checkup,
         Bundle::CheckupAuthenticator,
         Bundle::CheckupRecoveryCodes,
     ];
 
-    /// The bundle's HTML file at the root of the built app (`dist/`).
-    pub const fn html_file(self) -> &'static str {
+    /// The bundle's one name: its binary (`src/bin/NAME.rs`), its JS and
+    /// wasm files, and its HTML file but for the start page's.
+    pub const fn name(self) -> &'static str {
         match self {
-            Bundle::Recover => "index.html",
-            Bundle::RecoverSteps => "recover-steps.html",
-            Bundle::RecoverSignIn => "recover-sign-in.html",
-            Bundle::Request => "request.html",
-            Bundle::RequestReview => "request-review.html",
-            Bundle::Status => "status.html",
-            Bundle::SignIn => "sign-in.html",
-            Bundle::Account => "account.html",
-            Bundle::CheckupAuthenticator => "checkup-authenticator.html",
-            Bundle::CheckupRecoveryCodes => "checkup-recovery-codes.html",
+            Bundle::Start => "start",
+            Bundle::RecoverSteps => "recover-steps",
+            Bundle::RecoverSignIn => "recover-sign-in",
+            Bundle::Request => "request",
+            Bundle::RequestReview => "request-review",
+            Bundle::Status => "status",
+            Bundle::SignIn => "sign-in",
+            Bundle::Checkup => "checkup",
+            Bundle::CheckupAuthenticator => "checkup-authenticator",
+            Bundle::CheckupRecoveryCodes => "checkup-recovery-codes",
         }
     }
 
-    /// The bundle that serves `path` (an absolute path, without query).
-    pub fn for_path(path: &str) -> Bundle {
-        let mut segments = path.trim_start_matches('/').split('/');
-        match segments.next() {
-            Some("recover") => match segments.next() {
-                Some("reset-password") => Bundle::RecoverSteps,
-                Some(slug) => match Branch::parse(slug) {
-                    Some(branch) if branch.signs_in() => Bundle::RecoverSignIn,
-                    Some(_) => Bundle::RecoverSteps,
-                    None => Bundle::Recover,
-                },
-                None => Bundle::Recover,
-            },
-            Some("request") => match segments.next() {
-                Some("check" | "confirmation") => Bundle::RequestReview,
-                _ => Bundle::Request,
-            },
-            Some("status") => Bundle::Status,
-            Some("checkup") => match segments.next() {
-                Some("authenticator") => Bundle::CheckupAuthenticator,
-                Some("recovery-codes") => Bundle::CheckupRecoveryCodes,
-                _ => Bundle::Account,
-            },
-            Some("sign-in") => Bundle::SignIn,
-            _ => Bundle::Recover,
+    /// The bundle's HTML file at the root of the built app (`dist/`):
+    /// `NAME.html`, and `index.html` for the start page (what a static
+    /// host serves for `/`).
+    pub fn html_file(self) -> String {
+        match self {
+            Bundle::Start => "index.html".to_string(),
+            other => format!("{}.html", other.name()),
         }
+    }
+
+    /// The bundle that serves `path` (an absolute path, without query):
+    /// its route's, and the start page's (with its "Page not found") for a
+    /// path that is no route.
+    pub fn for_path(path: &str) -> Bundle {
+        Route::parse(path).map_or(Bundle::Start, Route::bundle)
     }
 
     /// The bundle to serve instead to a browser that holds no session, when
@@ -105,7 +95,7 @@ impl Bundle {
     /// signed-in page sends the browser to sign-in itself.
     pub const fn signed_out_stand_in(self) -> Option<Bundle> {
         match self {
-            Bundle::Account | Bundle::CheckupAuthenticator | Bundle::CheckupRecoveryCodes => {
+            Bundle::Checkup | Bundle::CheckupAuthenticator | Bundle::CheckupRecoveryCodes => {
                 Some(Bundle::SignIn)
             }
             _ => None,
@@ -127,16 +117,16 @@ mod tests {
         for path in [
             "/recover/lost-2fa",
             "/recover/lost-2fa/code",
-            "/recover/stale-codes/password",
+            "/recover/stale-codes/sign-in",
             "/recover/authenticator-codes-refused",
-            "/recover/lost-2fa/password",
+            "/recover/lost-2fa/signed-in",
         ] {
             assert_eq!(Bundle::for_path(path), Bundle::RecoverSignIn, "{path}");
         }
         for path in ["/checkup", "/checkup/"] {
-            assert_eq!(Bundle::for_path(path), Bundle::Account, "{path}");
+            assert_eq!(Bundle::for_path(path), Bundle::Checkup, "{path}");
         }
-        for path in ["/sign-in", "/sign-in/x"] {
+        for path in ["/sign-in", "/sign-in/"] {
             assert_eq!(Bundle::for_path(path), Bundle::SignIn, "{path}");
         }
         for path in ["/checkup/authenticator", "/checkup/authenticator/remove"] {
@@ -158,7 +148,7 @@ mod tests {
         for path in [
             "/recover/reset-password",
             "/recover/forgot-password",
-            "/recover/forgot-password/sent",
+            "/recover/forgot-password/check-your-email",
             "/recover/forgot-username",
             "/recover/no-codes/email-code",
             "/recover/lost-email",
@@ -175,10 +165,13 @@ mod tests {
             "/checkups",
             "/requests",
             "/no-such-page",
+            "/sign-in/x",
+            "/checkup/no-such-panel",
+            "/recover/forgot-password/sent",
         ] {
-            assert_eq!(Bundle::for_path(path), Bundle::Recover, "{path}");
+            assert_eq!(Bundle::for_path(path), Bundle::Start, "{path}");
         }
-        assert!(Bundle::Account.owns("/checkup") && !Bundle::Recover.owns("/checkup"));
+        assert!(Bundle::Checkup.owns("/checkup") && !Bundle::Start.owns("/checkup"));
     }
 
     #[test]
@@ -209,6 +202,6 @@ mod tests {
         let files: std::collections::HashSet<_> =
             Bundle::ALL.iter().map(|b| b.html_file()).collect();
         assert_eq!(files.len(), Bundle::ALL.len());
-        assert_eq!(Bundle::Recover.html_file(), "index.html");
+        assert_eq!(Bundle::Start.html_file(), "index.html");
     }
 }

@@ -100,9 +100,51 @@ impl Route {
         }
     }
 
+    /// Every route: the fixed pages, then each branch of the wizard with
+    /// each of its steps. Lists of routes elsewhere (the server's, the
+    /// browser tests', the benchmark's) are derived from this one.
+    pub fn all() -> Vec<Route> {
+        let mut all = vec![
+            Route::Start,
+            Route::Recover,
+            Route::ResetPassword,
+            Route::Request,
+            Route::RequestCheck,
+            Route::RequestConfirmation,
+            Route::Status,
+            Route::SignIn,
+            Route::Checkup,
+            Route::CheckupAuthenticator,
+            Route::CheckupRemoveAuthenticator,
+            Route::CheckupRecoveryCodes,
+            Route::CheckupEmail,
+        ];
+        for branch in Branch::ALL {
+            all.push(Route::RecoverStep { branch, step: None });
+            all.extend(branch.steps().iter().map(|&step| Route::RecoverStep {
+                branch,
+                step: Some(step),
+            }));
+        }
+        all
+    }
+
     /// The bundle that serves this route.
     pub fn bundle(self) -> Bundle {
-        Bundle::for_path(&self.path())
+        match self {
+            Route::Start | Route::Recover => Bundle::Start,
+            Route::RecoverStep { branch, .. } if branch.signs_in() => Bundle::RecoverSignIn,
+            Route::RecoverStep { .. } | Route::ResetPassword => Bundle::RecoverSteps,
+            Route::Request => Bundle::Request,
+            Route::RequestCheck | Route::RequestConfirmation => Bundle::RequestReview,
+            Route::Status => Bundle::Status,
+            Route::SignIn => Bundle::SignIn,
+            Route::Checkup | Route::CheckupEmail => Bundle::Checkup,
+            Route::CheckupAuthenticator | Route::CheckupRemoveAuthenticator => {
+                Bundle::CheckupAuthenticator
+            }
+            Route::CheckupRecoveryCodes => Bundle::CheckupRecoveryCodes,
+        }
     }
 
     /// Whether the page needs a signed-in session.
@@ -127,37 +169,9 @@ impl Route {
 mod tests {
     use super::*;
 
-    fn every_route() -> Vec<Route> {
-        let mut all = vec![
-            Route::Start,
-            Route::Recover,
-            Route::ResetPassword,
-            Route::Request,
-            Route::RequestCheck,
-            Route::RequestConfirmation,
-            Route::Status,
-            Route::SignIn,
-            Route::Checkup,
-            Route::CheckupAuthenticator,
-            Route::CheckupRemoveAuthenticator,
-            Route::CheckupRecoveryCodes,
-            Route::CheckupEmail,
-        ];
-        for branch in Branch::ALL {
-            all.push(Route::RecoverStep { branch, step: None });
-            for &step in branch.steps() {
-                all.push(Route::RecoverStep {
-                    branch,
-                    step: Some(step),
-                });
-            }
-        }
-        all
-    }
-
     #[test]
     fn every_route_parses_back_from_its_path() {
-        for route in every_route() {
+        for route in Route::all() {
             assert_eq!(Route::parse(&route.path()), Some(route), "{route:?}");
             let slashed = format!("{}/", route.path());
             assert_eq!(Route::parse(&slashed), Some(route), "{slashed}");
@@ -191,10 +205,10 @@ mod tests {
 
     #[test]
     fn the_signed_in_routes_are_the_checkups() {
-        for route in every_route() {
+        for route in Route::all() {
             let signed_in = matches!(
                 route.bundle(),
-                Bundle::Account | Bundle::CheckupAuthenticator | Bundle::CheckupRecoveryCodes
+                Bundle::Checkup | Bundle::CheckupAuthenticator | Bundle::CheckupRecoveryCodes
             );
             assert_eq!(route.needs_session(), signed_in, "{route:?}");
         }

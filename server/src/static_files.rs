@@ -5,7 +5,7 @@
 //! so those are cached for a year as immutable; `index.html` and `config.json`
 //! are revalidated every time so a deploy or a rebrand shows at once.
 //! A path without an extension that is not a file is an app route: it gets
-//! the HTML of the bundle that serves it (`index.html` or `account.html`,
+//! the HTML of the bundle that serves it (`index.html` or `checkup.html`,
 //! decided by `reclaim_core::bundle`). Anything under `/api` gets a problem
 //! document.
 
@@ -407,10 +407,7 @@ mod tests {
                 let (bundle, varies) = page_bundle(path, &with_session, name);
                 assert!(varies && bundle == Bundle::for_path(path), "{path} {name}");
             }
-            assert_eq!(
-                page_bundle("/recover", &none, name),
-                (Bundle::Recover, false)
-            );
+            assert_eq!(page_bundle("/recover", &none, name), (Bundle::Start, false));
             assert_eq!(
                 page_bundle("/sign-in", &with_session, name),
                 (Bundle::SignIn, false)

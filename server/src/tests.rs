@@ -26,7 +26,7 @@ const REQUEST: &str = "<!DOCTYPE html><html><head><script type=\"module\">import
 const REVIEW: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/request-review-0123456789abcdef.js';init();</script></head><body></body></html>";
 const STATUS: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/status-0123456789abcdef.js';init();</script></head><body></body></html>";
 const CHECKUP_CODES: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/checkup-recovery-codes-0123456789abcdef.js';init();</script></head><body></body></html>";
-const ACCOUNT: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/account-0123456789abcdef.js';init();</script></head><body></body></html>";
+const CHECKUP: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/checkup-0123456789abcdef.js';init();</script></head><body></body></html>";
 const RECOVER_STEPS: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/recover-steps-0123456789abcdef.js';init();</script></head><body></body></html>";
 const SIGN_IN: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/sign-in-0123456789abcdef.js';init();</script></head><body></body></html>";
 
@@ -64,7 +64,7 @@ fn test_app_with(configure: impl FnOnce(&mut Settings)) -> T {
         ("/request-review.html", REVIEW),
         ("/status.html", STATUS),
         ("/sign-in.html", SIGN_IN),
-        ("/account.html", ACCOUNT),
+        ("/checkup.html", CHECKUP),
         ("/checkup-recovery-codes.html", CHECKUP_CODES),
     ] {
         files
@@ -784,7 +784,7 @@ async fn app_routes_get_their_bundles_page_with_strict_headers() {
         ("/sign-in", SIGN_IN, &[]),
         ("/checkup", SIGN_IN, &[]),
         ("/checkup/recovery-codes", SIGN_IN, &[]),
-        ("/checkup", ACCOUNT, &with_session),
+        ("/checkup", CHECKUP, &with_session),
         ("/checkup/recovery-codes", CHECKUP_CODES, &with_session),
     ] {
         let r = t.req(Method::GET, path, None, cookies).await;
@@ -829,7 +829,7 @@ async fn app_routes_get_their_bundles_page_with_strict_headers() {
         REQUEST,
         REVIEW,
         STATUS,
-        ACCOUNT,
+        CHECKUP,
         CHECKUP_CODES,
     ] {
         let hash = crate::headers::inline_script_hashes(page).remove(0);
@@ -1244,7 +1244,7 @@ async fn over_https_the_session_cookie_is_host_prefixed() {
     let r = t
         .req(Method::GET, "/checkup", None, &[("cookie", &pair)])
         .await;
-    assert_eq!(r.text, ACCOUNT);
+    assert_eq!(r.text, CHECKUP);
     let r = t
         .req(Method::GET, "/checkup", None, &[("cookie", &plain)])
         .await;

@@ -25,7 +25,7 @@ impl FieldProblem {
         match self.code {
             Some(code) => reclaim_core::messages::field_message(&self.pointer, code).to_string(),
             None if !self.message.trim().is_empty() => self.message.trim().to_string(),
-            None => crate::copy::FIELD_REFUSED.to_string(),
+            None => crate::failure_words::FIELD_REFUSED.to_string(),
         }
     }
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use std::time::Duration;
 
 use super::StatusMessage;
-use crate::copy;
+use crate::failure_words;
 
 /// Seconds left of a wait; zero when none.
 #[derive(Debug, Clone, Copy)]
@@ -69,7 +69,7 @@ pub fn CooldownStatus(cooldown: Cooldown) -> impl IntoView {
     let text = Signal::derive(move || {
         let left = cooldown.seconds_left().get();
         if left > 0 {
-            format!("{}.", copy::try_again_in(left))
+            format!("{}.", failure_words::try_again_in(left))
         } else {
             String::new()
         }

@@ -10,7 +10,7 @@ use reclaim_core::ErrorCode;
 
 use super::{Cooldown, SummaryItem};
 use crate::api::{ApiError, FieldProblem};
-use crate::copy;
+use crate::failure_words;
 
 /// A field of one form: its DOM id and the JSON pointer the API uses.
 /// The derive order of the enum is the order of the form.
@@ -145,7 +145,7 @@ impl<F: FormField> FormState<F> {
         match err {
             ApiError::RateLimited { retry_after } => {
                 cooldown.start(retry_after.unwrap_or(60).max(1));
-                self.fail(copy::RATE_LIMITED);
+                self.fail(failure_words::RATE_LIMITED);
             }
             ApiError::Validation { fields, .. } => self.refuse_fields(&[field], fields, field),
             other => match other
@@ -153,7 +153,7 @@ impl<F: FormField> FormState<F> {
                 .and_then(reclaim_core::messages::problem_message)
             {
                 Some(words) => self.refuse(field, words),
-                None => self.fail(copy::api_error(other)),
+                None => self.fail(failure_words::api_error(other)),
             },
         }
     }

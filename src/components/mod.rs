@@ -9,7 +9,7 @@ pub mod govuk;
 pub mod layout;
 pub mod pointer;
 pub mod qr;
-pub mod sign_in;
+pub mod sign_in_steps;
 pub mod status_message;
 
 pub use back_link::BackLink;

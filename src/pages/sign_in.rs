@@ -10,7 +10,7 @@ use reclaim_core::messages::problem_message;
 use reclaim_core::route::Route;
 use reclaim_core::ProblemCode;
 
-use crate::components::sign_in::{PasswordStep, SecondFactorStep};
+use crate::components::sign_in_steps::{PasswordStep, SecondFactorStep};
 use crate::components::Page;
 use crate::prefetch::prefetch_page;
 use crate::session::Session;

@@ -9,8 +9,8 @@ use crate::api::{ApiClient, ApiError};
 use crate::browser;
 use crate::components::{ErrorSummary, Page, StatusMessage, SummaryItem, Tag, TagTone, TextInput};
 use crate::config::use_config;
-use crate::copy;
 use crate::draft::RememberedRequest;
+use crate::failure_words;
 use crate::pages::request::reason_label;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,12 +95,12 @@ pub fn StatusPage() -> impl IntoView {
             id_error.set(
                 i.trim()
                     .is_empty()
-                    .then(|| copy::ENTER_REQUEST_ID.to_string()),
+                    .then(|| failure_words::ENTER_REQUEST_ID.to_string()),
             );
             token_error.set(
                 t.trim()
                     .is_empty()
-                    .then(|| copy::ENTER_STATUS_TOKEN.to_string()),
+                    .then(|| failure_words::ENTER_STATUS_TOKEN.to_string()),
             );
             lookup_error.set(None);
             if id_error.get_untracked().is_some() || token_error.get_untracked().is_some() {
@@ -197,21 +197,21 @@ pub fn StatusPage() -> impl IntoView {
 
 fn lookup_error_text(err: &ApiError) -> String {
     if err.is_not_found() {
-        return copy::STATUS_NOT_FOUND.to_string();
+        return failure_words::STATUS_NOT_FOUND.to_string();
     }
     match err {
-        ApiError::Network => copy::NETWORK_ERROR.to_string(),
+        ApiError::Network => failure_words::NETWORK_ERROR.to_string(),
         ApiError::RateLimited { retry_after } => format!(
             "There have been too many attempts. {}.",
-            copy::try_again_in(retry_after.unwrap_or(60))
+            failure_words::try_again_in(retry_after.unwrap_or(60))
         ),
-        ApiError::Server { .. } => format!("{} Try again later.", copy::SERVER_ERROR),
+        ApiError::Server { .. } => format!("{} Try again later.", failure_words::SERVER_ERROR),
         // A malformed id gets the same answer as an unknown one.
         ApiError::Validation { .. }
         | ApiError::Problem {
             status: 400..=499, ..
-        } => copy::STATUS_NOT_FOUND.to_string(),
-        _ => copy::UNEXPECTED.to_string(),
+        } => failure_words::STATUS_NOT_FOUND.to_string(),
+        _ => failure_words::UNEXPECTED.to_string(),
     }
 }
 

@@ -66,9 +66,9 @@ async function withInlinedConfig(page: Page, change: (config: string) => string 
 // Each bundle (core/src/bundle.rs) is its own page: a route fetches its
 // own code only, and its configuration comes inlined.
 // A signed-out browser on the checkup gets sign-in's bundle straight away.
-const BUNDLES = ['reclaim', 'recover-steps', 'recover-sign-in', 'request', 'request-review', 'status', 'sign-in', 'account', 'checkup-authenticator', 'checkup-recovery-codes'];
+const BUNDLES = ['start', 'recover-steps', 'recover-sign-in', 'request', 'request-review', 'status', 'sign-in', 'checkup', 'checkup-authenticator', 'checkup-recovery-codes'];
 for (const [path, own] of [
-  ['/', 'reclaim'], ['/recover/forgot-password', 'recover-steps'], ['/recover/lost-2fa', 'recover-sign-in'], ['/request', 'request'],
+  ['/', 'start'], ['/recover/forgot-password', 'recover-steps'], ['/recover/lost-2fa', 'recover-sign-in'], ['/request', 'request'],
   ['/status', 'status'], ['/sign-in', 'sign-in'], ['/checkup', 'sign-in'], ['/checkup/recovery-codes', 'sign-in'],
 ]) {
   test(`${path} loads only the ${own} bundle, with the configuration inlined`, async ({ page }) => {
@@ -98,7 +98,7 @@ test('with a stale session cookie, the checkup finds out and sends the browser t
   await expect(page).toHaveURL(/\/sign-in\?next=%2Fcheckup$/);
   await appReady(page);
   await expect(page.getByLabel('Username', { exact: true })).toBeVisible();
-  expect(fetched.filter((p) => /^\/account-[0-9a-f]+_bg\.wasm$/.test(p))).toHaveLength(1);
+  expect(fetched.filter((p) => /^\/checkup-[0-9a-f]+_bg\.wasm$/.test(p))).toHaveLength(1);
   expect(fetched).toContain('/api/v1/session');
   await expectAccessible(page, 'sign-in after a stale session');
 });

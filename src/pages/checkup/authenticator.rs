@@ -14,7 +14,7 @@ use crate::components::{
     ErrorSummary, FormField, FormState, StatusMessage, TextInput, WarningText,
 };
 use crate::config::use_config;
-use crate::copy;
+use crate::failure_words;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct AppCode;
@@ -53,7 +53,7 @@ pub fn panel_failure(checkup: Checkup, err: &ApiError) -> Option<String> {
     if err.code() == Some(ProblemCode::ReauthRequired) {
         checkup.reauth_expired();
     }
-    Some(copy::api_error(err))
+    Some(failure_words::api_error(err))
 }
 
 #[component]
@@ -145,7 +145,7 @@ pub fn SetUp(security: AccountSecurity) -> impl IntoView {
                         "Your authenticator app is set up. Next, generate recovery codes.",
                     ),
                     Err(err) if err.code() == Some(ProblemCode::TotpSetupExpired) => {
-                        form.fail(copy::api_error(&err));
+                        form.fail(failure_words::api_error(&err));
                         stage.set(Stage::Password);
                     }
                     Err(err) => {

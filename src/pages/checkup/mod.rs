@@ -21,7 +21,7 @@ use crate::api::ApiClient;
 use crate::browser;
 use crate::components::{Page, StatusMessage};
 use crate::config::use_config;
-use crate::copy;
+use crate::failure_words;
 use crate::pages::not_found::NotFound;
 use crate::pages::sign_in::navigate_to_sign_in;
 use crate::session::Session;
@@ -198,7 +198,7 @@ pub fn CheckupPage(panel: Panel, pages: PanelPages) -> impl IntoView {
                     checkup.security.set(Some(sec));
                 }
                 Err(err) if err.is_session_lost() => go_sign_in.run(()),
-                Err(err) => load_error.set(Some(copy::api_error(&err))),
+                Err(err) => load_error.set(Some(failure_words::api_error(&err))),
             }
         });
     }

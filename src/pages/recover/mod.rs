@@ -10,7 +10,7 @@ mod email_proof;
 mod lost_email;
 mod mailing;
 mod reset_password;
-mod sign_in;
+mod sign_in_branches;
 mod start;
 
 pub use reset_password::ResetPasswordPage;
@@ -187,7 +187,7 @@ pub fn step_pages(branch: Branch, step: Step) -> AnyView {
 
 /// The steps of the branches that sign in ([`Branch::signs_in`]).
 pub fn sign_in_step_pages(branch: Branch, step: Step) -> AnyView {
-    use sign_in::{AuthenticatorChecksPage, CodePage, PasswordPage, SignedInPage};
+    use sign_in_branches::{AuthenticatorChecksPage, CodePage, PasswordPage, SignedInPage};
     match step {
         Step::Checks => view! { <AuthenticatorChecksPage/> }.into_any(),
         Step::Password => view! { <PasswordPage branch=branch/> }.into_any(),

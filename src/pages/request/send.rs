@@ -9,8 +9,8 @@ use reclaim_core::ProblemCode;
 use super::RequestFlow;
 use crate::api::{ApiClient, ApiError};
 use crate::browser;
-use crate::copy;
 use crate::draft::{new_idempotency_key, Draft};
+use crate::failure_words;
 
 /// Automatic retries after a network failure or a 5xx (waits 1, 2, 4 s).
 pub const MAX_AUTO_RETRIES: u32 = 3;
@@ -86,11 +86,11 @@ impl SendState {
                 why,
             } => format!(
                 "{why} Trying again in {} (attempt {attempt} of {max}). Your answers are saved.",
-                copy::duration(*in_secs)
+                failure_words::duration(*in_secs)
             ),
             SendState::RateLimited { in_secs, auto } => format!(
                 "There have been too many attempts. {}.{}",
-                copy::try_again_in(*in_secs),
+                failure_words::try_again_in(*in_secs),
                 if *auto {
                     " Your request will be sent again then: you do not need to do anything."
                 } else {
@@ -107,8 +107,8 @@ impl SendState {
     /// The error summary text, when the page shows an error.
     pub fn error_text(&self) -> Option<String> {
         match self {
-            SendState::Failed { why } => Some(format!("{why} {}", copy::SEND_FAILED)),
-            SendState::KeyReused => Some(copy::KEY_REUSED.to_string()),
+            SendState::Failed { why } => Some(format!("{why} {}", failure_words::SEND_FAILED)),
+            SendState::KeyReused => Some(failure_words::KEY_REUSED.to_string()),
             SendState::Problem { message } => Some(message.clone()),
             _ => None,
         }
@@ -188,9 +188,9 @@ pub fn send(
                     let backoff = 1u32 << (retries - 1); // 1, 2, 4 s
                     let wait = err.retry_after().map_or(backoff, |s| s.max(backoff));
                     let why = if err == ApiError::Network {
-                        copy::NETWORK_ERROR
+                        failure_words::NETWORK_ERROR
                     } else {
-                        copy::SERVER_ERROR
+                        failure_words::SERVER_ERROR
                     };
                     count_down(
                         flow,
@@ -207,13 +207,13 @@ pub fn send(
                 }
                 Err(ApiError::Network) => {
                     flow.send.set(SendState::Failed {
-                        why: copy::NETWORK_ERROR,
+                        why: failure_words::NETWORK_ERROR,
                     });
                     return;
                 }
                 Err(ApiError::Server { .. } | ApiError::Conflict { .. }) => {
                     flow.send.set(SendState::Failed {
-                        why: copy::SERVER_ERROR,
+                        why: failure_words::SERVER_ERROR,
                     });
                     return;
                 }
@@ -263,7 +263,7 @@ pub fn send(
                 }
                 Err(ApiError::Decode) => {
                     flow.send.set(SendState::Problem {
-                        message: copy::UNEXPECTED.to_string(),
+                        message: failure_words::UNEXPECTED.to_string(),
                     });
                     return;
                 }

@@ -10,7 +10,7 @@ use reclaim_core::ProblemCode;
 
 use super::{back_href, href, use_answer, Wizard};
 use crate::browser;
-use crate::components::sign_in::{PasswordStep, SecondFactorStep};
+use crate::components::sign_in_steps::{PasswordStep, SecondFactorStep};
 use crate::components::{InsetText, Page, Panel, WarningText};
 use crate::config::use_config;
 use crate::session::Session;

@@ -16,7 +16,7 @@ use reclaim_core::{ErrorCode, ProblemCode};
 use super::{Cooldown, ErrorSummary, FormField, FormState, SubmitButton, TextInput};
 use crate::api::ApiClient;
 use crate::config::use_config;
-use crate::copy;
+use crate::failure_words;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Credential {
@@ -208,7 +208,7 @@ pub fn SecondFactorStep(
                     code.set(String::new());
                     on_signed_in.run((username, kind));
                 }
-                Ok(LoginOutcome::SecondFactor(_)) => form.fail(copy::UNEXPECTED),
+                Ok(LoginOutcome::SecondFactor(_)) => form.fail(failure_words::UNEXPECTED),
                 Err(err) if err.code() == Some(ProblemCode::ChallengeExpired) => on_expired.run(()),
                 Err(err) => {
                     if let (Some(cb), Some(code)) = (on_refused, err.code()) {

@@ -1,0 +1,5 @@
+//! The binary of `checkup.html` (see `reclaim::app::CHECKUP`).
+
+fn main() {
+    reclaim::run(&reclaim::app::CHECKUP);
+}

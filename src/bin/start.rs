@@ -1,0 +1,5 @@
+//! The binary of `index.html`, the start page (see `reclaim::app::START`).
+
+fn main() {
+    reclaim::run(&reclaim::app::START);
+}
