@@ -20,7 +20,7 @@ use crate::static_files::{Asset, StaticFiles};
 use crate::store::Db;
 use crate::totp;
 
-const INDEX: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/reclaim-0123456789abcdef.js';init();</script></head><body></body></html>";
+const INDEX: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/start-0123456789abcdef.js';init();</script></head><body></body></html>";
 const RECOVER_SIGN_IN: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/recover-sign-in-0123456789abcdef.js';init();</script></head><body></body></html>";
 const REQUEST: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/request-0123456789abcdef.js';init();</script></head><body></body></html>";
 const REVIEW: &str = "<!DOCTYPE html><html><head><script type=\"module\">import init from '/request-review-0123456789abcdef.js';init();</script></head><body></body></html>";
@@ -773,8 +773,8 @@ async fn app_routes_get_their_bundles_page_with_strict_headers() {
     for (path, page, cookies) in [
         ("/", INDEX, &[][..]),
         ("/recover", INDEX, &[]),
-        ("/recover/forgot-password/sent", RECOVER_STEPS, &[]),
-        ("/recover/lost-2fa/password", RECOVER_SIGN_IN, &[]),
+        ("/recover/forgot-password/check-your-email", RECOVER_STEPS, &[]),
+        ("/recover/lost-2fa/sign-in", RECOVER_SIGN_IN, &[]),
         ("/recover/reset-password", RECOVER_STEPS, &[]),
         ("/no-such-page", INDEX, &[]),
         ("/request", REQUEST, &[]),
