@@ -1,12 +1,14 @@
 //! The bundles' route tables and what every bundle provides.
 //!
-//! Which bundle serves a path is decided in `reclaim_core::bundle`; each
-//! table here matches only its own bundle's paths. A path another bundle
-//! owns never reaches a table: the router leaves it to the browser.
+//! Which bundle serves a route is decided in `reclaim_core::route`; each
+//! table here gives the pages of its own bundle's routes (a test checks it
+//! covers exactly those). A path another bundle owns never reaches a table:
+//! the router leaves it to the browser.
 
 use leptos::prelude::*;
 use reclaim_core::bundle::Bundle;
 use reclaim_core::config::AppConfig;
+use reclaim_core::route::Route;
 
 use crate::api::ApiClient;
 use crate::components::Layout;
@@ -30,68 +32,71 @@ use crate::session::Session;
 pub struct BundleApp {
     pub bundle: Bundle,
     provide: fn(),
-    page: fn(&str) -> AnyView,
+    pages: fn(Route) -> Option<PageOf>,
 }
+
+/// Draws the page of a route.
+type PageOf = fn(Route) -> AnyView;
 
 /// The start page and the wizard's first question.
 pub const START: BundleApp = BundleApp {
     bundle: Bundle::Start,
     provide: provide_wizard,
-    page: recover_page,
+    pages: start_pages,
 };
 /// The wizard's branches that do not sign in, and the password reset.
 pub const RECOVER_STEPS: BundleApp = BundleApp {
     bundle: Bundle::RecoverSteps,
     provide: provide_wizard,
-    page: recover_steps_page,
+    pages: recover_steps_pages,
 };
 /// The wizard's branches that sign in.
 pub const RECOVER_SIGN_IN: BundleApp = BundleApp {
     bundle: Bundle::RecoverSignIn,
     provide: provide_wizard,
-    page: recover_sign_in_page,
+    pages: recover_sign_in_pages,
 };
 /// The recovery request's form.
 pub const REQUEST: BundleApp = BundleApp {
     bundle: Bundle::Request,
     provide: provide_request_flow,
-    page: request_page,
+    pages: request_pages,
 };
 /// Check the answers, send, the confirmation.
 pub const REQUEST_REVIEW: BundleApp = BundleApp {
     bundle: Bundle::RequestReview,
     provide: provide_request_flow,
-    page: request_review_page,
+    pages: request_review_pages,
 };
 /// The status of a sent request.
 pub const STATUS: BundleApp = BundleApp {
     bundle: Bundle::Status,
     provide: provide_nothing,
-    page: status_page,
+    pages: status_pages,
 };
 /// Sign-in, also for a signed-out browser on a checkup page.
 pub const SIGN_IN: BundleApp = BundleApp {
     bundle: Bundle::SignIn,
     provide: provide_nothing,
-    page: sign_in_page,
+    pages: sign_in_pages,
 };
 /// The checkup's overview.
 pub const CHECKUP: BundleApp = BundleApp {
     bundle: Bundle::Checkup,
     provide: provide_nothing,
-    page: checkup_page,
+    pages: checkup_pages,
 };
 /// The checkup's authenticator pages.
 pub const CHECKUP_AUTHENTICATOR: BundleApp = BundleApp {
     bundle: Bundle::CheckupAuthenticator,
     provide: provide_nothing,
-    page: |path| checkup_panel_page(path, authenticator_pages),
+    pages: checkup_authenticator_pages,
 };
 /// The checkup's recovery codes page.
 pub const CHECKUP_RECOVERY_CODES: BundleApp = BundleApp {
     bundle: Bundle::CheckupRecoveryCodes,
     provide: provide_nothing,
-    page: |path| checkup_panel_page(path, recovery_code_pages),
+    pages: checkup_recovery_code_pages,
 };
 
 /// The app of one bundle, once the configuration is read.
@@ -99,8 +104,15 @@ pub const CHECKUP_RECOVERY_CODES: BundleApp = BundleApp {
 pub fn App(config: AppConfig, app: &'static BundleApp) -> impl IntoView {
     let router = provide_shell(config, app.bundle);
     (app.provide)();
-    let page = app.page;
-    view! { <Layout>{move || page(&router.path())}</Layout> }
+    let pages = app.pages;
+    let page = move || {
+        let route = Route::parse(&router.path());
+        match route.and_then(|route| Some((route, pages(route)?))) {
+            Some((route, page)) => page(route),
+            None => view! { <NotFound/> }.into_any(),
+        }
+    };
+    view! { <Layout>{page}</Layout> }
 }
 
 fn provide_wizard() {
@@ -122,92 +134,95 @@ fn provide_shell(config: AppConfig, bundle: Bundle) -> Router {
     Router::start(bundle)
 }
 
-/// The non-empty segments of a path: `/recover/lost-2fa` is
-/// `["recover", "lost-2fa"]`, and a trailing slash changes nothing.
-fn segments(path: &str) -> Vec<&str> {
-    path.split('/').filter(|s| !s.is_empty()).collect()
+fn start_pages(route: Route) -> Option<PageOf> {
+    Some(match route {
+        Route::Start => |_| view! { <StartPage/> }.into_any(),
+        Route::Recover => |_| view! { <RecoverIndex/> }.into_any(),
+        _ => return None,
+    })
 }
 
-fn recover_page(path: &str) -> AnyView {
-    match segments(path).as_slice() {
-        [] => view! { <StartPage/> }.into_any(),
-        ["recover"] => view! { <RecoverIndex/> }.into_any(),
-        _ => view! { <NotFound/> }.into_any(),
-    }
-}
-
-fn recover_steps_page(path: &str) -> AnyView {
-    match segments(path).as_slice() {
-        // Before `{branch}`: the page the mailed reset link opens.
-        ["recover", "reset-password"] => view! { <ResetPasswordPage/> }.into_any(),
-        ["recover", rest @ ..] => step_page(rest, step_pages),
-        _ => view! { <NotFound/> }.into_any(),
-    }
-}
-
-fn recover_sign_in_page(path: &str) -> AnyView {
-    match segments(path).as_slice() {
-        ["recover", rest @ ..] => step_page(rest, sign_in_step_pages),
-        _ => view! { <NotFound/> }.into_any(),
-    }
-}
-
-/// `{branch}` or `{branch}/{step}` of a wizard address.
-fn step_page(slugs: &[&str], pages: StepPages) -> AnyView {
-    match slugs {
-        [branch] => {
-            view! { <RecoverStep branch=branch.to_string() step=None pages=pages/> }.into_any()
+fn recover_steps_pages(route: Route) -> Option<PageOf> {
+    Some(match route {
+        // The page the mailed reset link opens.
+        Route::ResetPassword => |_| view! { <ResetPasswordPage/> }.into_any(),
+        Route::RecoverStep { branch, .. } if !branch.signs_in() => {
+            |route| recover_step(route, step_pages)
         }
-        [branch, step] => {
-            let (branch, step) = (branch.to_string(), Some(step.to_string()));
+        _ => return None,
+    })
+}
+
+fn recover_sign_in_pages(route: Route) -> Option<PageOf> {
+    Some(match route {
+        Route::RecoverStep { branch, .. } if branch.signs_in() => {
+            |route| recover_step(route, sign_in_step_pages)
+        }
+        _ => return None,
+    })
+}
+
+fn recover_step(route: Route, pages: StepPages) -> AnyView {
+    match route {
+        Route::RecoverStep { branch, step } => {
             view! { <RecoverStep branch=branch step=step pages=pages/> }.into_any()
         }
         _ => view! { <NotFound/> }.into_any(),
     }
 }
 
-fn request_page(path: &str) -> AnyView {
-    match segments(path).as_slice() {
-        ["request"] => view! { <RequestForm/> }.into_any(),
-        _ => view! { <NotFound/> }.into_any(),
-    }
+fn request_pages(route: Route) -> Option<PageOf> {
+    Some(match route {
+        Route::Request => |_| view! { <RequestForm/> }.into_any(),
+        _ => return None,
+    })
 }
 
-fn request_review_page(path: &str) -> AnyView {
-    match segments(path).as_slice() {
-        ["request", "check"] => view! { <CheckAnswers/> }.into_any(),
-        ["request", "confirmation"] => view! { <Confirmation/> }.into_any(),
-        _ => view! { <NotFound/> }.into_any(),
-    }
+fn request_review_pages(route: Route) -> Option<PageOf> {
+    Some(match route {
+        Route::RequestCheck => |_| view! { <CheckAnswers/> }.into_any(),
+        Route::RequestConfirmation => |_| view! { <Confirmation/> }.into_any(),
+        _ => return None,
+    })
 }
 
-fn status_page(path: &str) -> AnyView {
-    match segments(path).as_slice() {
-        ["status"] => view! { <StatusPage/> }.into_any(),
-        _ => view! { <NotFound/> }.into_any(),
-    }
+fn status_pages(route: Route) -> Option<PageOf> {
+    Some(match route {
+        Route::Status => |_| view! { <StatusPage/> }.into_any(),
+        _ => return None,
+    })
 }
 
-fn sign_in_page(path: &str) -> AnyView {
-    match segments(path).as_slice() {
-        ["sign-in"] => view! { <SignInPage/> }.into_any(),
-        // The server's stand-in for a checkup page (`Bundle::signed_out_stand_in`).
-        ["checkup", ..] => view! { <SignInFirst next=path.to_string()/> }.into_any(),
-        _ => view! { <NotFound/> }.into_any(),
-    }
+fn sign_in_pages(route: Route) -> Option<PageOf> {
+    Some(match route {
+        Route::SignIn => |_| view! { <SignInPage/> }.into_any(),
+        // The server's stand-in for a signed-in page without a session
+        // (`Bundle::signed_out_stand_in`): sign in, then back to it.
+        route if route.bundle().signed_out_stand_in() == Some(Bundle::SignIn) => {
+            |route| view! { <SignInFirst next=route.path()/> }.into_any()
+        }
+        _ => return None,
+    })
 }
 
-fn checkup_page(path: &str) -> AnyView {
-    checkup_panel_page(path, overview_pages)
+fn checkup_pages(route: Route) -> Option<PageOf> {
+    (route.bundle() == Bundle::Checkup).then_some(|route| checkup_panel(route, overview_pages))
 }
 
-fn checkup_panel_page(path: &str, pages: PanelPages) -> AnyView {
-    match segments(path).as_slice() {
-        ["checkup", rest @ ..] => match Panel::from_segments(rest) {
-            Some(panel) => view! { <CheckupPage panel=panel pages=pages/> }.into_any(),
-            None => view! { <NotFound/> }.into_any(),
-        },
-        _ => view! { <NotFound/> }.into_any(),
+fn checkup_authenticator_pages(route: Route) -> Option<PageOf> {
+    (route.bundle() == Bundle::CheckupAuthenticator)
+        .then_some(|route| checkup_panel(route, authenticator_pages))
+}
+
+fn checkup_recovery_code_pages(route: Route) -> Option<PageOf> {
+    (route.bundle() == Bundle::CheckupRecoveryCodes)
+        .then_some(|route| checkup_panel(route, recovery_code_pages))
+}
+
+fn checkup_panel(route: Route, pages: PanelPages) -> AnyView {
+    match Panel::of(route) {
+        Some(panel) => view! { <CheckupPage panel=panel pages=pages/> }.into_any(),
+        None => view! { <NotFound/> }.into_any(),
     }
 }
 
@@ -231,26 +246,39 @@ mod tests {
         assert_eq!(bins, names);
     }
 
-    #[test]
-    fn every_bundle_has_its_app() {
-        let apps = [
-            &START,
-            &RECOVER_STEPS,
-            &RECOVER_SIGN_IN,
-            &REQUEST,
-            &REQUEST_REVIEW,
-            &STATUS,
-            &SIGN_IN,
-            &CHECKUP,
-            &CHECKUP_AUTHENTICATOR,
-            &CHECKUP_RECOVERY_CODES,
-        ];
-        assert_eq!(apps.map(|a| a.bundle), Bundle::ALL);
-    }
+    const ALL_APPS: [&BundleApp; 10] = [
+        &START,
+        &RECOVER_STEPS,
+        &RECOVER_SIGN_IN,
+        &REQUEST,
+        &REQUEST_REVIEW,
+        &STATUS,
+        &SIGN_IN,
+        &CHECKUP,
+        &CHECKUP_AUTHENTICATOR,
+        &CHECKUP_RECOVERY_CODES,
+    ];
 
     #[test]
-    fn a_trailing_slash_changes_nothing() {
-        assert_eq!(segments("/recover/lost-2fa/"), ["recover", "lost-2fa"]);
-        assert!(segments("/").is_empty());
+    fn every_bundle_has_its_app() {
+        assert_eq!(ALL_APPS.map(|a| a.bundle), Bundle::ALL);
+    }
+
+    /// Each bundle's table gives a page for exactly its own routes (and
+    /// sign-in's for those it stands in for).
+    #[test]
+    fn each_bundles_table_covers_exactly_its_own_routes() {
+        for app in ALL_APPS {
+            for route in Route::all() {
+                let own = route.bundle() == app.bundle
+                    || route.bundle().signed_out_stand_in() == Some(app.bundle);
+                assert_eq!(
+                    (app.pages)(route).is_some(),
+                    own,
+                    "{:?} {route:?}",
+                    app.bundle
+                );
+            }
+        }
     }
 }

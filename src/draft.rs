@@ -11,16 +11,10 @@
 
 use reclaim_core::api::{Reason, RecoveryCodesStatus, RecoveryRequestBody};
 use reclaim_core::ErrorCode;
-use serde::{Deserialize, Serialize};
-use web_sys::UrlSearchParams;
+use serde::Deserialize;
 
 use crate::browser;
-
-/// `sessionStorage` key of the draft (versioned: a new shape gets a new key).
-/// v2: URL-encoded pairs instead of JSON (see [`Draft::encode`]).
-pub const DRAFT_KEY: &str = "reclaim.request-draft.v2";
-/// `localStorage` key of the remembered request (opt-in only).
-pub const REMEMBERED_KEY: &str = "reclaim.remembered-request.v1";
+use crate::page_store::{self, Pairs, Scope, Stored};
 
 /// Limits of the form: the shared rules' own.
 pub use reclaim_core::validation::{MAX_DETAILS_CHARS, MAX_PACKAGES, MAX_PREVIOUS_EMAILS};
@@ -172,94 +166,9 @@ impl Draft {
         }
     }
 
-    /// The draft as URL-encoded pairs (`username=…&packages=a&packages=b`).
-    /// Not JSON: a serde derive for this struct cost 5 KB of brotli wasm in
-    /// each of the two request bundles, which then missed their budget; the
-    /// browser's `URLSearchParams` does the encoding. Empty answers are left
-    /// out; unknown keys are ignored when reading.
-    pub fn encode(&self) -> String {
-        let Ok(p) = UrlSearchParams::new() else {
-            return String::new();
-        };
-        let text = |key: &str, value: &str| {
-            if !value.is_empty() {
-                p.append(key, value);
-            }
-        };
-        let flag = |key: &str, on: bool| {
-            if on {
-                p.append(key, "1");
-            }
-        };
-        text("username", &self.username);
-        flag("unknown_username", self.unknown_username);
-        text("account_email", &self.account_email);
-        text("reason", self.reason.map_or("", Reason::as_str));
-        text("details", &self.details);
-        text("lost_day", &self.lost_day);
-        text("lost_month", &self.lost_month);
-        text("lost_year", &self.lost_year);
-        // Every row, empty ones too: row indices are field ids.
-        for row in &self.previous_emails {
-            p.append("previous_emails", row);
-        }
-        for row in &self.packages {
-            p.append("packages", row);
-        }
-        text("contact_email", &self.contact_email);
-        text(
-            "recovery_codes_status",
-            self.recovery_codes_status
-                .map_or("", RecoveryCodesStatus::as_str),
-        );
-        text("email_proof", self.email_proof.as_deref().unwrap_or(""));
-        text(
-            "email_proof_address",
-            self.email_proof_address.as_deref().unwrap_or(""),
-        );
-        flag("accepted_code_of_conduct", self.accepted_code_of_conduct);
-        flag("acknowledged_delay", self.acknowledged_delay);
-        text("idempotency_key", &self.idempotency_key);
-        p.to_string().into()
-    }
-
-    /// Read what [`Draft::encode`] wrote.
-    pub fn decode(text: &str) -> Option<Draft> {
-        let p = UrlSearchParams::new_with_str(text).ok()?;
-        let text = |key: &str| p.get(key).unwrap_or_default();
-        let rows = |key: &str| -> Vec<String> {
-            p.get_all(key)
-                .iter()
-                .filter_map(|v| v.as_string())
-                .collect()
-        };
-        Some(Draft {
-            username: text("username"),
-            unknown_username: p.has("unknown_username"),
-            account_email: text("account_email"),
-            reason: p.get("reason").and_then(|r| Reason::parse(&r)),
-            details: text("details"),
-            lost_day: text("lost_day"),
-            lost_month: text("lost_month"),
-            lost_year: text("lost_year"),
-            previous_emails: rows("previous_emails"),
-            packages: rows("packages"),
-            contact_email: text("contact_email"),
-            recovery_codes_status: p
-                .get("recovery_codes_status")
-                .and_then(|s| RecoveryCodesStatus::parse(&s)),
-            email_proof: p.get("email_proof"),
-            email_proof_address: p.get("email_proof_address"),
-            accepted_code_of_conduct: p.has("accepted_code_of_conduct"),
-            acknowledged_delay: p.has("acknowledged_delay"),
-            idempotency_key: text("idempotency_key"),
-        })
-    }
-
     /// Read the draft of this tab, if there is one.
     pub fn load() -> Option<Draft> {
-        let text = browser::storage_get(browser::session_storage(), DRAFT_KEY)?;
-        let mut draft = Draft::decode(&text)?;
+        let mut draft = page_store::get::<Draft>()?;
         if draft.idempotency_key.is_empty() {
             draft.idempotency_key = new_idempotency_key();
         }
@@ -301,12 +210,78 @@ impl Draft {
             packages: safe_rows(&self.packages, &stored.packages),
             ..self.clone()
         };
-        browser::storage_set(browser::session_storage(), DRAFT_KEY, &to_store.encode());
+        page_store::put(&to_store);
     }
 
     /// Forget the draft (after success, or "Start again").
     pub fn clear() {
-        browser::storage_remove(browser::session_storage(), DRAFT_KEY);
+        page_store::remove::<Draft>();
+    }
+}
+
+/// In this tab's storage as the user types. v2: URL-encoded pairs instead
+/// of JSON (a serde derive for this struct cost 5 KB of brotli wasm in each
+/// of the request's bundles). Empty answers are left out; unknown keys are
+/// ignored when reading.
+impl Stored for Draft {
+    const NAME: &'static str = "request-draft";
+    const VERSION: u32 = 2;
+    const SCOPE: Scope = Scope::Tab;
+
+    fn encode(&self, p: &Pairs) {
+        p.text("username", &self.username);
+        p.flag("unknown_username", self.unknown_username);
+        p.text("account_email", &self.account_email);
+        p.text("reason", self.reason.map_or("", Reason::as_str));
+        p.text("details", &self.details);
+        p.text("lost_day", &self.lost_day);
+        p.text("lost_month", &self.lost_month);
+        p.text("lost_year", &self.lost_year);
+        // Every row, empty ones too: row indices are field ids.
+        for row in &self.previous_emails {
+            p.row("previous_emails", row);
+        }
+        for row in &self.packages {
+            p.row("packages", row);
+        }
+        p.text("contact_email", &self.contact_email);
+        p.text(
+            "recovery_codes_status",
+            self.recovery_codes_status
+                .map_or("", RecoveryCodesStatus::as_str),
+        );
+        p.text("email_proof", self.email_proof.as_deref().unwrap_or(""));
+        p.text(
+            "email_proof_address",
+            self.email_proof_address.as_deref().unwrap_or(""),
+        );
+        p.flag("accepted_code_of_conduct", self.accepted_code_of_conduct);
+        p.flag("acknowledged_delay", self.acknowledged_delay);
+        p.text("idempotency_key", &self.idempotency_key);
+    }
+
+    fn decode(p: &Pairs) -> Option<Draft> {
+        Some(Draft {
+            username: p.get_text("username"),
+            unknown_username: p.has("unknown_username"),
+            account_email: p.get_text("account_email"),
+            reason: p.get("reason").and_then(|r| Reason::parse(&r)),
+            details: p.get_text("details"),
+            lost_day: p.get_text("lost_day"),
+            lost_month: p.get_text("lost_month"),
+            lost_year: p.get_text("lost_year"),
+            previous_emails: p.rows("previous_emails"),
+            packages: p.rows("packages"),
+            contact_email: p.get_text("contact_email"),
+            recovery_codes_status: p
+                .get("recovery_codes_status")
+                .and_then(|s| RecoveryCodesStatus::parse(&s)),
+            email_proof: p.get("email_proof"),
+            email_proof_address: p.get("email_proof_address"),
+            accepted_code_of_conduct: p.has("accepted_code_of_conduct"),
+            acknowledged_delay: p.has("acknowledged_delay"),
+            idempotency_key: p.get_text("idempotency_key"),
+        })
     }
 }
 
@@ -326,25 +301,47 @@ pub fn new_idempotency_key() -> String {
 }
 
 /// A request remembered on this device at the user's explicit request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct RememberedRequest {
     pub id: String,
     pub status_token: String,
 }
 
+/// In this browser's storage (every tab), only when the user ticks
+/// "Remember this request on this device". v1 was JSON.
+impl Stored for RememberedRequest {
+    const NAME: &'static str = "remembered-request";
+    const VERSION: u32 = 2;
+    const SCOPE: Scope = Scope::Browser;
+
+    fn encode(&self, p: &Pairs) {
+        p.text("id", &self.id);
+        p.text("status_token", &self.status_token);
+    }
+
+    fn decode(p: &Pairs) -> Option<Self> {
+        Some(RememberedRequest {
+            id: p.get("id")?,
+            status_token: p.get("status_token")?,
+        })
+    }
+
+    fn upgrade(version: u32, text: &str) -> Option<Self> {
+        (version == 1).then(|| serde_json::from_str(text).ok())?
+    }
+}
+
 impl RememberedRequest {
     pub fn load() -> Option<RememberedRequest> {
-        let text = browser::storage_get(browser::local_storage(), REMEMBERED_KEY)?;
-        serde_json::from_str(&text).ok()
+        page_store::get::<RememberedRequest>()
     }
 
     /// Store it; returns whether the browser allowed it.
     pub fn save(&self) -> bool {
-        serde_json::to_string(self)
-            .is_ok_and(|text| browser::storage_set(browser::local_storage(), REMEMBERED_KEY, &text))
+        page_store::put(self)
     }
 
     pub fn forget() {
-        browser::storage_remove(browser::local_storage(), REMEMBERED_KEY);
+        page_store::remove::<RememberedRequest>();
     }
 }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod draft;
 pub mod failure_words;
 pub mod handoff;
+pub mod page_store;
 pub mod pages;
 pub mod prefetch;
 pub mod router;

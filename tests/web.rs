@@ -8,7 +8,8 @@ use reclaim::api::ApiError;
 use reclaim::components::{
     DateInput, ErrorSummary, ListInput, RadioOption, Radios, SummaryItem, TextInput,
 };
-use reclaim::draft::{Draft, RememberedRequest, DRAFT_KEY, REMEMBERED_KEY};
+use reclaim::draft::{Draft, RememberedRequest};
+use reclaim::page_store::{self, key_of, Stored};
 use reclaim_core::{ErrorCode, ProblemCode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -433,7 +434,7 @@ fn draft_survives_a_reload_but_never_stores_a_code() {
         .session_storage()
         .unwrap()
         .unwrap()
-        .get_item(DRAFT_KEY)
+        .get_item(&key_of::<Draft>(Draft::VERSION))
         .unwrap()
         .unwrap();
     assert!(!stored.contains("89ab"), "{stored}");
@@ -505,10 +506,13 @@ fn every_answer_of_the_draft_survives_its_encoding() {
         acknowledged_delay: true,
         ..Draft::fresh()
     };
-    assert_eq!(Draft::decode(&draft.encode()), Some(draft.clone()));
+    assert!(page_store::put(&draft));
+    assert_eq!(page_store::get::<Draft>(), Some(draft.clone()));
     // Rows keep their places, empty ones included (row indices are field ids).
     let fresh = Draft::fresh();
-    assert_eq!(Draft::decode(&fresh.encode()), Some(fresh));
+    assert!(page_store::put(&fresh));
+    assert_eq!(page_store::get::<Draft>(), Some(fresh));
+    Draft::clear();
 }
 
 #[wasm_bindgen_test]
@@ -526,7 +530,8 @@ fn remembered_request_only_in_local_storage_until_forgotten() {
         .session_storage()
         .unwrap()
         .unwrap();
-    assert!(session.get_item(REMEMBERED_KEY).unwrap().is_none());
+    let key = key_of::<RememberedRequest>(RememberedRequest::VERSION);
+    assert!(session.get_item(&key).unwrap().is_none());
     RememberedRequest::forget();
     assert!(RememberedRequest::load().is_none());
 }
@@ -802,4 +807,94 @@ fn sign_in_follows_next_only_to_a_page_of_this_origin() {
     ] {
         assert_eq!(next_after_sign_in(next, base), expected, "next = {next:?}");
     }
+}
+
+fn storage(local: bool) -> web_sys::Storage {
+    let window = web_sys::window().unwrap();
+    if local {
+        window.local_storage().unwrap().unwrap()
+    } else {
+        window.session_storage().unwrap().unwrap()
+    }
+}
+
+#[wasm_bindgen_test]
+fn every_value_that_crosses_a_page_load_comes_back_once_taken() {
+    use reclaim::page_store::{
+        Announcement, ChosenBranch, MayBeSignedIn, ServerFieldErrors, SignedOut,
+    };
+    use reclaim_core::wizard::Branch;
+
+    let words = Announcement("Your codes are saved & proven: 100%".into());
+    assert!(page_store::put(&words));
+    assert_eq!(page_store::take::<Announcement>(), Some(words));
+    assert_eq!(page_store::take::<Announcement>(), None, "taken once");
+
+    let errors = ServerFieldErrors(vec![
+        (
+            "/previous_emails/1".into(),
+            "Enter an email address & more".into(),
+        ),
+        ("/username".into(), "Enter your username".into()),
+    ]);
+    assert!(page_store::put(&errors));
+    assert_eq!(page_store::take::<ServerFieldErrors>(), Some(errors));
+
+    for branch in Branch::ALL {
+        assert!(page_store::put(&ChosenBranch(branch)));
+        assert_eq!(
+            page_store::get::<ChosenBranch>(),
+            Some(ChosenBranch(branch))
+        );
+    }
+    page_store::remove::<ChosenBranch>();
+    assert_eq!(page_store::get::<ChosenBranch>(), None);
+
+    // Flags: in their scope only.
+    assert!(page_store::put(&SignedOut));
+    assert!(page_store::put(&MayBeSignedIn));
+    assert_eq!(page_store::get::<SignedOut>(), Some(SignedOut));
+    assert!(storage(false)
+        .get_item(&key_of::<SignedOut>(1))
+        .unwrap()
+        .is_some());
+    assert!(storage(true)
+        .get_item(&key_of::<MayBeSignedIn>(1))
+        .unwrap()
+        .is_some());
+    assert!(storage(false)
+        .get_item(&key_of::<MayBeSignedIn>(1))
+        .unwrap()
+        .is_none());
+    page_store::remove::<SignedOut>();
+    page_store::remove::<MayBeSignedIn>();
+    assert_eq!(page_store::get::<MayBeSignedIn>(), None);
+}
+
+#[wasm_bindgen_test]
+fn a_value_of_an_older_version_is_upgraded_or_dropped_never_misread() {
+    // The draft of v1 was JSON: not read as v2's pairs, and removed.
+    let v1_draft = key_of::<Draft>(1);
+    storage(false)
+        .set_item(&v1_draft, r#"{"username":"jbber","details":"x"}"#)
+        .unwrap();
+    Draft::clear();
+    assert_eq!(page_store::get::<Draft>(), None);
+    assert!(storage(false).get_item(&v1_draft).unwrap().is_none());
+
+    // A remembered request of v1 (JSON) is worth keeping: upgraded to the
+    // current version, and the old key goes.
+    RememberedRequest::forget();
+    let v1 = key_of::<RememberedRequest>(1);
+    storage(true)
+        .set_item(&v1, r#"{"id":"RR-2026-123456","status_token":"st_abc"}"#)
+        .unwrap();
+    let upgraded = RememberedRequest::load().expect("upgraded");
+    assert_eq!(upgraded.id, "RR-2026-123456");
+    assert_eq!(upgraded.status_token, "st_abc");
+    assert!(storage(true).get_item(&v1).unwrap().is_none());
+    let current = key_of::<RememberedRequest>(RememberedRequest::VERSION);
+    assert!(storage(true).get_item(&current).unwrap().is_some());
+    RememberedRequest::forget();
+    assert!(storage(true).get_item(&current).unwrap().is_none());
 }

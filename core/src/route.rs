@@ -159,10 +159,43 @@ impl Route {
         )
     }
 
+    /// The route's address with a query: `values` percent-encoded, so any
+    /// text (a path with its own query, an address) arrives as it was.
+    pub fn with_query(self, pairs: &[(&str, &str)]) -> String {
+        let mut href = self.path();
+        for (i, (name, value)) in pairs.iter().enumerate() {
+            href.push(if i == 0 { '?' } else { '&' });
+            href.push_str(&percent_encode(name));
+            href.push('=');
+            href.push_str(&percent_encode(value));
+        }
+        href
+    }
+
+    /// Sign-in, then on to `next` (a path of this app, checked again when
+    /// followed).
+    pub fn sign_in_then(next: &str) -> String {
+        Route::SignIn.with_query(&[("next", next)])
+    }
+
     /// Where sign-in may lead: any page but sign-in itself (a loop).
     pub fn may_follow_sign_in(self) -> bool {
         self != Route::SignIn
     }
+}
+
+/// Every byte but the unreserved ones (RFC 3986) as `%XX`, as
+/// `encodeURIComponent` does.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -214,5 +247,19 @@ mod tests {
         }
         assert!(!Route::SignIn.may_follow_sign_in());
         assert!(Route::CheckupRecoveryCodes.may_follow_sign_in());
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(Route::sign_in_then("/checkup"), "/sign-in?next=%2Fcheckup");
+        assert_eq!(
+            Route::sign_in_then("/status?id=RR 1&x=ü#top"),
+            "/sign-in?next=%2Fstatus%3Fid%3DRR%201%26x%3D%C3%BC%23top"
+        );
+        assert_eq!(
+            Route::Request.with_query(&[("reason", "lost_email"), ("a b", "c")]),
+            "/request?reason=lost_email&a%20b=c"
+        );
+        assert_eq!(Route::Status.with_query(&[]), "/status");
     }
 }

@@ -1,6 +1,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use leptos::prelude::*;
+use reclaim_core::route::Route;
 
 use super::BackLink;
 use crate::browser;
@@ -26,7 +27,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         </a>
         <header class="header">
             <div class="width-container header__inner">
-                <a href="/" class="header__link">
+                <a href=Route::Start.path() class="header__link">
                     <span class="header__site">{site.clone()}</span>
                     " "
                     <span class="header__service">"Account recovery"</span>
@@ -49,7 +50,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     "Support will never ask for your password, your recovery codes or the codes from your authenticator app."
                 </p>
                 <ul class="footer__list">
-                    <li><a class="footer__link" href="/status">"Check the status of a request"</a></li>
+                    <li><a class="footer__link" href=Route::Status.path()>"Check the status of a request"</a></li>
                     <li><a class="footer__link" href=support.security_url.clone() rel="external">"Report a security problem"</a></li>
                 </ul>
             </div>

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use reclaim_core::route::Route;
 
 use crate::components::Page;
 use crate::config::use_config;
@@ -14,9 +15,9 @@ pub fn NotFound() -> impl IntoView {
             <p class="body">"If you pasted the web address, check you copied the entire address."</p>
             <p class="body">
                 "You can "
-                <a class="link" href="/">"start again from the beginning"</a>
+                <a class="link" href=Route::Start.path()>"start again from the beginning"</a>
                 ", or "
-                <a class="link" href="/status">"check the status of a recovery request"</a>
+                <a class="link" href=Route::Status.path()>"check the status of a recovery request"</a>
                 "."
             </p>
             <p class="body">

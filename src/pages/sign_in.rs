@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use reclaim_core::api::{LoginOutcome, SecondFactor, SecondFactorChallenge};
 use reclaim_core::messages::problem_message;
 use reclaim_core::route::Route;
+use reclaim_core::wizard::Branch;
 use reclaim_core::ProblemCode;
 
 use crate::components::sign_in_steps::{PasswordStep, SecondFactorStep};
@@ -67,18 +68,18 @@ pub fn SignInPage() -> impl IntoView {
     move || {
         match challenge.get() {
         None => view! {
-            <Page title="Sign in" back="/".to_string()>
+            <Page title="Sign in" back=Route::Start.path()>
                 <div on:focusin=prefetch_next>
                     <PasswordStep heading="Sign in" on_outcome=on_outcome notice=notice.get_untracked().unwrap_or_default()>
                         {session.expired_notice().map(|n| view! { <p class="body">{n}</p> })}
                     </PasswordStep>
                 </div>
-                <p class="body"><a class="link" href="/recover">"I cannot sign in"</a></p>
+                <p class="body"><a class="link" href=Route::Recover.path()>"I cannot sign in"</a></p>
             </Page>
         }
         .into_any(),
         Some(c) => view! {
-            <Page title="Enter your code" back="/sign-in".to_string()>
+            <Page title="Enter your code" back=Route::SignIn.path()>
                 <SecondFactorStep
                     challenge=c
                     first=SecondFactor::Totp
@@ -88,7 +89,7 @@ pub fn SignInPage() -> impl IntoView {
                 >
                     <p class="body">"Enter the code from your authenticator app, or use one of your recovery codes."</p>
                 </SecondFactorStep>
-                <p class="body"><a class="link" href="/recover/lost-2fa">"I lost my authenticator app"</a></p>
+                <p class="body"><a class="link" href=Route::RecoverStep { branch: Branch::Lost2fa, step: None }.path()>"I lost my authenticator app"</a></p>
             </Page>
         }
         .into_any(),
@@ -98,9 +99,8 @@ pub fn SignInPage() -> impl IntoView {
 
 /// Sign in first (in place of the current address), then come back to `next`.
 pub fn navigate_to_sign_in(navigate: &impl Fn(&str, NavigateOptions), next: &str) {
-    let next = String::from(js_sys::encode_uri_component(next));
     navigate(
-        &format!("{}?next={next}", Route::SignIn.path()),
+        &Route::sign_in_then(next),
         NavigateOptions {
             replace: true,
             ..Default::default()

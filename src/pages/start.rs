@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use reclaim_core::route::Route;
 
 use crate::components::{Page, WarningText};
 use crate::config::use_config;
@@ -23,7 +24,7 @@ pub fn StartPage() -> impl IntoView {
                 <li>"ask support to recover your account when nothing else works"</li>
             </ul>
             <p class="body">"It takes a few minutes. If you need to ask support, it can take much longer for them to answer."</p>
-            <a href="/recover" class="button button--start" draggable="false">
+            <a href=Route::Recover.path() class="button button--start" draggable="false">
                 "Start now"
                 <svg class="button__start-icon" xmlns="http://www.w3.org/2000/svg" width="17.5" height="19" viewBox="0 0 33 40" aria-hidden="true" focusable="false">
                     <path fill="currentColor" d="M0 0h13l20 20-20 20H0l20-20z"></path>
@@ -37,8 +38,8 @@ pub fn StartPage() -> impl IntoView {
 
             <h2 class="heading-m">"Other things you can do"</h2>
             <ul class="list">
-                <li><a class="link" href="/status">"Check the status of a recovery request you sent"</a></li>
-                <li><a class="link" href="/checkup">"Check the security of your account"</a></li>
+                <li><a class="link" href=Route::Status.path()>"Check the status of a recovery request you sent"</a></li>
+                <li><a class="link" href=Route::Checkup.path()>"Check the security of your account"</a></li>
             </ul>
         </Page>
     }

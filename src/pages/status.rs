@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use reclaim_core::api::{RecoveryRequestStatusView, RequestStatus};
+use reclaim_core::route::Route;
 
 use crate::api::{ApiClient, ApiError};
 use crate::browser;
@@ -130,7 +131,7 @@ pub fn StatusPage() -> impl IntoView {
     let support_email = config.support.email.clone();
 
     view! {
-        <Page title="Check the status of a recovery request" has_errors=has_errors back="/".to_string()>
+        <Page title="Check the status of a recovery request" has_errors=has_errors back=Route::Start.path()>
             <ErrorSummary items=summary focus_key=focus/>
             <h1 class="heading-l">"Check the status of a recovery request"</h1>
             <StatusMessage text=announce/>
@@ -287,7 +288,7 @@ fn status_view(
             <h3 class="heading-s">"What happens next"</h3>
             <p class="body">{next_step(status, expected)}</p>
             {(status == RequestStatus::Closed || status == RequestStatus::Rejected).then(|| view! {
-                <p class="body"><a class="link" href="/request">"Send a new request"</a></p>
+                <p class="body"><a class="link" href=Route::Request.path()>"Send a new request"</a></p>
             })}
             <h3 class="heading-s">"History"</h3>
             <ol class="timeline">

@@ -91,7 +91,7 @@ test('with a stale session cookie, the checkup finds out and sends the browser t
   await context.addCookies([{ name: 'reclaim_session', value: 'ses_stale', url: baseURL! }]);
   await page.goto('/');
   // As after a sign-in: the page asks the server (GET /session, 204 here).
-  await page.evaluate(() => localStorage.setItem('reclaim.may-be-signed-in', '1'));
+  await page.evaluate(() => localStorage.setItem('reclaim.may-be-signed-in.v1', 'on=1'));
   const fetched: string[] = [];
   page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
   await page.goto('/checkup');

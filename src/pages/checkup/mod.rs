@@ -16,12 +16,14 @@ use crate::router::{use_navigate, NavigateOptions};
 use leptos::prelude::*;
 use reclaim_core::api::AccountSecurity;
 use reclaim_core::checkup::{self, Action, Assessment, Grade};
+use reclaim_core::route::Route;
 
 use crate::api::ApiClient;
 use crate::browser;
 use crate::components::{Page, StatusMessage};
 use crate::config::use_config;
 use crate::failure_words;
+use crate::page_store::{self, Announcement};
 use crate::pages::not_found::NotFound;
 use crate::pages::sign_in::navigate_to_sign_in;
 use crate::session::Session;
@@ -37,26 +39,27 @@ pub enum Panel {
 }
 
 impl Panel {
-    pub const fn path(self) -> &'static str {
+    /// The panel's route (`reclaim_core::route`).
+    pub const fn route(self) -> Route {
         match self {
-            Panel::Overview => "/checkup",
-            Panel::SetUpAuthenticator => "/checkup/authenticator",
-            Panel::RemoveAuthenticator => "/checkup/authenticator/remove",
-            Panel::RecoveryCodes => "/checkup/recovery-codes",
-            Panel::VerifyEmail => "/checkup/email",
+            Panel::Overview => Route::Checkup,
+            Panel::SetUpAuthenticator => Route::CheckupAuthenticator,
+            Panel::RemoveAuthenticator => Route::CheckupRemoveAuthenticator,
+            Panel::RecoveryCodes => Route::CheckupRecoveryCodes,
+            Panel::VerifyEmail => Route::CheckupEmail,
         }
     }
 
-    /// The panel of the path segments after `checkup`.
-    pub fn from_segments(segments: &[&str]) -> Option<Panel> {
-        match segments {
-            [] => Some(Panel::Overview),
-            ["authenticator"] => Some(Panel::SetUpAuthenticator),
-            ["authenticator", "remove"] => Some(Panel::RemoveAuthenticator),
-            ["recovery-codes"] => Some(Panel::RecoveryCodes),
-            ["email"] => Some(Panel::VerifyEmail),
-            _ => None,
-        }
+    /// The panel of a route, if it is one of the checkup's.
+    pub fn of(route: Route) -> Option<Panel> {
+        Some(match route {
+            Route::Checkup => Panel::Overview,
+            Route::CheckupAuthenticator => Panel::SetUpAuthenticator,
+            Route::CheckupRemoveAuthenticator => Panel::RemoveAuthenticator,
+            Route::CheckupRecoveryCodes => Panel::RecoveryCodes,
+            Route::CheckupEmail => Panel::VerifyEmail,
+            _ => return None,
+        })
     }
 }
 
@@ -93,10 +96,6 @@ pub fn recovery_code_pages(panel: Panel, security: AccountSecurity) -> AnyView {
     }
 }
 
-/// What a change says on the overview it returns to (a page load away):
-/// words only, in `sessionStorage` until the overview shows them.
-const ANNOUNCEMENT_KEY: &str = "reclaim.checkup-announcement";
-
 /// What the checkup's parts share.
 #[derive(Debug, Clone, Copy)]
 pub struct Checkup {
@@ -106,20 +105,21 @@ pub struct Checkup {
     /// Until when (ms) the last password re-entry allows changes.
     reauth_until: RwSignal<f64>,
     session_lost: Callback<()>,
-    navigate: Callback<&'static str>,
+    navigate: Callback<Route>,
 }
 
 impl Checkup {
     /// A change went through: back to the overview, which says so (and
     /// loads the account's new state).
     pub fn changed(self, words: &str) {
-        browser::storage_set(browser::session_storage(), ANNOUNCEMENT_KEY, words);
+        // Words only: the overview is a page load away.
+        page_store::put(&Announcement(words.to_string()));
         self.open(Panel::Overview);
     }
 
     /// Go to a panel (in the other bundle: a page load).
     pub fn open(self, panel: Panel) {
-        self.navigate.run(panel.path());
+        self.navigate.run(panel.route());
     }
 
     pub fn reauthenticated(self, valid_for_secs: u32) {
@@ -154,18 +154,19 @@ pub fn CheckupPage(panel: Panel, pages: PanelPages) -> impl IntoView {
     if session.surely_signed_out(&client) {
         // Not signed in: straight to sign-in (once this page is mounted),
         // without drawing the checkup first.
-        leptos::task::spawn_local(async move { navigate_to_sign_in(&navigate, panel.path()) });
+        leptos::task::spawn_local(
+            async move { navigate_to_sign_in(&navigate, &panel.route().path()) },
+        );
         return ().into_any();
     }
     let go_sign_in = {
         let (client, navigate) = (client.clone(), navigate.clone());
         Callback::new(move |_: ()| {
             session.lost(&client);
-            navigate_to_sign_in(&navigate, panel.path());
+            navigate_to_sign_in(&navigate, &panel.route().path());
         })
     };
-    let announcement = browser::storage_get(browser::session_storage(), ANNOUNCEMENT_KEY);
-    browser::storage_remove(browser::session_storage(), ANNOUNCEMENT_KEY);
+    let announcement = page_store::take::<Announcement>().map(|a| a.0);
     let checkup = Checkup {
         security: RwSignal::new(None),
         announcement: RwSignal::new(announcement.unwrap_or_default()),
@@ -173,7 +174,7 @@ pub fn CheckupPage(panel: Panel, pages: PanelPages) -> impl IntoView {
         session_lost: go_sign_in,
         navigate: {
             let navigate = navigate.clone();
-            Callback::new(move |path: &'static str| navigate(path, NavigateOptions::default()))
+            Callback::new(move |route: Route| navigate(&route.path(), NavigateOptions::default()))
         },
     };
     provide_context(checkup);
@@ -186,7 +187,7 @@ pub fn CheckupPage(panel: Panel, pages: PanelPages) -> impl IntoView {
         leptos::task::spawn_local(async move {
             if !session.resume(&client).await {
                 // Not signed in (or not any more): no "you were signed out".
-                navigate_to_sign_in(&navigate, panel.path());
+                navigate_to_sign_in(&navigate, &panel.route().path());
                 return;
             }
             match client.account_security().await {
@@ -211,13 +212,13 @@ pub fn CheckupPage(panel: Panel, pages: PanelPages) -> impl IntoView {
                 // Signed out here whatever the server says; the cookie is its to drop.
                 let _ = client.logout().await;
                 session.signed_out(&client);
-                navigate("/", NavigateOptions::default());
+                navigate(&Route::Start.path(), NavigateOptions::default());
             });
         }
     };
 
     view! {
-        <Page title="Check the security of your account" back=(if panel == Panel::Overview { "/" } else { "/checkup" }).to_string()>
+        <Page title="Check the security of your account" back=(if panel == Panel::Overview { Route::Start } else { Route::Checkup }).path()>
             <h1 class="heading-l no-print">"Check the security of your account"</h1>
             {move || load_error.get().map(|e| view! { <div class="error-summary" role="alert"><p class="body">{e}</p></div> })}
             {move || match checkup.security.get() {

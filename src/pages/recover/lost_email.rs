@@ -1,6 +1,7 @@
 //! Lost access to the account's email address.
 
 use leptos::prelude::*;
+use reclaim_core::route::Route;
 use reclaim_core::wizard::{Answer, Branch, Step};
 use reclaim_core::ErrorCode;
 
@@ -87,7 +88,7 @@ pub fn ChangeEmailPage() -> impl IntoView {
             <p class="body">"Do it before you lose access in another way: without an email you can read, a forgotten password can only be fixed by support."</p>
             <h2 class="heading-m">"What happens next"</h2>
             <p class="body">"We email the new address to confirm the change. Password reset links and notices go to it from then on."</p>
-            <p class="body"><a class="link" href="/checkup">"Check the security of your account"</a></p>
+            <p class="body"><a class="link" href=Route::Checkup.path()>"Check the security of your account"</a></p>
         </Page>
     }
 }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use reclaim_core::limits::RESET_LINK_HOURS;
+use reclaim_core::route::Route;
 use reclaim_core::validation::{require, validate_typed_email};
 use reclaim_core::wizard::{Answer, Branch, Step};
 use reclaim_core::ErrorCode;
@@ -188,7 +189,7 @@ pub fn CheckYourEmailPage(branch: Branch) -> impl IntoView {
                 </li>
                 <li>
                     "An email address that was never verified gets no email. An address becomes verified only from inside the account: if you can still sign in, "
-                    <a class="link" href="/checkup">"verify it in the security checkup"</a>
+                    <a class="link" href=Route::Checkup.path()>"verify it in the security checkup"</a>
                     ", then ask again. If you cannot sign in, ask support below: you can prove on the way that you read the address."
                 </li>
             </ul>

@@ -19,6 +19,7 @@ pub use start::RecoverIndex;
 use crate::router::{use_navigate, NavigateOptions};
 use leptos::prelude::*;
 use reclaim_core::api::SecondFactorChallenge;
+use reclaim_core::route::Route;
 use reclaim_core::wizard::{self, Answer, Branch, Progress, Step, Target};
 
 use super::not_found::NotFound;
@@ -71,14 +72,18 @@ impl Default for Wizard {
 
 /// The address of a wizard target.
 pub fn href(target: Target) -> String {
-    match target {
-        Target::Choose => "/recover".to_string(),
+    let route = match target {
+        Target::Choose => Route::Recover,
         Target::Step(branch, step) if step == branch.first_step() => {
-            format!("/recover/{}", branch.slug())
+            Route::RecoverStep { branch, step: None }
         }
-        Target::Step(branch, step) => format!("/recover/{}/{}", branch.slug(), step.slug()),
-        Target::Request(_) => "/request".to_string(),
-    }
+        Target::Step(branch, step) => Route::RecoverStep {
+            branch,
+            step: Some(step),
+        },
+        Target::Request(_) => Route::Request,
+    };
+    route.path()
 }
 
 /// Where Back goes from a step.
@@ -120,49 +125,37 @@ pub fn use_answer(branch: Branch, step: Step) -> impl Fn(Answer) + Clone + 'stat
 /// links only its own.
 pub type StepPages = fn(Branch, Step) -> AnyView;
 
-/// `/recover/{branch}` and `/recover/{branch}/{step}` (the slugs from the
-/// address; the router mounts this page anew for every path), drawn by
-/// `pages`.
+/// `/recover/{branch}` (its first step) and `/recover/{branch}/{step}`
+/// (the router mounts this page anew for every path), drawn by `pages`.
 #[component]
-pub fn RecoverStep(branch: String, step: Option<String>, pages: StepPages) -> impl IntoView {
+pub fn RecoverStep(branch: Branch, step: Option<Step>, pages: StepPages) -> impl IntoView {
     let wizard = expect_context::<Wizard>();
     let navigate = use_navigate();
-    let place = Branch::parse(&branch).and_then(|branch| {
-        let step = match step {
-            None => branch.first_step(),
-            Some(slug) => Step::parse(&slug)?,
-        };
-        Some((branch, step))
-    });
+    let step = step.unwrap_or(branch.first_step());
     // The step to show given what is known: a deep link (or the browser's
     // Back) to a step whose earlier answers are missing shows the first
     // step that needs one, and the address is corrected in place.
     // Resolved on arrival only: an answer updates the progress just before
     // it navigates, and must not send the page it leaves elsewhere first.
-    let shown = place.map(|(branch, step)| {
-        let resolved = wizard
-            .progress
-            .with_untracked(|p| wizard::resolve(branch, step, p));
-        (branch, step, resolved)
-    });
+    let resolved = wizard
+        .progress
+        .with_untracked(|p| wizard::resolve(branch, step, p));
     Effect::new(move |_| {
-        if let Some((branch, step, resolved)) = shown {
-            if resolved != step {
-                navigate(
-                    &href(Target::Step(branch, resolved)),
-                    NavigateOptions {
-                        replace: true,
-                        ..Default::default()
-                    },
-                );
-            }
+        if resolved != step {
+            navigate(
+                &href(Target::Step(branch, resolved)),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
         }
     });
-    match shown {
-        None => view! { <NotFound/> }.into_any(),
-        Some((branch, step, resolved)) if step == resolved => pages(branch, step),
+    if step == resolved {
+        pages(branch, step)
+    } else {
         // The effect above corrects the address; the page comes with it.
-        Some(_) => ().into_any(),
+        ().into_any()
     }
 }
 

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use reclaim_core::limits::{MIN_PASSWORD_CHARS, RESET_LINK_HOURS};
+use reclaim_core::route::Route;
 use reclaim_core::validation::validate_new_password;
 use reclaim_core::wizard::{Branch, Step, Target};
 use reclaim_core::{ErrorCode, ProblemCode};
@@ -15,8 +16,6 @@ use crate::browser;
 use crate::components::{
     Cooldown, ErrorSummary, FormField, FormState, Page, Panel, SubmitButton, TextInput,
 };
-
-pub const RESET_PATH: &str = "/recover/reset-password";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum NewPassword {
@@ -68,7 +67,10 @@ enum Outcome {
 
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
-    let token = StoredValue::new(browser::take_query_param("token", RESET_PATH));
+    let token = StoredValue::new(browser::take_query_param(
+        "token",
+        &Route::ResetPassword.path(),
+    ));
     let client = expect_context::<ApiClient>();
     let form = FormState::<NewPassword>::new();
     let password = RwSignal::new(String::new());
@@ -123,7 +125,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 <Panel title="Your password has been changed">"You can sign in with it now."</Panel>
                 <p class="body">"For your safety, every place where your account was signed in has been signed out."</p>
                 <p class="body">"We have emailed you to say the password changed. If you did not do this, reset it again at once and tell support."</p>
-                <a class="button" href="/sign-in">"Sign in"</a>
+                <a class="button" href=Route::SignIn.path()>"Sign in"</a>
             </Page>
         }
         .into_any(),
@@ -136,7 +138,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 <p class="body">"If you already chose a new password with it, sign in with that password."</p>
                 <ul class="list">
                     <li><a class="link" href=ask_again>"Ask for a new reset link"</a></li>
-                    <li><a class="link" href="/sign-in">"Sign in"</a></li>
+                    <li><a class="link" href=Route::SignIn.path()>"Sign in"</a></li>
                 </ul>
             </Page>
             }

@@ -5,6 +5,7 @@ use crate::router::{use_navigate, NavigateOptions};
 use leptos::prelude::*;
 use reclaim_core::api::{LoginOutcome, RecoveryCodesInfo, SecondFactor};
 use reclaim_core::messages::problem_message;
+use reclaim_core::route::Route;
 use reclaim_core::wizard::{Answer, Branch, Step, Target, INVALID_CODES_BEFORE_REQUEST};
 use reclaim_core::ProblemCode;
 
@@ -283,7 +284,7 @@ pub fn SignedInPage(branch: Branch) -> impl IntoView {
                 <li>"Generate a new set of recovery codes and save them somewhere safe, away from your phone. The new set replaces the old one."</li>
                 <li>"Check your email address is one you can still read."</li>
             </ol>
-            <a class="button" href="/checkup">"Check the security of your account"</a>
+            <a class="button" href=Route::Checkup.path()>"Check the security of your account"</a>
         </Page>
     }
 }

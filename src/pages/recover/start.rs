@@ -1,9 +1,10 @@
 //! `/recover`: "What happened?", one question with one answer.
 
-use crate::browser;
+use crate::page_store::{self, ChosenBranch};
 use crate::prefetch::prefetch_page;
 use crate::router::{use_navigate, use_router, NavigateOptions};
 use leptos::prelude::*;
+use reclaim_core::route::Route;
 use reclaim_core::wizard::{Branch, Target};
 use reclaim_core::ErrorCode;
 
@@ -63,11 +64,6 @@ impl FormField for WhatHappened {
     }
 }
 
-/// The answer to "What happened?" is also kept in `sessionStorage` (it is no
-/// secret): the branches are other bundles, so coming back from one is a
-/// page load.
-const CHOSEN_KEY: &str = "reclaim.wizard-branch";
-
 #[component]
 pub fn RecoverIndex() -> impl IntoView {
     let wizard = expect_context::<Wizard>();
@@ -77,8 +73,8 @@ pub fn RecoverIndex() -> impl IntoView {
     let first_step = |branch: Branch| href(Target::Step(branch, branch.first_step()));
     // The answer given before is kept when coming back.
     let chosen = wizard.progress.with_untracked(|p| p.branch).or_else(|| {
-        browser::storage_get(browser::session_storage(), CHOSEN_KEY)
-            .and_then(|slug| Branch::parse(&slug))
+        // Kept across the page load from a branch's bundle.
+        page_store::get::<ChosenBranch>().map(|c| c.0)
     });
     let selected = RwSignal::new(chosen);
     let options = Branch::ALL
@@ -97,13 +93,13 @@ pub fn RecoverIndex() -> impl IntoView {
         }
         if let Some(branch) = branch {
             wizard.progress.update(|p| p.branch = Some(branch));
-            browser::storage_set(browser::session_storage(), CHOSEN_KEY, branch.slug());
+            page_store::put(&ChosenBranch(branch));
             navigate(&first_step(branch), NavigateOptions::default());
         }
     };
 
     view! {
-        <Page title="What happened?" back="/".to_string() has_errors=form.has_errors()>
+        <Page title="What happened?" back=Route::Start.path() has_errors=form.has_errors()>
             <ErrorSummary items=form.summary() focus_key=form.focus_key()/>
             <form novalidate on:submit=on_submit>
                 <Radios

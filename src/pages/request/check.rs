@@ -2,6 +2,7 @@
 
 use crate::router::{use_navigate, NavigateOptions};
 use leptos::prelude::*;
+use reclaim_core::route::Route;
 
 use super::send::{send, send_as_new, SendState};
 use super::{codes_status_label, reason_label, RequestFlow};
@@ -32,7 +33,7 @@ pub fn CheckAnswers() -> impl IntoView {
         let navigate = navigate.clone();
         request_animation_frame(move || {
             navigate(
-                "/request",
+                &Route::Request.path(),
                 NavigateOptions {
                     replace: true,
                     ..Default::default()
@@ -69,7 +70,7 @@ pub fn CheckAnswers() -> impl IntoView {
     };
 
     view! {
-        <Page title="Check your answers before sending your request" has_errors=has_errors back="/request".to_string()>
+        <Page title="Check your answers before sending your request" has_errors=has_errors back=Route::Request.path()>
             <ErrorSummary items=error_items/>
             <h1 class="heading-l">"Check your answers before sending your request"</h1>
             {move || answers(&flow.draft.get())}

@@ -2,6 +2,7 @@
 //! what happens next, and the opt-in "remember this request here".
 
 use leptos::prelude::*;
+use reclaim_core::route::Route;
 
 use super::RequestFlow;
 use crate::browser;
@@ -114,7 +115,7 @@ pub fn Confirmation() -> impl IntoView {
                         <li>{format!("It usually takes {expected}. Sending another request does not make it faster.")}</li>
                     </ol>
                     <p class="body">
-                        <a class="link" href="/status">"Check the status of your request"</a>
+                        <a class="link" href=Route::Status.path()>"Check the status of your request"</a>
                     </p>
                     <p class="body">
                         {format!("Support will never ask for your password, your recovery codes or the codes from your authenticator app. If someone does, do not answer and tell {site} at ")}
@@ -133,12 +134,12 @@ pub fn Confirmation() -> impl IntoView {
                 </p>
                 <p class="body">
                     "If you sent a request, support will write to the contact email address you gave. You can "
-                    <a class="link" href="/status">"check its status"</a>
+                    <a class="link" href=Route::Status.path()>"check its status"</a>
                     " with the request ID and status token."
                 </p>
                 <p class="body">
                     "If you have not sent a request yet, "
-                    <a class="link" href="/request">"ask support to recover your account"</a>
+                    <a class="link" href=Route::Request.path()>"ask support to recover your account"</a>
                     "."
                 </p>
             </Page>

@@ -3,6 +3,7 @@
 use crate::router::{use_navigate, use_router, NavigateOptions};
 use leptos::prelude::*;
 use reclaim_core::api::{Reason, RecoveryCodesStatus};
+use reclaim_core::route::Route;
 
 use super::{codes_status_label, reason_label, RequestField, RequestFlow};
 use crate::browser;
@@ -28,7 +29,7 @@ pub fn RequestForm() -> impl IntoView {
             flow.draft.update(|d| d.reason = Some(reason));
         }
         navigate(
-            "/request",
+            &Route::Request.path(),
             NavigateOptions {
                 replace: true,
                 scroll: false,
@@ -64,7 +65,7 @@ pub fn RequestForm() -> impl IntoView {
             if flow.validate_all() {
                 // "Check your answers" is another bundle: a page load.
                 flow.save_now();
-                navigate("/request/check", NavigateOptions::default());
+                navigate(&Route::RequestCheck.path(), NavigateOptions::default());
             }
         }
     };
@@ -93,7 +94,7 @@ pub fn RequestForm() -> impl IntoView {
     let username_hint = format!("The name you sign in to {site} with.");
 
     view! {
-        <Page title="Ask support to recover your account" has_errors=has_errors back="/recover".to_string()>
+        <Page title="Ask support to recover your account" has_errors=has_errors back=Route::Recover.path()>
             <ErrorSummary items=summary focus_key=flow.form.focus_key()/>
             <h1 class="heading-l">"Ask support to recover your account"</h1>
             <StatusMessage text=cleared/>

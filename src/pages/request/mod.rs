@@ -28,26 +28,14 @@ use crate::browser;
 use crate::components::FormState;
 use crate::draft::Draft;
 use crate::handoff::{EmailProof, Handoff};
+use crate::page_store::{self, ServerFieldErrors};
 
 pub use send::SendState;
 
-/// `sessionStorage` key of the server's field errors on their way to the
-/// form (pointer and words: no answer, no secret).
-const SERVER_ERRORS_KEY: &str = "reclaim.request-errors";
-
+/// The server's field errors on their way to the form, a page load away
+/// (pointer and words: no answer, no secret).
 fn take_server_errors() -> Option<Vec<(String, String)>> {
-    let text = browser::storage_get(browser::session_storage(), SERVER_ERRORS_KEY)?;
-    browser::storage_remove(browser::session_storage(), SERVER_ERRORS_KEY);
-    let params = web_sys::UrlSearchParams::new_with_str(&text).ok()?;
-    let entries = js_sys::try_iter(&params).ok()??;
-    let fields = entries
-        .flatten()
-        .filter_map(|entry| {
-            let pair = js_sys::Array::from(&entry);
-            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-        })
-        .collect();
-    Some(fields)
+    page_store::take::<ServerFieldErrors>().map(|errors| errors.0)
 }
 
 /// Everything the request pages share.
@@ -110,14 +98,7 @@ impl RequestFlow {
     /// Errors the server put on fields (422), for the form to show when it
     /// opens: it is a page load away.
     pub fn hand_errors_to_form(&self, fields: &[(String, String)]) {
-        let Ok(params) = web_sys::UrlSearchParams::new() else {
-            return;
-        };
-        for (pointer, words) in fields {
-            params.append(pointer, words);
-        }
-        let text: String = params.to_string().into();
-        browser::storage_set(browser::session_storage(), SERVER_ERRORS_KEY, &text);
+        page_store::put(&ServerFieldErrors(fields.to_vec()));
     }
 
     /// Validate a field when it loses focus (once a press elsewhere is done).

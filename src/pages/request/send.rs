@@ -4,6 +4,7 @@
 use crate::router::NavigateOptions;
 use leptos::prelude::*;
 use reclaim_core::api::RecoveryRequestCreated;
+use reclaim_core::route::Route;
 use reclaim_core::ProblemCode;
 
 use super::RequestFlow;
@@ -162,7 +163,10 @@ pub fn send(
             {
                 Ok(created) => {
                     succeed(flow, created, body.contact_email.clone());
-                    navigate("/request/confirmation", NavigateOptions::default());
+                    navigate(
+                        &Route::RequestConfirmation.path(),
+                        NavigateOptions::default(),
+                    );
                     return;
                 }
                 Err(ApiError::Conflict { retry_after, .. }) if conflicts < MAX_CONFLICT_RETRIES => {
@@ -242,7 +246,7 @@ pub fn send(
                         .map(|f| (f.pointer.clone(), f.text()))
                         .collect();
                     flow.hand_errors_to_form(&fields);
-                    navigate("/request", NavigateOptions::default());
+                    navigate(&Route::Request.path(), NavigateOptions::default());
                     return;
                 }
                 Err(ApiError::Problem {
