@@ -38,14 +38,17 @@ ensure_wasm_bindgen() {
 
 # npm packages from the committed package-lock.json: Playwright, axe-core and
 # binaryen 132's wasm-opt (Debian's wasm-opt 108 emits wasm Chromium rejects).
+# `npm ci` leaves the lock's hash in node_modules; it runs again only when the
+# lock changed since (or node_modules is gone). npm's own hidden lockfile
+# (node_modules/.package-lock.json) is not comparable: it drops fields.
 ensure_npm_packages() {
-  if [ -f node_modules/.package-lock.json ] &&
-     cmp -s <(node -e 'const l=require("./package-lock.json");console.log(JSON.stringify(l.packages))') \
-            <(node -e 'const l=require("./node_modules/.package-lock.json");const p={...l.packages};p[""]=require("./package-lock.json").packages[""];console.log(JSON.stringify(p))'); then
-    return
-  fi
+  local stamp=node_modules/.reclaim-lock.sha256
+  local want
+  want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
   step "installing npm packages from package-lock.json"
   npm ci --no-audit --no-fund
+  echo "$want" > "$stamp"
 }
 
 ensure_chromium() {

@@ -248,14 +248,14 @@ pub fn print() {
 /// A fetched answer: its status, headers and whole body as text.
 pub struct Fetched {
     pub status: u16,
-    pub headers: web_sys::Headers,
+    pub headers: gloo_net::http::Headers,
     /// Empty when the body could not be read.
     pub text: String,
 }
 
 impl Fetched {
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).ok().flatten()
+        self.headers.get(name)
     }
 }
 
@@ -263,11 +263,15 @@ impl Fetched {
 /// a page then says so and offers "Try again" instead of waiting for good.
 pub const FETCH_TIMEOUT_MS: i32 = 20_000;
 
-/// `fetch(url, init)`, body read to the end. `Err` (the browser's reason)
-/// when there is no answer at all: offline, blocked, refused, or no whole
-/// answer within [`FETCH_TIMEOUT_MS`].
-pub async fn fetch(url: &str, init: &web_sys::RequestInit) -> Result<Fetched, String> {
-    let reason = |e: wasm_bindgen::JsValue| {
+/// Send `request` (with `body`, if any) through `gloo-net`, body read to
+/// the end. `Err` (the browser's reason) when there is no answer at all:
+/// offline, blocked, refused, or no whole answer within [`FETCH_TIMEOUT_MS`].
+/// One function for every call: nothing here is generic.
+pub async fn fetch(
+    request: gloo_net::http::RequestBuilder,
+    body: Option<String>,
+) -> Result<Fetched, String> {
+    let js_reason = |e: wasm_bindgen::JsValue| {
         e.dyn_ref::<js_sys::Error>()
             .map(|e| String::from(e.message()))
             .unwrap_or_else(|| "the request failed".to_string())
@@ -277,34 +281,38 @@ pub async fn fetch(url: &str, init: &web_sys::RequestInit) -> Result<Fetched, St
     // move the page's clock past it. The timer calls the controller's own
     // `abort`, not a Rust closure: a late call after the answer (a timer
     // that was not cleared) then does nothing at all.
-    let controller = web_sys::AbortController::new().map_err(reason)?;
-    init.set_signal(Some(&controller.signal()));
+    let controller = web_sys::AbortController::new().map_err(js_reason)?;
+    let request = request.abort_signal(Some(&controller.signal()));
+    let request = match body {
+        Some(body) => request.body(body),
+        None => request.build(),
+    }
+    .map_err(reason)?;
     let abort = js_sys::Reflect::get(&controller, &"abort".into())
-        .map_err(reason)?
+        .map_err(js_reason)?
         .unchecked_into::<js_sys::Function>()
         .bind0(&controller);
     let timer = window
         .set_timeout_with_callback_and_timeout_and_arguments_0(&abort, FETCH_TIMEOUT_MS)
-        .map_err(reason)?;
-    let fetched = fetch_to_end(&window, url, init).await.map_err(reason);
+        .map_err(js_reason)?;
+    let fetched = fetch_to_end(request).await.map_err(reason);
     window.clear_timeout_with_handle(timer);
     fetched
 }
 
-async fn fetch_to_end(
-    window: &web_sys::Window,
-    url: &str,
-    init: &web_sys::RequestInit,
-) -> Result<Fetched, wasm_bindgen::JsValue> {
-    use wasm_bindgen_futures::JsFuture;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, init))
-        .await?
-        .unchecked_into();
+/// The browser's words for a failed fetch (an abort rejects with a
+/// `DOMException`, which is an `Error` too).
+fn reason(e: gloo_net::Error) -> String {
+    match e {
+        gloo_net::Error::JsError(e) => e.message,
+        _ => "the request failed".to_string(),
+    }
+}
+
+async fn fetch_to_end(request: gloo_net::http::Request) -> Result<Fetched, gloo_net::Error> {
+    let response = request.send().await?;
     // A body cut off (the timeout, a dropped connection) is no answer.
-    let text = JsFuture::from(response.text()?)
-        .await?
-        .as_string()
-        .unwrap_or_default();
+    let text = response.text().await?;
     Ok(Fetched {
         status: response.status(),
         headers: response.headers(),

@@ -26,7 +26,8 @@ pub fn prefetch_page(path: &str, current: Bundle) {
     // hashes): the bundle's HTML file, as every host of the app serves it.
     let page = format!("/{}", bundle.html_file());
     wasm_bindgen_futures::spawn_local(async move {
-        let Ok(answer) = crate::browser::fetch(&page, &web_sys::RequestInit::new()).await else {
+        let request = gloo_net::http::RequestBuilder::new(&page);
+        let Ok(answer) = crate::browser::fetch(request, None).await else {
             return;
         };
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {

@@ -773,7 +773,11 @@ async fn app_routes_get_their_bundles_page_with_strict_headers() {
     for (path, page, cookies) in [
         ("/", INDEX, &[][..]),
         ("/recover", INDEX, &[]),
-        ("/recover/forgot-password/check-your-email", RECOVER_STEPS, &[]),
+        (
+            "/recover/forgot-password/check-your-email",
+            RECOVER_STEPS,
+            &[],
+        ),
         ("/recover/lost-2fa/sign-in", RECOVER_SIGN_IN, &[]),
         ("/recover/reset-password", RECOVER_STEPS, &[]),
         ("/no-such-page", INDEX, &[]),
