@@ -115,16 +115,42 @@ pub fn TextInput(
             "form-group"
         }
     };
+    // A password can be shown while typed (GOV.UK password input): on a
+    // phone a mistyped password is the commonest failure, and unseen.
+    let is_password = input_type == Some("password");
+    let shown = RwSignal::new(false);
+    let current_type = move || {
+        if is_password && shown.get() {
+            "text"
+        } else {
+            input_type.unwrap_or("text")
+        }
+    };
+    let toggle = is_password.then(|| {
+        let controls = id.clone();
+        view! {
+            <button
+                type="button"
+                class="button button--secondary password-toggle"
+                aria-controls=controls
+                aria-pressed=move || if shown.get() { "true" } else { "false" }
+                on:click=move |_| shown.update(|s| *s = !*s)
+            >
+                {move || if shown.get() { "Hide" } else { "Show" }}
+            </button>
+        }
+    });
     view! {
         <div class=group_class>
             {label_view(id.clone(), label, is_page_heading)}
             <Hint id=hint_id.clone().unwrap_or_default() text=hint/>
             <ErrorMessage id=err_id error=error/>
+            <div class=if is_password { "password-input" } else { "input-wrapper" }>
             <input
                 class=input_class
                 id=id.clone()
                 name=id.clone()
-                type=input_type.unwrap_or("text")
+                type=current_type
                 autocomplete=autocomplete
                 inputmode=inputmode
                 spellcheck=no_spellcheck.then_some("false")
@@ -140,6 +166,8 @@ pub fn TextInput(
                     }
                 }
             />
+            {toggle}
+            </div>
         </div>
     }
 }

@@ -171,11 +171,10 @@ pub fn StatusPage() -> impl IntoView {
                 <TextInput
                     id="status-token"
                     label="Status token"
-                    hint="The token shown once when you sent your request."
+                    hint="The token shown once when you sent your request. Paste it here; it is shown so that you can check it."
                     value=token
                     on_input=Callback::new(move |v: String| token.set(v))
                     error=token_error
-                    input_type="password"
                     autocomplete="off"
                     no_spellcheck=true
                     width="input--width-30"

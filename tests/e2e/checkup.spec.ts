@@ -75,11 +75,14 @@ test('bob goes from nothing set up to an all-healthy checkup, and a saved code s
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('alert')).toContainText('Enter your password');
   await password(page);
-  await expect(page.getByRole('heading', { name: 'Scan the QR code with your authenticator app' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Add your account to an authenticator app' })).toBeVisible();
   await expect(page.locator('.qr[role=img]')).toHaveAttribute('aria-label', /QR code/);
   await checkState(page, 'authenticator QR');
   await page.screenshot({ path: 'test-results/screens/checkup-qr.png', fullPage: true });
-  const uri = new URL(await scanQr(page));
+  const scanned = await scanQr(page);
+  const uri = new URL(scanned);
+  // On the phone that shows the page, the same account opens in the app.
+  await expect(page.getByRole('link', { name: 'Open in your authenticator app' })).toHaveAttribute('href', scanned);
   expect(uri.protocol).toBe('otpauth:');
   expect(uri.host).toBe('totp');
   expect(decodeURIComponent(uri.pathname)).toBe('/PyPI:bob');

@@ -112,7 +112,7 @@ test('each signed-in page works when opened by a page load after sign-in, the fi
 
   // Setting one up, by a page load: the QR code and its key.
   await load(page, '/checkup/authenticator');
-  await expect(page.getByRole('heading', { name: 'Scan the QR code with your authenticator app' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Add your account to an authenticator app' })).toBeVisible();
   const again = (await page.locator('#totp-secret').innerText()).replace(/\s/g, '');
   expect(again).toMatch(/^[A-Z2-7]{32}$/);
   await page.locator('#totp-code').fill(totp(again));

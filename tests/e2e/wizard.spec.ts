@@ -314,6 +314,12 @@ test('stale codes: the diagnosis, and after refusals the request about them', as
   await expect(main).toContainText('PyPI-Recovery-Codes-');
   await expect(main).toContainText('password manager');
   await checkStep(page, 'stale diagnosis');
+  // On a phone the code field is in view at once; the explanations fold below it.
+  await page.setViewportSize({ width: 360, height: 640 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await expect(page.locator('#code')).toBeInViewport();
+  await page.getByText('Why a saved code can be refused').click();
+  await expect(page.getByText('Only the newest set works')).toBeVisible();
   await screenshot(page, 'stale-codes');
   await expect(page.getByRole('button', { name: 'Ask support to recover your account' })).toHaveCount(0);
   await enterCode(page, ALICE_OLD_CODES[1]);

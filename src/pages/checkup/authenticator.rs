@@ -6,7 +6,7 @@ use reclaim_core::codes::{format_totp_secret_for_display, parse_totp_code_with};
 use reclaim_core::{ErrorCode, ProblemCode};
 
 use super::reauth::ReauthForm;
-use super::{Checkup, Panel};
+use super::{Checkup, Panel, StepHeading};
 use crate::api::{ApiClient, ApiError};
 use crate::browser;
 use crate::components::qr::QrCode;
@@ -63,7 +63,7 @@ pub fn SetUp(security: AccountSecurity) -> impl IntoView {
         // One authenticator per account: this address opened by a link or
         // a reload after the app was set up leads on to replacing it.
         return view! {
-            <h2 class="heading-m" id="panel-heading" tabindex="-1">"You already have an authenticator app"</h2>
+            <StepHeading text="You already have an authenticator app"/>
             <p class="body">"An account has one authenticator app. To use another app or a new phone, remove this one first, then set up the new one."</p>
             <div class="button-group">
                 <button type="button" class="button" on:click=move |_| checkup.open(Panel::RemoveAuthenticator)>"Replace or remove your authenticator app"</button>
@@ -188,7 +188,7 @@ pub fn SetUp(security: AccountSecurity) -> impl IntoView {
         Stage::Failed(words) => {
             let start_again = start_again.clone();
             view! {
-                <h2 class="heading-m" id="panel-heading" tabindex="-1">"Your QR code was not made"</h2>
+                <StepHeading text="Your QR code was not made"/>
                 <p class="body" role="alert">{words}</p>
                 <div class="button-group">
                     <button type="button" class="button" on:click=move |_| start_again()>"Try again"</button>
@@ -210,19 +210,30 @@ pub fn SetUp(security: AccountSecurity) -> impl IntoView {
             let confirm = confirm.clone();
             view! {
                 <ErrorSummary items=form.summary() focus_key=form.focus_key()/>
-                <h2 class="heading-m" id="panel-heading" tabindex="-1">"Scan the QR code with your authenticator app"</h2>
+                <StepHeading text="Add your account to an authenticator app"/>
                 <ol class="list list--number">
-                    <li>"Open an authenticator app on your phone, such as a password manager with one-time codes, and choose to add an account."</li>
-                    <li>"Scan this QR code, or type the setup key below."</li>
+                    <li>"Open an authenticator app, such as a password manager with one-time codes, and choose to add an account."</li>
+                    <li>"On this phone, open the account in the app or type the setup key. On a computer, scan the QR code with your phone."</li>
                     <li>"Enter the 6-digit code the app then shows."</li>
                 </ol>
-                <QrCode text=setup.otpauth_uri.clone() label=format!("QR code to add {site} ({username}) to an authenticator app. If you cannot scan it, type the setup key shown below.")/>
-                <p class="body">"Cannot scan it? Type this setup key into the app instead:"</p>
-                <p class="secret-key" id="totp-secret">{grouped}</p>
-                <p class="body">
-                    <button type="button" class="button button--secondary" on:click=copy_secret>"Copy the setup key"</button>
-                </p>
-                <StatusMessage text=copied/>
+                // The key first in the page (a phone cannot scan its own
+                // screen); wide screens show the QR code first.
+                <div class="totp-setup">
+                    <div class="totp-setup__key">
+                        <h2 class="heading-m">"Setup key"</h2>
+                        <p class="body">"The setup key is the secret your app makes its codes from. Type it into the app, or open the account in the app straight from here:"</p>
+                        <p class="secret-key" id="totp-secret">{grouped}</p>
+                        <div class="button-group">
+                            <a class="button button--secondary" href=setup.otpauth_uri.clone() rel="external">"Open in your authenticator app"</a>
+                            <button type="button" class="button button--secondary" on:click=copy_secret>"Copy the setup key"</button>
+                        </div>
+                        <StatusMessage text=copied/>
+                    </div>
+                    <div class="totp-setup__qr">
+                        <h2 class="heading-m">"QR code"</h2>
+                        <QrCode text=setup.otpauth_uri.clone() label=format!("QR code to add {site} ({username}) to an authenticator app. If you cannot scan it, type the setup key.")/>
+                    </div>
+                </div>
                 <WarningText>"Never share this key: anyone who has it can make your codes."</WarningText>
                 <form novalidate on:submit=confirm>
                     <TextInput
@@ -256,7 +267,7 @@ pub fn Remove(security: AccountSecurity) -> impl IntoView {
     let checkup = expect_context::<Checkup>();
     if !security.totp_enabled {
         return view! {
-            <h2 class="heading-m" id="panel-heading" tabindex="-1">"You have no authenticator app"</h2>
+            <StepHeading text="You have no authenticator app"/>
             <p class="body">"There is nothing to remove. Set one up so that a stolen password alone cannot open your account."</p>
             <div class="button-group">
                 <button type="button" class="button" on:click=move |_| checkup.open(Panel::SetUpAuthenticator)>"Set up an authenticator app"</button>
@@ -307,7 +318,7 @@ pub fn Remove(security: AccountSecurity) -> impl IntoView {
         }
         let remove = remove.clone();
         view! {
-            <h2 class="heading-m" id="panel-heading" tabindex="-1">"Remove your authenticator app"</h2>
+            <StepHeading text="Remove your authenticator app"/>
             {move || problem.get().map(|p| view! { <p class="body" role="alert">{p}</p> })}
             <WarningText>"Your recovery codes are removed with it: they only work alongside an authenticator app. Until you set one up again, signing in asks for your password only."</WarningText>
             <p class="body">"To use a new phone, remove the app here, then set it up again on the new phone and generate new recovery codes."</p>

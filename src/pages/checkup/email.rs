@@ -10,7 +10,7 @@ use reclaim_core::limits::{EMAIL_CODE_DIGITS, EMAIL_CODE_MINUTES};
 use reclaim_core::{ErrorCode, ProblemCode};
 
 use super::authenticator::panel_failure;
-use super::{Checkup, Panel};
+use super::{Checkup, Panel, StepHeading};
 use crate::api::ApiClient;
 use crate::components::{
     Cooldown, ErrorSummary, FormField, FormState, StatusMessage, SubmitButton, TextInput,
@@ -41,7 +41,7 @@ pub fn VerifyEmail(security: AccountSecurity) -> impl IntoView {
     let email = security.email.clone();
     if security.email_verified {
         return view! {
-            <h2 class="heading-m" id="panel-heading" tabindex="-1">"Your email address is verified"</h2>
+            <StepHeading text="Your email address is verified"/>
             <p class="body">{format!("{email} is verified: reset links and support's replies go there.")}</p>
             <p class="body"><button type="button" class="button" on:click=move |_| checkup.open(Panel::Overview)>"Back to the checkup"</button></p>
         }
@@ -121,7 +121,7 @@ pub fn VerifyEmail(security: AccountSecurity) -> impl IntoView {
             let send_first = send_first.clone();
             return view! {
                 <ErrorSummary items=form.summary() focus_key=form.focus_key()/>
-                <h2 class="heading-m" id="panel-heading" tabindex="-1">"Verify your email address"</h2>
+                <StepHeading text="Verify your email address"/>
                 <p class="body">{format!("We will email a code to {}. Type it in here to show that the address is yours. Then password reset links can go to it.", security.email)}</p>
                 <div class="button-group">
                     <button type="button" class="button" on:click=move |_| send_first() disabled=move || sending.get() || cooldown.active().get()>"Send the code"</button>
@@ -134,7 +134,7 @@ pub fn VerifyEmail(security: AccountSecurity) -> impl IntoView {
         let send_again = send_again.clone();
         view! {
             <ErrorSummary items=form.summary() focus_key=form.focus_key()/>
-            <h2 class="heading-m" id="panel-heading" tabindex="-1">"Enter the code from the email"</h2>
+            <StepHeading text="Enter the code from the email"/>
             <p class="body">{format!("It works for {EMAIL_CODE_MINUTES} minutes.")}</p>
             <form novalidate on:submit=confirm.clone()>
                 <TextInput

@@ -104,8 +104,37 @@ pub struct Checkup {
     pub announcement: RwSignal<String>,
     /// Until when (ms) the last password re-entry allows changes.
     reauth_until: RwSignal<f64>,
+    /// The heading of the step shown, which is also the page's title.
+    step: RwSignal<String>,
     session_lost: Callback<()>,
     navigate: Callback<Route>,
+}
+
+/// The checkup's name: the overview's heading, and the caption above each
+/// step's own heading.
+const CHECKUP_TITLE: &str = "Check the security of your account";
+
+/// The heading of a checkup step (a panel, or a stage of one), which is
+/// also the page's title: each step says what it is (WCAG 2.4.2). Focus is
+/// moved here when a step replaces another.
+#[component]
+pub fn StepHeading(
+    #[prop(into)] text: String,
+    /// Left off the printed codes sheet.
+    #[prop(optional)]
+    no_print: bool,
+) -> impl IntoView {
+    let checkup = expect_context::<Checkup>();
+    checkup.step.set(text.clone());
+    let class = if no_print {
+        "heading-l no-print"
+    } else {
+        "heading-l"
+    };
+    view! {
+        <p class="caption-l no-print">{CHECKUP_TITLE}</p>
+        <h1 class=class id="panel-heading" tabindex="-1">{text}</h1>
+    }
 }
 
 impl Checkup {
@@ -171,6 +200,7 @@ pub fn CheckupPage(panel: Panel, pages: PanelPages) -> impl IntoView {
         security: RwSignal::new(None),
         announcement: RwSignal::new(announcement.unwrap_or_default()),
         reauth_until: RwSignal::new(0.0),
+        step: RwSignal::new(CHECKUP_TITLE.to_string()),
         session_lost: go_sign_in,
         navigate: {
             let navigate = navigate.clone();
@@ -218,16 +248,20 @@ pub fn CheckupPage(panel: Panel, pages: PanelPages) -> impl IntoView {
     };
 
     view! {
-        <Page title="Check the security of your account" back=(if panel == Panel::Overview { Route::Start } else { Route::Checkup }).path()>
-            <h1 class="heading-l no-print">"Check the security of your account"</h1>
+        <Page title=checkup.step back=(if panel == Panel::Overview { Route::Start } else { Route::Checkup }).path()>
+            // Signing out is on the overview only, above its content: never
+            // a second button right under a step's main action.
+            {(panel == Panel::Overview).then(|| view! {
+                <h1 class="heading-l no-print">{CHECKUP_TITLE}</h1>
+                <p class="body no-print">
+                    <button type="button" class="link-button" on:click=sign_out.clone()>"Sign out"</button>
+                </p>
+            })}
             {move || load_error.get().map(|e| view! { <div class="error-summary" role="alert"><p class="body">{e}</p></div> })}
             {move || match checkup.security.get() {
                 None => view! { <p class="body" role="status">"Loading your account\u{2026}"</p> }.into_any(),
                 Some(sec) => pages(panel, sec),
             }}
-            <p class="body no-print">
-                <button type="button" class="button button--secondary" on:click=sign_out>"Sign out"</button>
-            </p>
         </Page>
     }
     .into_any()

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use reclaim_core::{ErrorCode, ProblemCode};
 
-use super::Checkup;
+use super::{Checkup, StepHeading};
 use crate::api::ApiClient;
 use crate::components::{Cooldown, ErrorSummary, FormField, FormState, SubmitButton, TextInput};
 
@@ -74,7 +74,7 @@ pub fn ReauthForm(
     };
     view! {
         <ErrorSummary items=form.summary() focus_key=form.focus_key()/>
-        <h2 class="heading-m" id="panel-heading" tabindex="-1">{heading}</h2>
+        <StepHeading text=heading/>
         <p class="body">{why}</p>
         <form novalidate on:submit=on_submit>
             <TextInput

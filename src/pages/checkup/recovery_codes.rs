@@ -9,7 +9,7 @@ use reclaim_core::{ErrorCode, ProblemCode};
 
 use super::authenticator::panel_failure;
 use super::reauth::ReauthForm;
-use super::{Checkup, Panel};
+use super::{Checkup, Panel, StepHeading};
 use crate::api::ApiClient;
 use crate::browser;
 use crate::components::{
@@ -68,7 +68,7 @@ pub fn RecoveryCodes(security: AccountSecurity) -> impl IntoView {
         // Codes exist only alongside a second factor (the server refuses
         // them without one): this address opened by a link leads there.
         return view! {
-            <h2 class="heading-m" id="panel-heading" tabindex="-1">"Set up an authenticator app first"</h2>
+            <StepHeading text="Set up an authenticator app first"/>
             <p class="body">"Recovery codes work only alongside an authenticator app: they replace its code when your phone is lost. Set up the app, then generate your codes."</p>
             <div class="button-group">
                 <button type="button" class="button" on:click=move |_| checkup.open(Panel::SetUpAuthenticator)>"Set up an authenticator app"</button>
@@ -158,7 +158,7 @@ pub fn RecoveryCodes(security: AccountSecurity) -> impl IntoView {
                             c @ (ProblemCode::RecoveryCodeInvalid | ProblemCode::RecoveryCodeUsed),
                         ) => {
                             let words = if c == ProblemCode::RecoveryCodeInvalid {
-                                "This code is not in the new set. Enter one of the codes shown on the last page, from the file or sheet you saved".to_string()
+                                "This code is not in the new set. Enter one of the new codes, from where you saved them".to_string()
                             } else {
                                 reclaim_core::messages::problem_message(c)
                                     .unwrap_or_default()
@@ -208,7 +208,7 @@ pub fn RecoveryCodes(security: AccountSecurity) -> impl IntoView {
         Stage::Warn => {
             let generate_now = generate_now.clone();
             view! {
-                <h2 class="heading-m" id="panel-heading" tabindex="-1">"Generate a new set of recovery codes"</h2>
+                <StepHeading text="Generate a new set of recovery codes"/>
                 <WarningText>"Your current codes stop working the moment the new set is made, including any you saved or printed."</WarningText>
                 <div class="button-group">
                     <button type="button" class="button" on:click=move |_| generate_now()>"Generate new codes"</button>
@@ -221,7 +221,7 @@ pub fn RecoveryCodes(security: AccountSecurity) -> impl IntoView {
         Stage::Failed(words) => {
             let generate_now = generate_now.clone();
             view! {
-                <h2 class="heading-m" id="panel-heading" tabindex="-1">"Your recovery codes were not made"</h2>
+                <StepHeading text="Your recovery codes were not made"/>
                 <p class="body" role="alert">{words}</p>
                 <div class="button-group">
                     <button type="button" class="button" on:click=move |_| generate_now()>"Try again"</button>
@@ -248,8 +248,8 @@ pub fn RecoveryCodes(security: AccountSecurity) -> impl IntoView {
             let when = browser::format_timestamp(&set.generated_at);
             let next = set.clone();
             view! {
-                <h2 class="heading-m no-print" id="panel-heading" tabindex="-1">"Save your recovery codes"</h2>
-                <p class="body no-print">"These codes are shown only now. Save them somewhere safe that is not your phone: a password manager, or a printed sheet."</p>
+                <StepHeading text="Save your recovery codes" no_print=true/>
+                <p class="body no-print">"These codes are shown only now. Keep them where you can still reach them when your phone is lost: copy them into a password manager, download the file to a computer, or print them."</p>
                 <div class="codes-sheet">
                     <p class="body codes-sheet__title">{format!("{site} recovery codes for {username}, generated {when}")}</p>
                     <ol class="codes-list" id="recovery-codes">
@@ -274,7 +274,7 @@ pub fn RecoveryCodes(security: AccountSecurity) -> impl IntoView {
             let prove = prove.clone();
             view! {
                 <ErrorSummary items=form.summary() focus_key=form.focus_key()/>
-                <h2 class="heading-m" id="panel-heading" tabindex="-1">"Check that you saved them"</h2>
+                <StepHeading text="Check that you saved them"/>
                 <p class="body">"Enter one of the codes from where you saved them, not from the last page. That code is then used up, and the others remain."</p>
                 <form novalidate on:submit=prove>
                     <TextInput

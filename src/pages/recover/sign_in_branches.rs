@@ -163,9 +163,13 @@ pub fn CodePage(branch: Branch) -> impl IntoView {
                 on_refused=on_refused
             >
                 {(branch != Branch::TotpRefused).then(|| view! { <InsetText><p class="body">{facts.clone()}</p></InsetText> })}
-                {stale.then(|| view! {
-                    <h2 class="heading-m">"Why a saved code can be refused"</h2>
-                    <ul class="list list--bullet">
+            </SecondFactorStep>
+            // The field comes first (a stressed reader on a phone wants to
+            // try a code); why one can fail and where to look, below it.
+            {stale.then(|| view! {
+                <details class="details">
+                    <summary class="details__summary">"Why a saved code can be refused"</summary>
+                    <ul class="list list--bullet details__text">
                         <li>"Only the newest set works. Each time new codes are generated, every code of the older sets stops working, and an old code gets \u{201c}Invalid recovery code\u{201d}, exactly like a typo."</li>
                         <li>{format!("A saved codes file has the time its set was generated in its name, like {example_file}. Look for the file with the same date as your current set above.")}</li>
                         <li>"Each code works once. A code you used before gets \u{201c}Recovery code has been previously used\u{201d}: try another from the same set."</li>
@@ -173,16 +177,17 @@ pub fn CodePage(branch: Branch) -> impl IntoView {
                             <li>{format!("Codes for {} ({}) belong to a different account and never work here.", t.name, t.url)}</li>
                         })}
                     </ul>
-                    <h2 class="heading-m">"Where people keep their codes"</h2>
-                    <ul class="list list--bullet">
+                </details>
+                <details class="details">
+                    <summary class="details__summary">"Where people keep their codes"</summary>
+                    <ul class="list list--bullet details__text">
                         <li>"a password manager, in the entry for this site or in a secure note"</li>
                         <li>"the downloads folder of the computer used to set up two-factor authentication"</li>
                         <li>"backups or cloud storage of that computer"</li>
                         <li>"a printed sheet"</li>
                     </ul>
-                    <p class="body">"Then try a code from the newest set:"</p>
-                })}
-            </SecondFactorStep>
+                </details>
+            })}
             {move || {
                 let stale_after_refusal = !stale && last_refusal.get() == Some(ProblemCode::RecoveryCodeInvalid);
                 let totp_refused = branch == Branch::TotpRefused

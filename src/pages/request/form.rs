@@ -300,13 +300,11 @@ pub fn RequestForm() -> impl IntoView {
                     error=err(RequestField::AcknowledgedDelay)
                 />
 
-                <div class="button-group">
-                    <button type="submit" class="button">"Continue"</button>
-                    <button type="button" class="button button--secondary" on:click=start_again>
-                        "Start again"
-                    </button>
-                </div>
+                <button type="submit" class="button">"Continue"</button>
             </form>
+            <p class="body">
+                <button type="button" class="link-button" on:click=start_again>"Start again"</button>
+            </p>
         </Page>
     }
 }
