@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use reclaim_core::bundle::Bundle;
 use reclaim_core::config::AppConfig;
 use reclaim_core::route::Route;
+use reclaim_core::wizard::Branch;
 
 use crate::api::ApiClient;
 use crate::components::Layout;
@@ -17,7 +18,8 @@ use crate::pages::checkup::{
 };
 use crate::pages::not_found::NotFound;
 use crate::pages::recover::{
-    sign_in_step_pages, step_pages, RecoverIndex, RecoverStep, ResetPasswordPage, StepPages, Wizard,
+    question_pages, sign_in_step_pages, step_pages, RecoverIndex, RecoverStep, ResetPasswordPage,
+    StepPages, Wizard,
 };
 use crate::pages::request::{CheckAnswers, Confirmation, RequestFlow, RequestForm};
 use crate::pages::sign_in::{SignInFirst, SignInPage};
@@ -138,6 +140,10 @@ fn start_pages(route: Route) -> Option<PageOf> {
     Some(match route {
         Route::Start => |_| view! { <StartPage/> }.into_any(),
         Route::Recover => |_| view! { <RecoverIndex/> }.into_any(),
+        Route::RecoverStep {
+            branch: Branch::LostAuthenticator,
+            ..
+        } => |route| recover_step(route, question_pages),
         _ => return None,
     })
 }
@@ -146,7 +152,9 @@ fn recover_steps_pages(route: Route) -> Option<PageOf> {
     Some(match route {
         // The page the mailed reset link opens.
         Route::ResetPassword => |_| view! { <ResetPasswordPage/> }.into_any(),
-        Route::RecoverStep { branch, .. } if !branch.signs_in() => {
+        Route::RecoverStep { branch, .. }
+            if !branch.signs_in() && branch != Branch::LostAuthenticator =>
+        {
             |route| recover_step(route, step_pages)
         }
         _ => return None,

@@ -45,9 +45,9 @@ pub async fn load() -> Result<AppConfig, ConfigLoadError> {
 
 /// Fetch and check `/config.json`.
 async fn fetch() -> Result<AppConfig, ConfigLoadError> {
-    let request =
-        gloo_net::http::RequestBuilder::new(CONFIG_URL).cache(web_sys::RequestCache::NoCache);
-    let answer = crate::browser::fetch(request, None)
+    let init = web_sys::RequestInit::new();
+    init.set_cache(web_sys::RequestCache::NoCache);
+    let answer = crate::browser::fetch(CONFIG_URL, &init)
         .await
         .map_err(ConfigLoadError::Network)?;
     if !(200..300).contains(&answer.status) {

@@ -26,8 +26,7 @@ pub fn prefetch_page(path: &str, current: Bundle) {
     // hashes): the bundle's HTML file, as every host of the app serves it.
     let page = format!("/{}", bundle.html_file());
     wasm_bindgen_futures::spawn_local(async move {
-        let request = gloo_net::http::RequestBuilder::new(&page);
-        let Ok(answer) = crate::browser::fetch(request, None).await else {
+        let Ok(answer) = crate::browser::fetch(&page, &web_sys::RequestInit::new()).await else {
             return;
         };
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {

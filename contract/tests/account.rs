@@ -12,7 +12,7 @@ use reclaim_contract::api::{
 };
 use reclaim_contract::{
     api, assert_problem, demo, demo_api, fresh_api, is_recovery_code, sign_in, totp, Client, Resp,
-    CSRF_HEADER, DEMO_PASSWORD,
+    CSRF_HEADER,
 };
 use serde_json::json;
 
@@ -88,13 +88,13 @@ fn security_checkup_describes_bob() {
     sign_in(&client, "bob");
     let s = security(&client);
     assert_eq!(s.username, "bob");
-    assert_eq!(s.email, demo::BOB_EMAIL);
+    assert_eq!(s.email, demo::bob_email());
     assert!(s.email_verified);
     assert!(!s.totp_enabled);
     assert_eq!(s.recovery_codes.unused, 0, "bob has no codes");
     assert_eq!(s.recovery_codes.generated_at, None);
     assert_eq!(s.reauth_valid_for, 0, "no re-auth yet");
-    reauth(&client, DEMO_PASSWORD).expect(200);
+    reauth(&client, demo::password()).expect(200);
     let s = security(&client);
     assert!(
         s.reauth_valid_for > 0 && s.reauth_valid_for <= 300,
@@ -110,7 +110,7 @@ fn state_changing_calls_need_the_csrf_header() {
     };
     let client = api.client();
     sign_in(&client, "bob");
-    let body = json!({ "password": DEMO_PASSWORD });
+    let body = json!({ "password": demo::password() });
     let missing = client.post("/account/reauth").no_csrf().json(&body).send();
     missing.problem(403, None);
     let wrong = client
@@ -131,7 +131,7 @@ fn state_changing_calls_need_the_csrf_header() {
         r.problem(403, None);
     }
     // the session survived all that, and the header makes it work
-    reauth(&client, DEMO_PASSWORD).expect(200);
+    reauth(&client, demo::password()).expect(200);
     client.get("/account/security").send().expect(200);
 }
 
@@ -204,7 +204,7 @@ fn logout_revokes_the_session_server_side() {
         return;
     };
     let client = api.client();
-    let r = client.login("bob", DEMO_PASSWORD);
+    let r = client.login("bob", demo::password());
     r.expect(200);
     let set = r
         .header("set-cookie")
@@ -231,7 +231,7 @@ fn recovery_codes_are_generated_after_reauth_and_confirmed_by_one_code() {
     };
     let client = api.client();
     sign_in(&client, "bob");
-    reauth(&client, DEMO_PASSWORD).expect(200);
+    reauth(&client, demo::password()).expect(200);
     // Codes exist only alongside an authenticator: alone, every sign-in would
     // demand one until the account is locked out.
     let r = client.post_json("/account/recovery-codes", &json!({}));
@@ -319,13 +319,13 @@ fn recovery_codes_are_generated_after_reauth_and_confirmed_by_one_code() {
     );
 
     // regenerating deletes the old set: an old code is invalid at sign-in
-    reauth(&client, DEMO_PASSWORD).expect(200);
+    reauth(&client, demo::password()).expect(200);
     let second = client.post_json("/account/recovery-codes", &json!({}));
     assert!(second.status == 200 || second.status == 201);
     let new_codes = second.parse::<RecoveryCodesGenerated>().codes;
     assert!(new_codes.iter().all(|c| !codes.contains(c)));
     let other = api.client();
-    let r = other.login("bob", DEMO_PASSWORD);
+    let r = other.login("bob", demo::password());
     let LoginOutcome::SecondFactor(c) = r.parse::<LoginOutcome>() else {
         panic!("bob has codes now: a second step, got {}", r.text());
     };
@@ -354,7 +354,7 @@ fn recovery_codes_are_generated_after_reauth_and_confirmed_by_one_code() {
         .send()
         .problem(409, Some("totp_not_enabled"));
     let mail = api
-        .wait_for_mail(demo::BOB_EMAIL, std::time::Duration::from_secs(5), |m| {
+        .wait_for_mail(demo::bob_email(), std::time::Duration::from_secs(5), |m| {
             m.subject.contains("authenticator app was removed")
         })
         .expect("a mail says the authenticator was removed");
@@ -363,7 +363,7 @@ fn recovery_codes_are_generated_after_reauth_and_confirmed_by_one_code() {
         "{}",
         mail.text
     );
-    let r = api.client().login("bob", DEMO_PASSWORD);
+    let r = api.client().login("bob", demo::password());
     assert!(
         matches!(r.parse::<LoginOutcome>(), LoginOutcome::Session { .. }),
         "password alone again: {}",
@@ -381,7 +381,7 @@ fn two_concurrent_authenticator_confirmations_leave_it_on() {
     };
     let client = api.client();
     sign_in(&client, "bob");
-    reauth(&client, DEMO_PASSWORD).expect(200);
+    reauth(&client, demo::password()).expect(200);
     let r = client.post_json("/account/totp", &json!({}));
     r.expect(200);
     let secret = r.parse::<TotpSetup>().secret;
@@ -417,7 +417,7 @@ fn two_concurrent_authenticator_confirmations_leave_it_on() {
         }
     }
     assert!(security(&client).totp_enabled, "the authenticator stays on");
-    let r = api.client().login("bob", DEMO_PASSWORD);
+    let r = api.client().login("bob", demo::password());
     let LoginOutcome::SecondFactor(c) = r.parse::<LoginOutcome>() else {
         panic!("bob has an authenticator: a second step, got {}", r.text());
     };
@@ -496,7 +496,7 @@ fn authenticator_app_is_set_up_from_a_secret_and_confirmed_by_a_code() {
     };
     let client = api.client();
     sign_in(&client, "carol");
-    reauth(&client, DEMO_PASSWORD).expect(200);
+    reauth(&client, demo::password()).expect(200);
     let r = client.post_json("/account/totp", &json!({}));
     assert!(
         r.status == 200 || r.status == 201,
@@ -559,14 +559,14 @@ fn authenticator_app_is_set_up_from_a_secret_and_confirmed_by_a_code() {
     assert!(security(&client).totp_enabled);
 
     // one authenticator app per account
-    reauth(&client, DEMO_PASSWORD).expect(200);
+    reauth(&client, demo::password()).expect(200);
     let second = client.post_json("/account/totp", &json!({}));
     let p = assert_problem(&second);
     assert!((400..500).contains(&p.status), "a second app is refused");
 
     // from now on carol signs in with a second step
     let other = api.client();
-    let r = other.login("carol", DEMO_PASSWORD);
+    let r = other.login("carol", demo::password());
     let LoginOutcome::SecondFactor(c) = r.parse::<LoginOutcome>() else {
         panic!(
             "carol has an authenticator app now: a second step, got {}",

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use reclaim_contract::api::TotpSetup;
 use reclaim_contract::{
-    assert_problem, concurrently, demo, fresh_api, note, sign_in, totp, Client, Resp, DEMO_PASSWORD,
+    assert_problem, concurrently, demo, fresh_api, note, sign_in, totp, Client, Resp,
 };
 use serde_json::json;
 
@@ -22,7 +22,7 @@ const BURST: usize = 30;
 
 fn reauth(client: &Client) {
     client
-        .post_json("/account/reauth", &json!({"password": DEMO_PASSWORD}))
+        .post_json("/account/reauth", &json!({"password": demo::password()}))
         .expect(200);
 }
 
@@ -92,7 +92,7 @@ fn recovery_code_generation_burst_is_cut_at_five() {
     let generated = answers.iter().filter(|r| r.status == 200).count();
     std::thread::sleep(Duration::from_millis(300));
     let notices = api
-        .mails_to(demo::BOB_EMAIL)
+        .mails_to(demo::bob_email())
         .iter()
         .filter(|m| m.subject.to_ascii_lowercase().contains("recovery codes"))
         .count();
@@ -180,7 +180,7 @@ fn authenticator_removals_count_with_the_changes() {
     // Ten went through (three rounds of start, confirm, remove, and a
     // fourth start); six of them mail a notice (added, removed).
     let notices = api
-        .mails_to(demo::BOB_EMAIL)
+        .mails_to(demo::bob_email())
         .iter()
         .filter(|m| m.subject.to_ascii_lowercase().contains("authenticator"))
         .count();

@@ -165,7 +165,7 @@ fn an_anonymous_email_code_never_opens_the_reset_channel() {
         return;
     };
     let client = api.client();
-    let email = reclaim_contract::demo::CAROL_EMAIL;
+    let email = reclaim_contract::demo::carol_email();
     // 1 and 2: a code for carol's address, confirmed: a proof, for a request.
     let code = code_for(&api, &client, email);
     let r = confirm(&client, email, &code);
@@ -209,7 +209,7 @@ fn a_signed_in_account_verifies_its_own_address_and_then_can_reset() {
     ) else {
         return;
     };
-    let email = reclaim_contract::demo::CAROL_EMAIL;
+    let email = reclaim_contract::demo::carol_email();
     // Not signed in: 401; signed in without the CSRF header: 403.
     api.client()
         .post_json("/account/email-verification", &json!({}))

@@ -4,8 +4,7 @@
 //! Demo mode: the `no-store` checks on sign-in answers.
 
 use reclaim_contract::{
-    api, demo_api, request_body, submit_request, unique, unique_email, unique_username, Resp,
-    DEMO_PASSWORD,
+    api, demo, demo_api, request_body, submit_request, unique, unique_email, unique_username, Resp,
 };
 use serde_json::json;
 
@@ -176,14 +175,14 @@ fn sign_in_answers_are_not_stored() {
         return;
     };
     let client = api.client();
-    let session = client.login("bob", DEMO_PASSWORD);
+    let session = client.login("bob", demo::password());
     session.expect(200);
     assert_no_store(&session);
     assert_common(&session);
     let security = client.get("/account/security").send();
     security.expect(200);
     assert_no_store(&security);
-    let challenge = api.client().login("alice", DEMO_PASSWORD);
+    let challenge = api.client().login("alice", demo::password());
     challenge.expect(200);
     assert_no_store(&challenge);
 }

@@ -1,4 +1,4 @@
-//! Strangers cannot lock the owner out (DESIGN.md, "Security requirements"):
+//! Strangers cannot lock the owner out (server/README.md, "Decisions worth knowing": "Strangers cannot lock the owner out"):
 //! a per-account limit is not a switch anyone can flip.
 //!
 //! - Sign-in: a browser that completed a sign-in before (it holds the
@@ -21,7 +21,7 @@ use std::time::Duration;
 use reclaim_contract::api::{AccountSecurity, LoginOutcome};
 use reclaim_contract::{
     assert_problem, concurrently, demo, note, own_server, unique_email, unique_username, Api,
-    Client, Mail, Resp, DEMO_PASSWORD,
+    Client, Mail, Resp,
 };
 use serde_json::json;
 
@@ -111,7 +111,7 @@ fn tally(what: &str, answers: &[Resp], ok: u16) -> (usize, usize) {
 /// browser keeps after signing out (its device cookie, if the API sets one).
 fn known_browser(api: &Api, username: &str) -> Client {
     let browser = api.client();
-    let r = login_from(&browser, OWNER, username, DEMO_PASSWORD);
+    let r = login_from(&browser, OWNER, username, demo::password());
     r.expect(200);
     assert!(
         matches!(r.parse::<LoginOutcome>(), LoginOutcome::Session { .. }),
@@ -135,7 +135,7 @@ fn strangers_cannot_lock_a_known_browser_out_of_sign_in() {
     // The owner's browser signed in once: the device cookie is long-lived,
     // HttpOnly and SameSite=Strict.
     let browser = api.client();
-    let r = login_from(&browser, OWNER, "bob", DEMO_PASSWORD);
+    let r = login_from(&browser, OWNER, "bob", demo::password());
     r.expect(200);
     let device = r
         .headers_all("set-cookie")
@@ -178,19 +178,19 @@ fn strangers_cannot_lock_a_known_browser_out_of_sign_in() {
 
     // A stranger with the right password is refused while bob is limited
     // (the limit does not tell a right password from a wrong one)...
-    login_from(&api.client(), &stranger(99), "bob", DEMO_PASSWORD)
+    login_from(&api.client(), &stranger(99), "bob", demo::password())
         .problem(429, Some("rate_limited"));
     // ...and so is a made-up device cookie.
     api.client()
         .post("/login")
         .header(XFF, &stranger(98))
         .header("Cookie", "reclaim_device=dev_made-up-by-a-stranger")
-        .json(&json!({"username": "bob", "password": DEMO_PASSWORD}))
+        .json(&json!({"username": "bob", "password": demo::password()}))
         .send()
         .problem(429, Some("rate_limited"));
 
     // The owner's browser gets in with the right password.
-    let r = login_from(&browser, OWNER, "bob", DEMO_PASSWORD);
+    let r = login_from(&browser, OWNER, "bob", demo::password());
     r.expect(200);
     assert!(matches!(
         r.parse::<LoginOutcome>(),
@@ -202,7 +202,7 @@ fn strangers_cannot_lock_a_known_browser_out_of_sign_in() {
     // from an address a stranger used (a shared network).
     login_from(&browser, &stranger(0), "bob", "a-typo-of-the-owner")
         .problem(401, Some("invalid_credentials"));
-    login_from(&browser, &stranger(0), "bob", DEMO_PASSWORD).expect(200);
+    login_from(&browser, &stranger(0), "bob", demo::password()).expect(200);
 }
 
 #[test]
@@ -216,8 +216,8 @@ fn a_known_browser_is_known_only_for_its_own_account() {
             .problem(401, Some("invalid_credentials"));
     }
     // bob's browser is a stranger to alice's account.
-    login_from(&bobs, OWNER, "alice", DEMO_PASSWORD).problem(429, Some("rate_limited"));
-    login_from(&bobs, OWNER, "bob", DEMO_PASSWORD).expect(200);
+    login_from(&bobs, OWNER, "alice", demo::password()).problem(429, Some("rate_limited"));
+    login_from(&bobs, OWNER, "bob", demo::password()).expect(200);
 }
 
 #[test]
@@ -287,20 +287,20 @@ fn one_stranger_cannot_spend_an_accounts_reset_links() {
     // username and by email, at once.
     let from = stranger(1);
     let answers = concurrently(12, |i| {
-        let ident = if i % 2 == 0 { "bob" } else { demo::BOB_EMAIL };
+        let ident = if i % 2 == 0 { "bob" } else { demo::bob_email() };
         reset_from(&api.client(), &from, ident)
     });
     let (accepted, _) = tally("POST /password-reset for bob, one stranger", &answers, 202);
     assert_eq!(accepted, 10, "5 a day per identifier typed, per client");
     std::thread::sleep(Duration::from_millis(300));
-    let spent = reset_links(&api, demo::BOB_EMAIL).len();
+    let spent = reset_links(&api, demo::bob_email()).len();
     assert!(
         (1..=3).contains(&spent),
         "one client gets a share of bob's 5 links a day, not all of them: {spent} mailed"
     );
     // The owner, elsewhere, is neither refused nor silently ignored.
     reset_from(&api.client(), OWNER, "bob").expect(202);
-    let now = wait_for_count(spent + 1, || reset_links(&api, demo::BOB_EMAIL).len());
+    let now = wait_for_count(spent + 1, || reset_links(&api, demo::bob_email()).len());
     assert_eq!(now, spent + 1, "the owner's own request mails a link");
 }
 
@@ -317,21 +317,21 @@ fn many_strangers_spend_the_cap_but_a_known_browser_still_gets_its_link() {
     let (accepted, _) = tally("POST /password-reset for bob, 30 strangers", &answers, 202);
     assert_eq!(accepted, BURST, "each stranger is within its own limits");
     std::thread::sleep(Duration::from_millis(300));
-    let spent = reset_links(&api, demo::BOB_EMAIL).len();
+    let spent = reset_links(&api, demo::bob_email()).len();
     assert!(spent <= 5, "at most 5 links a day per account: {spent}");
     // A browser bob never signed in with gets nothing more today, silently.
     reset_from(&api.client(), "192.0.2.77", "bob").expect(202);
     std::thread::sleep(Duration::from_millis(300));
-    assert_eq!(reset_links(&api, demo::BOB_EMAIL).len(), spent);
+    assert_eq!(reset_links(&api, demo::bob_email()).len(), spent);
     // The browser bob signed in with before still gets its link, and it works.
     reset_from(&browser, OWNER, "bob").expect(202);
-    let now = wait_for_count(spent + 1, || reset_links(&api, demo::BOB_EMAIL).len());
+    let now = wait_for_count(spent + 1, || reset_links(&api, demo::bob_email()).len());
     assert_eq!(
         now,
         spent + 1,
         "a known browser has a share strangers cannot spend"
     );
-    let link = reset_links(&api, demo::BOB_EMAIL)
+    let link = reset_links(&api, demo::bob_email())
         .last()
         .and_then(Mail::link)
         .unwrap();
@@ -358,7 +358,7 @@ fn one_stranger_cannot_spend_an_addresss_username_reminders() {
         return;
     };
     let reminders = || {
-        api.mails_to(demo::BOB_EMAIL)
+        api.mails_to(demo::bob_email())
             .iter()
             .filter(|m| m.text.to_ascii_lowercase().contains("username"))
             .count()
@@ -369,7 +369,7 @@ fn one_stranger_cannot_spend_an_addresss_username_reminders() {
             &api.client(),
             &from,
             "/username-reminder",
-            json!({"email": demo::BOB_EMAIL}),
+            json!({"email": demo::bob_email()}),
         )
     });
     let (accepted, limited) = tally("POST /username-reminder, one stranger", &answers, 202);
@@ -385,7 +385,7 @@ fn one_stranger_cannot_spend_an_addresss_username_reminders() {
         &api.client(),
         OWNER,
         "/username-reminder",
-        json!({"email": demo::BOB_EMAIL}),
+        json!({"email": demo::bob_email()}),
     )
     .expect(202);
     assert_eq!(wait_for_count(spent + 1, reminders), spent + 1);
@@ -400,7 +400,7 @@ fn strangers_cannot_stop_the_owner_getting_and_using_email_codes() {
         return;
     };
     let codes = || {
-        api.mails_to(demo::CAROL_EMAIL)
+        api.mails_to(demo::carol_email())
             .iter()
             .filter(|m| m.code().is_some())
             .count()
@@ -410,7 +410,7 @@ fn strangers_cannot_stop_the_owner_getting_and_using_email_codes() {
             &api.client(),
             from,
             "/email-verification",
-            json!({"email": demo::CAROL_EMAIL}),
+            json!({"email": demo::carol_email()}),
         )
     };
     // One stranger: its own 5 an hour for the address, then 429 for it only.
@@ -431,7 +431,7 @@ fn strangers_cannot_stop_the_owner_getting_and_using_email_codes() {
     assert!(spent <= 10, "at most 10 anonymous codes an hour: {spent}");
     // ...but carol, signed in, verifies her address with a code of her own.
     let carol = api.client();
-    login_from(&carol, OWNER, "carol", DEMO_PASSWORD).expect(200);
+    login_from(&carol, OWNER, "carol", demo::password()).expect(200);
     carol
         .post("/account/email-verification")
         .header(XFF, OWNER)
@@ -439,7 +439,7 @@ fn strangers_cannot_stop_the_owner_getting_and_using_email_codes() {
         .expect(202);
     assert_eq!(wait_for_count(spent + 1, codes), spent + 1);
     let code = api
-        .mails_to(demo::CAROL_EMAIL)
+        .mails_to(demo::carol_email())
         .last()
         .and_then(Mail::code)
         .unwrap();
@@ -487,11 +487,11 @@ fn a_mail_the_budget_drops_hands_the_accounts_slot_back() {
         started.elapsed() < Duration::from_secs(8),
         "the machine is too slow for this test's 8 s window"
     );
-    assert_eq!(reset_links(&api, demo::BOB_EMAIL).len(), 0, "all dropped");
+    assert_eq!(reset_links(&api, demo::bob_email()).len(), 0, "all dropped");
     // Once the budget has room again, a request for bob mails a link: the
     // five dropped mails did not spend bob's 5 links a day.
     std::thread::sleep(Duration::from_secs(9).saturating_sub(started.elapsed()));
     reset_from(&api.client(), OWNER, "bob").expect(202);
-    let sent = wait_for_count(1, || reset_links(&api, demo::BOB_EMAIL).len());
+    let sent = wait_for_count(1, || reset_links(&api, demo::bob_email()).len());
     assert_eq!(sent, 1, "the account's slots were handed back");
 }

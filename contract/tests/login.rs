@@ -5,7 +5,7 @@
 //! Demo mode: every test but the first half of the uniform-answer test.
 
 use reclaim_contract::api::{LoginOutcome, SecondFactor};
-use reclaim_contract::{api, demo, demo_api, fresh_api, unique_username, DEMO_PASSWORD};
+use reclaim_contract::{api, demo, demo_api, fresh_api, unique_username};
 
 #[test]
 fn wrong_password_and_unknown_user_answer_alike() {
@@ -36,7 +36,7 @@ fn alice_gets_a_second_factor_challenge() {
         return;
     };
     let client = api.client();
-    let r = client.login("alice", DEMO_PASSWORD);
+    let r = client.login("alice", demo::password());
     r.expect(200);
     let LoginOutcome::SecondFactor(c) = r.parse::<LoginOutcome>() else {
         panic!(
@@ -67,7 +67,7 @@ fn alice_gets_a_second_factor_challenge() {
         .expect("generated_at of the current set");
     assert_eq!(
         generated,
-        demo::ALICE_CODES_GENERATED_AT,
+        demo::alice_codes_generated_at(),
         "when alice's current set was generated (RFC 3339)"
     );
     assert!(
@@ -86,7 +86,7 @@ fn bob_gets_a_session_cookie() {
         return;
     };
     let client = api.client();
-    let r = client.login("bob", DEMO_PASSWORD);
+    let r = client.login("bob", demo::password());
     r.expect(200);
     let LoginOutcome::Session {
         username,
@@ -137,6 +137,6 @@ fn login_is_limited_to_ten_attempts_per_five_minutes() {
     let limited = client.login("bob", "wrong-password-11");
     limited.problem(429, Some("rate_limited"));
     // once limited, even the right password does not tell that it is right
-    let right = client.login("bob", DEMO_PASSWORD);
+    let right = client.login("bob", demo::password());
     right.problem(429, Some("rate_limited"));
 }

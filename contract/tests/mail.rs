@@ -214,13 +214,13 @@ fn a_refused_recipient_is_marked_failed_and_the_queue_goes_on() {
         .unwrap()
         .delivered
         .iter()
-        .any(|(to, _)| to == demo::BOB_EMAIL)));
+        .any(|(to, _)| to == demo::bob_email())));
     let token = {
         let relay = relay.lock().unwrap();
         let (_, text) = relay
             .delivered
             .iter()
-            .find(|(to, _)| to == demo::BOB_EMAIL)
+            .find(|(to, _)| to == demo::bob_email())
             .unwrap();
         let i = text.find("token=").expect("a reset link") + "token=".len();
         text[i..]
@@ -232,11 +232,11 @@ fn a_refused_recipient_is_marked_failed_and_the_queue_goes_on() {
     assert!(token.len() > 20, "{token}");
     assert!(wait_until(Duration::from_secs(5), || outbox_mail(
         &api,
-        demo::BOB_EMAIL
+        demo::bob_email()
     )
     .field("state")
         == Some("sent")));
-    let kept = outbox_mail(&api, demo::BOB_EMAIL);
+    let kept = outbox_mail(&api, demo::bob_email());
     assert!(
         !kept.text.contains(&token),
         "the stored copy lost the link: {}",
@@ -287,7 +287,7 @@ fn the_operator_view_names_what_an_email_proof_proved() {
     assert!(view.contains("NOT an address of this account"), "{view}");
     assert!(!view.contains("verified:  yes"), "{view}");
     // alice's own address, and her previous one.
-    let view = file(demo::ALICE_EMAIL, &stranger);
+    let view = file(demo::alice_email(), &stranger);
     assert!(view.contains("CURRENT address"), "{view}");
     let view = file("alice@old-mail.example.net", &stranger);
     assert!(view.contains("PREVIOUS address"), "{view}");

@@ -65,7 +65,7 @@ fn password_reset_answers_alike_for_existing_and_unknown_emails() {
     let unknown = reset(api, &unique_email());
     unknown.expect(202);
     if api.demo {
-        let existing = reset(api, demo::BOB_EMAIL);
+        let existing = reset(api, demo::bob_email());
         assert_alike(&existing, &unknown);
         // an unverified email answers alike too
         let unverified = reset(api, "carol");
@@ -80,7 +80,7 @@ fn password_reset_mails_bob_a_link() {
     };
     reset(api, "bob").expect(202);
     let mail = api
-        .wait_for_mail(demo::BOB_EMAIL, Duration::from_secs(5), is_reset_mail)
+        .wait_for_mail(demo::bob_email(), Duration::from_secs(5), is_reset_mail)
         .expect("a mail with a reset link to bob");
     let link = mail.link().unwrap();
     assert!(
@@ -109,10 +109,10 @@ fn password_reset_sends_no_link_to_an_unverified_email() {
         return;
     };
     // carol's email is unverified: an unverified email cannot reset.
-    let before = api.mails_to(demo::CAROL_EMAIL).len();
-    reset(api, demo::CAROL_EMAIL).expect(202);
+    let before = api.mails_to(demo::carol_email()).len();
+    reset(api, demo::carol_email()).expect(202);
     std::thread::sleep(Duration::from_millis(300));
-    let after = api.mails_to(demo::CAROL_EMAIL);
+    let after = api.mails_to(demo::carol_email());
     assert!(
         !after.iter().skip(before).any(is_reset_mail),
         "no reset link to carol's unverified address: {:?}",
@@ -131,9 +131,9 @@ fn username_reminder_answers_alike_for_existing_and_unknown_emails() {
     unknown.expect(202);
     let _: reclaim_contract::api::Accepted = unknown.parse();
     if api.demo {
-        let existing = remind(api, demo::ALICE_EMAIL);
+        let existing = remind(api, demo::alice_email());
         assert_alike(&existing, &unknown);
-        let unverified = remind(api, demo::CAROL_EMAIL);
+        let unverified = remind(api, demo::carol_email());
         assert_alike(&unverified, &unknown);
     }
 }
@@ -143,10 +143,10 @@ fn username_reminder_mails_the_username() {
     let Some(api) = demo_api("username_reminder_mails_the_username") else {
         return;
     };
-    remind(api, demo::BOB_EMAIL).expect(202);
+    remind(api, demo::bob_email()).expect(202);
     let mail = api
-        .wait_for_mail(demo::BOB_EMAIL, Duration::from_secs(5), |m| {
-            let text = m.text.replace(demo::BOB_EMAIL, "");
+        .wait_for_mail(demo::bob_email(), Duration::from_secs(5), |m| {
+            let text = m.text.replace(demo::bob_email(), "");
             text.contains("bob") && text.to_ascii_lowercase().contains("username")
         })
         .expect("a username reminder to bob naming `bob`");
@@ -191,7 +191,7 @@ fn password_reset_is_limited_to_five_a_day_per_user() {
     // no more than 5 reset mails went to bob
     std::thread::sleep(Duration::from_millis(200));
     let links = api
-        .mails_to(demo::BOB_EMAIL)
+        .mails_to(demo::bob_email())
         .iter()
         .filter(|m| is_reset_mail(m))
         .count();
@@ -207,7 +207,7 @@ fn reset_link_sets_a_new_password_once() {
     reclaim_contract::sign_in(&signed_in, "bob");
     reset(&api, "bob").expect(202);
     let mail = api
-        .wait_for_mail(demo::BOB_EMAIL, Duration::from_secs(5), is_reset_mail)
+        .wait_for_mail(demo::bob_email(), Duration::from_secs(5), is_reset_mail)
         .expect("a reset link to bob");
     let link = mail.link().unwrap();
     let token = link
@@ -241,7 +241,7 @@ fn reset_link_sets_a_new_password_once() {
     again.problem(p.status, Some(&p.code));
     // the old password is gone, the new one works, old sessions are ended
     client
-        .login("bob", reclaim_contract::DEMO_PASSWORD)
+        .login("bob", reclaim_contract::demo::password())
         .problem(401, Some("invalid_credentials"));
     reclaim_contract::assert_problem(&signed_in.get("/account/security").send());
     let fresh = api.client();
@@ -258,7 +258,7 @@ fn a_password_reset_does_not_bypass_the_second_factor() {
     };
     reset(&api, "alice").expect(202);
     let mail = api
-        .wait_for_mail(demo::ALICE_EMAIL, Duration::from_secs(5), is_reset_mail)
+        .wait_for_mail(demo::alice_email(), Duration::from_secs(5), is_reset_mail)
         .expect("a reset link to alice");
     let link = mail.link().unwrap();
     let token = link

@@ -90,17 +90,17 @@ fn codes_pasted_into_the_wrong_field_are_named() {
         ("/login/recovery-code", "123456", "looks_like_totp_code"),
         (
             "/login/recovery-code",
-            demo::ALICE_TOTP_SECRET,
+            demo::alice_totp_secret(),
             "looks_like_totp_secret",
         ),
         (
             "/login/totp",
-            demo::ALICE_OLD_CODE,
+            demo::alice_old_code(),
             "looks_like_recovery_code",
         ),
         (
             "/login/totp",
-            demo::ALICE_TOTP_SECRET,
+            demo::alice_totp_secret(),
             "looks_like_totp_secret",
         ),
     ];
@@ -129,7 +129,7 @@ fn old_set_code_is_invalid_exactly_like_a_typo() {
     let client = api.client();
     let c = alice_challenge(&client);
     // whitespace, dashes and case are normalised before the check
-    let old = demo::ALICE_OLD_CODE.to_ascii_uppercase();
+    let old = demo::alice_old_code().to_ascii_uppercase();
     let spaced = format!(" {}-{} {} ", &old[..4], &old[4..8], &old[8..]);
     let stale = recovery(&client, &c.token, &spaced);
     let p = stale.problem(stale.status, Some("recovery_code_invalid"));
@@ -151,7 +151,7 @@ fn burned_code_is_previously_used() {
     };
     let client = api.client();
     let c = alice_challenge(&client);
-    let r = recovery(&client, &c.token, demo::ALICE_BURNED_CODE);
+    let r = recovery(&client, &c.token, demo::alice_burned_code());
     let p = r.problem(r.status, Some("recovery_code_used"));
     assert!((400..500).contains(&p.status));
     assert!(words(&p).contains(USED_MESSAGE), "{}", r.text());
@@ -193,7 +193,7 @@ fn totp_signs_in_and_rejects_reuse_and_drift() {
             totp::seconds_left_in_step() + 1,
         ));
     }
-    let secret = demo::ALICE_TOTP_SECRET;
+    let secret = demo::alice_totp_secret();
     let client = api.client();
     let c = alice_challenge(&client);
     // ±1 step is accepted: sign in with the previous step's code
@@ -247,9 +247,9 @@ fn second_factor_attempts_are_limited_to_five_per_five_minutes() {
     let mut tried = Vec::new();
     let mut offset = 100;
     while tried.len() < 5 {
-        let code = totp::code_at(demo::ALICE_TOTP_SECRET, now + offset);
+        let code = totp::code_at(demo::alice_totp_secret(), now + offset);
         offset += 1;
-        if (-11..=11).any(|d| totp::code_at(demo::ALICE_TOTP_SECRET, now + d) == code) {
+        if (-11..=11).any(|d| totp::code_at(demo::alice_totp_secret(), now + d) == code) {
             continue;
         }
         let r = totp_login(&client, &c.token, &code);
@@ -265,7 +265,7 @@ fn second_factor_attempts_are_limited_to_five_per_five_minutes() {
     let t = totp_login(
         &client,
         &c.token,
-        &totp::code_now(demo::ALICE_TOTP_SECRET, 0),
+        &totp::code_now(demo::alice_totp_secret(), 0),
     );
     t.problem(429, Some("rate_limited"));
     // and for a new challenge: the limit is per user, not per challenge
@@ -273,7 +273,7 @@ fn second_factor_attempts_are_limited_to_five_per_five_minutes() {
     let again = totp_login(
         &client,
         &c2.token,
-        &totp::code_now(demo::ALICE_TOTP_SECRET, 0),
+        &totp::code_now(demo::alice_totp_secret(), 0),
     );
     again.problem(429, Some("rate_limited"));
 }

@@ -4,6 +4,22 @@
 //! deserialises with `deny_unknown_fields` so a typo is a 4xx, not silence.
 
 use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+// The rules the bodies' `#[validate(...)]` attributes call (each wraps a rule
+// function of `validation` and carries its `ErrorCode`).
+use crate::validation::declared as rule;
+
+/// The bounds of [`crate::limits`] as `length` rules take them (`u64`).
+mod bound {
+    use crate::limits::*;
+    pub const DETAILS: u64 = MAX_DETAILS_CHARS as u64;
+    pub const PREVIOUS_EMAILS: u64 = MAX_PREVIOUS_EMAILS as u64;
+    pub const PACKAGES: u64 = MAX_PACKAGES as u64;
+    pub const USERNAME: u64 = MAX_USERNAME_CHARS as u64;
+    pub const PASSWORD: u64 = MAX_PASSWORD_CHARS as u64;
+    pub const NEW_PASSWORD_MIN: u64 = MIN_PASSWORD_CHARS as u64;
+}
 
 /// Default base path of the API, relative to the app's origin.
 pub const DEFAULT_API_BASE: &str = "/api/v1";
@@ -142,34 +158,71 @@ impl RequestStatus {
 }
 
 /// Body of `POST /recovery-requests`. Field names are part of the contract.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+//
+// Its field rules are declared here: the server checks every request against
+// them (`validation::check_request`); the app, before sending, with the same
+// rule functions composed by hand (`validation::validate_request`, the same
+// issues). The three rules across fields are the struct-level `schema` ones.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
+#[validate(context = "rule::RequestContext<'v_a>")]
+// One `schema` attribute per rule across fields, each with the same option.
+#[allow(clippy::duplicated_attributes)]
+#[validate(schema(
+    function = "rule::username_or_account_email",
+    skip_on_field_errors = false
+))]
+#[validate(schema(
+    function = "rule::contact_email_not_lost",
+    skip_on_field_errors = false
+))]
+#[validate(schema(
+    function = "rule::recovery_codes_status_if_asked",
+    skip_on_field_errors = false
+))]
 pub struct RecoveryRequestBody {
     /// The account's username; may be empty when `account_email` is given.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = schemas::request_username))]
+    #[validate(custom(function = "rule::username_if_given"))]
     pub username: String,
     /// The email the account used, for users who do not know their username.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(schema_with = schemas::request_account_email))]
+    #[validate(custom(function = "rule::email_if_given"))]
     pub account_email: Option<String>,
     #[cfg_attr(feature = "openapi", schema(schema_with = schemas::email))]
+    #[validate(custom(function = "rule::email"))]
     pub contact_email: String,
     // `None` (absent or null) is refused as `required`, so the schema says so.
     #[cfg_attr(feature = "openapi", schema(value_type = Reason, required = true))]
+    #[validate(required)]
     pub reason: Option<Reason>,
     #[cfg_attr(feature = "openapi", schema(schema_with = schemas::request_details))]
+    #[validate(
+        length(max = bound::DETAILS, code = "too_long"),
+        custom(function = "rule::details", use_context)
+    )]
     pub details: String,
     /// ISO date `YYYY-MM-DD`, optional.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = schemas::request_lost_access_on))]
+    #[validate(custom(function = "rule::lost_access_on_if_given", use_context))]
     pub lost_access_on: Option<String>,
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = schemas::request_previous_emails))]
+    #[validate(
+        length(max = bound::PREVIOUS_EMAILS, code = "too_many_items"),
+        custom(function = "rule::previous_email_items")
+    )]
     pub previous_emails: Vec<String>,
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = schemas::request_packages))]
+    #[validate(
+        length(max = bound::PACKAGES, code = "too_many_items"),
+        custom(function = "rule::package_items")
+    )]
     pub packages: Vec<String>,
     /// Required when `reason` is `lost_2fa` or `stale_recovery_codes` (see
     /// [`Reason::concerns_recovery_codes`]); otherwise not asked.
@@ -177,11 +230,32 @@ pub struct RecoveryRequestBody {
     pub recovery_codes_status: Option<RecoveryCodesStatus>,
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(schema_with = schemas::request_email_proof))]
+    #[validate(custom(function = "rule::email_proof_if_given"))]
     pub email_proof: Option<String>,
     #[cfg_attr(feature = "openapi", schema(schema_with = schemas::must_be_true))]
+    #[validate(custom(function = "rule::accepted"))]
     pub accepted_code_of_conduct: bool,
     #[cfg_attr(feature = "openapi", schema(schema_with = schemas::must_be_true))]
+    #[validate(custom(function = "rule::accepted"))]
     pub acknowledged_delay: bool,
+}
+
+impl RecoveryRequestBody {
+    /// The fields in their order: the order of a problem document's errors.
+    pub const FIELDS: [&'static str; 12] = [
+        "username",
+        "account_email",
+        "contact_email",
+        "reason",
+        "details",
+        "lost_access_on",
+        "previous_emails",
+        "packages",
+        "recovery_codes_status",
+        "email_proof",
+        "accepted_code_of_conduct",
+        "acknowledged_delay",
+    ];
 }
 
 /// `201` answer to a new (or replayed) recovery request.
@@ -222,21 +296,23 @@ pub struct RecoveryRequestStatusView {
 }
 
 /// Body of `POST /password-reset`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PasswordResetBody {
     /// A username or an email address.
     #[cfg_attr(feature = "openapi", schema(min_length = 1))]
+    #[validate(custom(function = "rule::identifier"))]
     pub identifier: String,
 }
 
 /// Body of `POST /username-reminder`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UsernameReminderBody {
     #[cfg_attr(feature = "openapi", schema(schema_with = schemas::email))]
+    #[validate(custom(function = "rule::email"))]
     pub email: String,
 }
 
@@ -247,14 +323,17 @@ pub struct Accepted {
     pub message: String,
 }
 
-/// Body of `POST /login`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Body of `POST /login`. Its bounds fail as a wrong password would
+/// (`401 invalid_credentials`), never as field errors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginBody {
+    #[validate(length(max = bound::USERNAME, code = "too_long"))]
     pub username: String,
     /// Longer passwords are refused (`401 invalid_credentials`).
     #[cfg_attr(feature = "openapi", schema(max_length = 1024))]
+    #[validate(length(max = bound::PASSWORD, code = "too_long"))]
     pub password: String,
 }
 
@@ -313,20 +392,23 @@ pub struct SecondFactorBody {
 }
 
 /// Body of `POST /email-verification`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EmailVerificationBody {
     #[cfg_attr(feature = "openapi", schema(schema_with = schemas::email))]
+    #[validate(custom(function = "rule::email"))]
     pub email: String,
 }
 
-/// Body of `POST /email-verification/confirm`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Body of `POST /email-verification/confirm`. The code is checked by the
+/// server alone (`email_code_invalid`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EmailVerificationConfirmBody {
     #[cfg_attr(feature = "openapi", schema(schema_with = schemas::email))]
+    #[validate(custom(function = "rule::email"))]
     pub email: String,
     pub code: String,
 }
@@ -366,12 +448,17 @@ pub struct Problem {
 }
 
 /// Body of `POST /password-reset/confirm`: the token from the reset link.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PasswordResetConfirmBody {
     pub token: String,
+    /// Too short (an empty one too) is `password_too_short`.
     #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 1024))]
+    #[validate(
+        length(min = bound::NEW_PASSWORD_MIN, code = "password_too_short"),
+        custom(function = "rule::password_not_too_long")
+    )]
     pub new_password: String,
 }
 
@@ -421,13 +508,15 @@ pub struct AccountProject {
     pub repository_url: Option<String>,
 }
 
-/// Body of `POST /account/reauth`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Body of `POST /account/reauth`. A password over the bound fails as a
+/// wrong one would (`password_incorrect`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReauthBody {
     /// Longer passwords are refused (`401`).
     #[cfg_attr(feature = "openapi", schema(max_length = 1024))]
+    #[validate(length(max = bound::PASSWORD, code = "too_long"))]
     pub password: String,
 }
 

@@ -123,19 +123,21 @@ mod tests {
         ] {
             assert_eq!(Bundle::for_path(path), Bundle::RecoverSignIn, "{path}");
         }
-        for path in ["/checkup", "/checkup/"] {
+        for path in [
+            "/checkup",
+            "/checkup/",
+            "/checkup/email",
+            "/checkup/authenticator/remove",
+        ] {
             assert_eq!(Bundle::for_path(path), Bundle::Checkup, "{path}");
         }
         for path in ["/sign-in", "/sign-in/"] {
             assert_eq!(Bundle::for_path(path), Bundle::SignIn, "{path}");
         }
-        for path in ["/checkup/authenticator", "/checkup/authenticator/remove"] {
-            assert_eq!(
-                Bundle::for_path(path),
-                Bundle::CheckupAuthenticator,
-                "{path}"
-            );
-        }
+        assert_eq!(
+            Bundle::for_path("/checkup/authenticator"),
+            Bundle::CheckupAuthenticator
+        );
         assert_eq!(
             Bundle::for_path("/checkup/recovery-codes"),
             Bundle::CheckupRecoveryCodes

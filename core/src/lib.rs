@@ -9,11 +9,15 @@ pub mod bundle;
 pub mod checkup;
 pub mod codes;
 pub mod config;
+#[cfg(feature = "demo")]
+pub mod demo;
 pub mod error;
 pub mod limits;
 pub mod messages;
 pub mod problem;
 pub mod route;
+#[cfg(feature = "totp")]
+pub mod totp;
 pub mod totp_uri;
 pub mod validation;
 pub mod wizard;

@@ -72,19 +72,13 @@ pub fn message(code: ErrorCode) -> &'static str {
             "Enter the 6-digit code your authenticator app shows now, like 123456"
         }
         ErrorCode::LooksLikeTotpCode => {
-            "This is a 6-digit code from an authenticator app, not a recovery code. \
-             Enter one of your recovery codes, which have 16 characters, or use your \
-             authenticator app instead"
+            "That is an authenticator code. Enter a 16-character recovery code"
         }
         ErrorCode::LooksLikeRecoveryCode => {
-            "This is a recovery code, not a code from your authenticator app. Enter \
-             the 6-digit code your app shows now, or sign in with a recovery code \
-             instead"
+            "That is a recovery code. Enter the 6-digit code from your authenticator app"
         }
         ErrorCode::LooksLikeTotpSecret => {
-            "This is an authenticator setup key (the secret), not a code. Enter the \
-             6-digit code your app shows, or one of your recovery codes. Never share \
-             the setup key"
+            "That is a setup key, which you must never share. Enter a code from your authenticator app or a recovery code"
         }
         ErrorCode::TotpSecretFormat => {
             "Enter the setup key from your authenticator app: 16 to 64 characters, \
@@ -95,15 +89,10 @@ pub fn message(code: ErrorCode) -> &'static str {
              apps use it to separate them"
         }
         ErrorCode::LooksLikeEmailCode => {
-            "This is an 8-digit code from an email, not a code for signing in. Enter \
-             the 6-digit code your authenticator app shows, or one of your recovery \
-             codes"
+            "That is a code from an email. Enter a code from your authenticator app or a recovery code"
         }
         ErrorCode::LooksLikeApiToken => {
-            "This is an API token (for uploading packages), not a code for signing \
-             in. Enter the 6-digit code your authenticator app shows, or one of your \
-             16-character recovery codes. Never share API tokens: if you pasted this \
-             one anywhere public, revoke it"
+            "That is an API token: revoke it if you pasted it anywhere public. Enter a code from your authenticator app or a recovery code"
         }
         ErrorCode::ContainsApiToken => {
             "Remove the API token from your description. Never share API tokens, not \
@@ -115,7 +104,7 @@ pub fn message(code: ErrorCode) -> &'static str {
         }
         ErrorCode::PasswordTooShort => "Enter a password of at least 8 characters",
         ErrorCode::PasswordIncorrect => {
-            "Enter your current password. The password you entered is not right"
+            "The password is not right"
         }
         ErrorCode::PasswordMismatch => {
             "Enter the same password twice. The two passwords are different"
@@ -196,6 +185,20 @@ pub fn problem_message(code: ProblemCode) -> Option<&'static str> {
     })
 }
 
+/// The words for a code refused in a field that takes the 8-digit code of
+/// an email: the kinds of code mistaken for it point back to the email.
+pub fn email_code_message(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::LooksLikeTotpCode => {
+            "That is an authenticator code. Enter the 8-digit code from the email"
+        }
+        ErrorCode::LooksLikeRecoveryCode => {
+            "That is a recovery code, which you must never share. Enter the 8-digit code from the email"
+        }
+        other => message(other),
+    }
+}
+
 /// The sentence for a code at a JSON pointer into the recovery request
 /// (`/username`, `/previous_emails/2`, …), falling back to [`message`].
 pub fn field_message(pointer: &str, code: ErrorCode) -> &'static str {
@@ -208,7 +211,7 @@ pub fn field_message(pointer: &str, code: ErrorCode) -> &'static str {
     use ErrorCode::*;
     match (field, item, code) {
         ("username", _, Required) => {
-            "Enter your username, like jbber, or the email address of your account"
+            "Enter your username, like jbber, or tick \u{201c}I do not know my username\u{201d}"
         }
         ("username", _, TooLong) => "Username must be 50 characters or fewer",
         ("account_email", _, Required) => "Enter the email address of your account",
@@ -312,7 +315,7 @@ mod tests {
     fn field_messages_specialise() {
         assert_eq!(
             field_message("/username", ErrorCode::Required),
-            "Enter your username, like jbber, or the email address of your account"
+            "Enter your username, like jbber, or tick \u{201c}I do not know my username\u{201d}"
         );
         assert_eq!(
             field_message("/previous_emails/3", ErrorCode::DuplicateItem),

@@ -5,12 +5,19 @@
 //!
 //! Field-level codes inside `errors[]` are [`crate::ErrorCode`]; a problem
 //! with field errors has the code [`ProblemCode::ValidationFailed`].
+//!
+//! Each code has one HTTP status, written here once ([`ProblemCode::status`]):
+//! the server answers it with that status, and its OpenAPI document lists
+//! each operation's codes under it. A code typed wrong into a form (a TOTP
+//! or recovery code, an email code, the password before a change) is 422
+//! wherever it is typed, signed in or not: 401 says only that the request's
+//! own credentials (password, sign-in step, session) did not do.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 macro_rules! problem_codes {
-    ($($(#[$doc:meta])* $variant:ident = $wire:literal,)*) => {
+    ($($(#[$doc:meta])* $variant:ident = $wire:literal => $status:literal,)*) => {
         /// The `code` of a problem document (wire form: the snake_case string).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         pub enum ProblemCode {
@@ -25,6 +32,11 @@ macro_rules! problem_codes {
             pub fn as_str(self) -> &'static str {
                 match self { $(ProblemCode::$variant => $wire,)* }
             }
+
+            /// The HTTP status every answer with this code has.
+            pub const fn status(self) -> u16 {
+                match self { $(ProblemCode::$variant => $status,)* }
+            }
         }
     };
 }
@@ -32,55 +44,55 @@ macro_rules! problem_codes {
 problem_codes! {
     // request shape
     /// One or more fields were refused; see `errors[]`.
-    ValidationFailed = "validation_failed",
-    MalformedJson = "malformed_json",
-    InvalidBody = "invalid_body",
-    UnsupportedMediaType = "unsupported_media_type",
-    PayloadTooLarge = "payload_too_large",
-    MethodNotAllowed = "method_not_allowed",
-    NotFound = "not_found",
+    ValidationFailed = "validation_failed" => 422,
+    MalformedJson = "malformed_json" => 400,
+    InvalidBody = "invalid_body" => 422,
+    UnsupportedMediaType = "unsupported_media_type" => 415,
+    PayloadTooLarge = "payload_too_large" => 413,
+    MethodNotAllowed = "method_not_allowed" => 405,
+    NotFound = "not_found" => 404,
     // limits and availability
-    RateLimited = "rate_limited",
+    RateLimited = "rate_limited" => 429,
     /// The server is busy (too much password hashing at once, database
     /// busy): retry after `Retry-After` seconds.
-    Unavailable = "unavailable",
+    Unavailable = "unavailable" => 503,
     /// The request took longer than the server allows (a slow upload or a
     /// stalled client); nothing was changed that needs undoing.
-    RequestTimeout = "request_timeout",
-    InternalError = "internal_error",
+    RequestTimeout = "request_timeout" => 408,
+    InternalError = "internal_error" => 500,
     // sign-in
-    InvalidCredentials = "invalid_credentials",
+    InvalidCredentials = "invalid_credentials" => 401,
     /// The 300 s second-factor step is over: sign in with the password again.
-    ChallengeExpired = "challenge_expired",
-    TotpInvalid = "totp_invalid",
+    ChallengeExpired = "challenge_expired" => 401,
+    TotpInvalid = "totp_invalid" => 422,
     /// The code matches a time a few minutes away: the phone's clock drifts.
-    TotpOutOfSync = "totp_out_of_sync",
+    TotpOutOfSync = "totp_out_of_sync" => 422,
     /// Not in the current set: a typo or a code of an older, regenerated set.
-    RecoveryCodeInvalid = "recovery_code_invalid",
-    RecoveryCodeUsed = "recovery_code_used",
+    RecoveryCodeInvalid = "recovery_code_invalid" => 422,
+    RecoveryCodeUsed = "recovery_code_used" => 422,
     // self-service
-    ResetTokenInvalid = "reset_token_invalid",
-    EmailCodeInvalid = "email_code_invalid",
+    ResetTokenInvalid = "reset_token_invalid" => 400,
+    EmailCodeInvalid = "email_code_invalid" => 422,
     // signed in
-    Unauthenticated = "unauthenticated",
-    CsrfFailed = "csrf_failed",
+    Unauthenticated = "unauthenticated" => 401,
+    CsrfFailed = "csrf_failed" => 403,
     /// The change needs the password again, just before.
-    ReauthRequired = "reauth_required",
-    PasswordIncorrect = "password_incorrect",
-    TotpAlreadyEnabled = "totp_already_enabled",
-    TotpSetupExpired = "totp_setup_expired",
+    ReauthRequired = "reauth_required" => 403,
+    PasswordIncorrect = "password_incorrect" => 422,
+    TotpAlreadyEnabled = "totp_already_enabled" => 409,
+    TotpSetupExpired = "totp_setup_expired" => 409,
     /// Recovery codes need an authenticator app first: a code set alone would
     /// make every sign-in demand a code until the account is locked out.
-    TotpRequired = "totp_required",
+    TotpRequired = "totp_required" => 409,
     /// There is no authenticator app to remove.
-    TotpNotEnabled = "totp_not_enabled",
+    TotpNotEnabled = "totp_not_enabled" => 409,
     /// A concurrent change of the same thing won (a double submit): the
     /// other answer holds the result; reload before trying again.
-    ChangedMeanwhile = "changed_meanwhile",
+    ChangedMeanwhile = "changed_meanwhile" => 409,
     // recovery requests
-    IdempotencyKeyMissing = "idempotency_key_missing",
-    IdempotencyKeyReused = "idempotency_key_reused",
-    IdempotencyInFlight = "idempotency_in_flight",
+    IdempotencyKeyMissing = "idempotency_key_missing" => 400,
+    IdempotencyKeyReused = "idempotency_key_reused" => 422,
+    IdempotencyInFlight = "idempotency_in_flight" => 409,
 }
 
 impl ProblemCode {
@@ -115,5 +127,16 @@ mod tests {
             assert_eq!(ProblemCode::parse(code.as_str()), Some(code));
         }
         assert_eq!(ProblemCode::parse("nope"), None);
+    }
+
+    #[test]
+    fn every_status_is_an_error_status() {
+        for &code in ProblemCode::ALL {
+            assert!((400..600).contains(&code.status()), "{code}");
+        }
+        assert_eq!(ProblemCode::InvalidCredentials.status(), 401);
+        // Typed wrong into a form: 422 at sign-in and signed in alike.
+        assert_eq!(ProblemCode::TotpInvalid.status(), 422);
+        assert_eq!(ProblemCode::RecoveryCodeUsed.status(), 422);
     }
 }

@@ -132,17 +132,26 @@ impl Route {
     /// The bundle that serves this route.
     pub fn bundle(self) -> Bundle {
         match self {
-            Route::Start | Route::Recover => Bundle::Start,
+            // "Do you have recovery codes?" follows "What happened?" in
+            // its bundle: a question needs no page load of its own.
+            Route::Start
+            | Route::Recover
+            | Route::RecoverStep {
+                branch: Branch::LostAuthenticator,
+                ..
+            } => Bundle::Start,
             Route::RecoverStep { branch, .. } if branch.signs_in() => Bundle::RecoverSignIn,
             Route::RecoverStep { .. } | Route::ResetPassword => Bundle::RecoverSteps,
             Route::Request => Bundle::Request,
             Route::RequestCheck | Route::RequestConfirmation => Bundle::RequestReview,
             Route::Status => Bundle::Status,
             Route::SignIn => Bundle::SignIn,
-            Route::Checkup | Route::CheckupEmail => Bundle::Checkup,
-            Route::CheckupAuthenticator | Route::CheckupRemoveAuthenticator => {
-                Bundle::CheckupAuthenticator
+            // Removing the authenticator is a warning and a button: with the
+            // overview, so that the QR code's bundle holds the setup only.
+            Route::Checkup | Route::CheckupEmail | Route::CheckupRemoveAuthenticator => {
+                Bundle::Checkup
             }
+            Route::CheckupAuthenticator => Bundle::CheckupAuthenticator,
             Route::CheckupRecoveryCodes => Bundle::CheckupRecoveryCodes,
         }
     }

@@ -12,6 +12,9 @@ use crate::api::{Reason, RecoveryCodesStatus};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Branch {
     ForgotPassword,
+    /// Lost the phone or the authenticator app: asks about recovery codes,
+    /// which leads to [`Branch::Lost2fa`] or [`Branch::NoCodes`].
+    LostAuthenticator,
     /// Lost the authenticator, has recovery codes.
     Lost2fa,
     /// Recovery codes answer "Invalid recovery code." (an older set).
@@ -50,6 +53,8 @@ pub enum Step {
     EmailCode,
     /// The urgent steps after a takeover.
     Checklist,
+    /// "Do you have recovery codes?"
+    HaveCodes,
 }
 
 /// The facts established so far in this tab.
@@ -89,6 +94,8 @@ pub enum Answer {
     Continue,
     /// "Can you still sign in?"
     CanSignIn(bool),
+    /// "Do you have recovery codes?"
+    HaveCodes(bool),
     EmailCodeSent,
     EmailProven,
     /// Self-service did not work: the next thing to try.
@@ -120,9 +127,10 @@ pub struct RequestPrefill {
 pub const INVALID_CODES_BEFORE_REQUEST: u32 = 2;
 
 impl Branch {
-    /// In the order of "What happened?": the commonest first, as support sees them.
-    pub const ALL: [Branch; 8] = [
+    /// Every branch.
+    pub const ALL: [Branch; 9] = [
         Branch::ForgotPassword,
+        Branch::LostAuthenticator,
         Branch::Lost2fa,
         Branch::StaleCodes,
         Branch::TotpRefused,
@@ -132,10 +140,33 @@ impl Branch {
         Branch::ForgotUsername,
     ];
 
+    /// The answers of "What happened?", the commonest first, as support
+    /// sees them. Losing the authenticator is one answer: a question about
+    /// recovery codes follows, instead of two long answers that differ
+    /// only at their ends.
+    pub const CHOICES: [Branch; 7] = [
+        Branch::ForgotPassword,
+        Branch::LostAuthenticator,
+        Branch::StaleCodes,
+        Branch::TotpRefused,
+        Branch::LostEmail,
+        Branch::Compromised,
+        Branch::ForgotUsername,
+    ];
+
+    /// The answer of "What happened?" that leads to this branch.
+    pub fn choice(self) -> Branch {
+        match self {
+            Branch::Lost2fa | Branch::NoCodes => Branch::LostAuthenticator,
+            other => other,
+        }
+    }
+
     /// The URL segment: `/recover/{slug}`.
     pub fn slug(self) -> &'static str {
         match self {
             Branch::ForgotPassword => "forgot-password",
+            Branch::LostAuthenticator => "lost-authenticator",
             Branch::Lost2fa => "lost-2fa",
             Branch::StaleCodes => "stale-codes",
             Branch::TotpRefused => "authenticator-codes-refused",
@@ -154,6 +185,7 @@ impl Branch {
     pub fn steps(self) -> &'static [Step] {
         match self {
             Branch::ForgotPassword | Branch::ForgotUsername => &[Step::Ask, Step::Sent],
+            Branch::LostAuthenticator => &[Step::HaveCodes],
             Branch::Lost2fa | Branch::StaleCodes => {
                 &[Step::Password, Step::SecondFactor, Step::SignedIn]
             }
@@ -183,7 +215,9 @@ impl Branch {
     pub fn reason(self) -> Reason {
         match self {
             Branch::ForgotPassword => Reason::ForgotPassword,
-            Branch::Lost2fa | Branch::TotpRefused | Branch::NoCodes => Reason::Lost2fa,
+            Branch::LostAuthenticator | Branch::Lost2fa | Branch::TotpRefused | Branch::NoCodes => {
+                Reason::Lost2fa
+            }
             Branch::StaleCodes => Reason::StaleRecoveryCodes,
             Branch::LostEmail => Reason::LostEmail,
             Branch::Compromised => Reason::Compromised,
@@ -193,7 +227,7 @@ impl Branch {
 }
 
 impl Step {
-    const ALL: [Step; 11] = [
+    const ALL: [Step; 12] = [
         Step::Ask,
         Step::Sent,
         Step::Password,
@@ -205,6 +239,7 @@ impl Step {
         Step::Email,
         Step::EmailCode,
         Step::Checklist,
+        Step::HaveCodes,
     ];
 
     /// The URL segment: `/recover/{branch}/{slug}`.
@@ -221,6 +256,7 @@ impl Step {
             Step::Email => "email",
             Step::EmailCode => "email-code",
             Step::Checklist => "urgent-steps",
+            Step::HaveCodes => "do-you-have-recovery-codes",
         }
     }
 
@@ -237,7 +273,12 @@ impl Step {
             Step::ChangeEmail => progress.can_sign_in == Some(true),
             Step::EmailCode => progress.email_code_sent,
             Step::Password => true,
-            Step::Ask | Step::Checks | Step::CanSignIn | Step::Email | Step::Checklist => true,
+            Step::Ask
+            | Step::Checks
+            | Step::CanSignIn
+            | Step::Email
+            | Step::Checklist
+            | Step::HaveCodes => true,
         }
     }
 }
@@ -307,6 +348,14 @@ pub fn advance(branch: Branch, step: Step, answer: Answer, progress: &mut Progre
             } else {
                 Target::Request(prefill(branch, false))
             }
+        }
+        (S::HaveCodes, A::HaveCodes(has)) => {
+            let next = if has {
+                Branch::Lost2fa
+            } else {
+                Branch::NoCodes
+            };
+            Target::Step(next, next.first_step())
         }
         (S::Email, A::EmailCodeSent) => {
             progress.email_code_sent = true;
@@ -688,9 +737,37 @@ mod tests {
             let asks = b.reason().concerns_recovery_codes();
             let expected = matches!(
                 b,
-                Branch::Lost2fa | Branch::StaleCodes | Branch::TotpRefused | Branch::NoCodes
+                Branch::LostAuthenticator
+                    | Branch::Lost2fa
+                    | Branch::StaleCodes
+                    | Branch::TotpRefused
+                    | Branch::NoCodes
             );
             assert_eq!(asks, expected, "{b:?}");
         }
+    }
+
+    #[test]
+    fn a_lost_authenticator_asks_about_codes_then_takes_the_branch() {
+        let b = Branch::LostAuthenticator;
+        let mut p = Progress::default();
+        assert_eq!(b.first_step(), Step::HaveCodes);
+        assert_eq!(
+            advance(b, Step::HaveCodes, Answer::HaveCodes(true), &mut p),
+            Target::Step(Branch::Lost2fa, Step::Password)
+        );
+        assert_eq!(
+            advance(b, Step::HaveCodes, Answer::HaveCodes(false), &mut p),
+            Target::Step(Branch::NoCodes, Step::Email)
+        );
+        assert_eq!(back(b, Step::HaveCodes), Target::Choose);
+        // Both branches it leads to are that one answer on "What happened?".
+        for branch in [Branch::Lost2fa, Branch::NoCodes, b] {
+            assert_eq!(branch.choice(), b);
+        }
+        for branch in Branch::ALL {
+            assert!(Branch::CHOICES.contains(&branch.choice()), "{branch:?}");
+        }
+        assert!(!Branch::CHOICES.contains(&Branch::Lost2fa));
     }
 }

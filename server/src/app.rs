@@ -1,128 +1,69 @@
-//! The application: shared state and the router.
+//! The application, assembled: the API's route table with its fallbacks
+//! under `/api/v1`, the built app for everything else, and the layers
+//! (request timeout, security headers, client address); and the periodic
+//! clean-up. The state it runs on is [`crate::state`].
 //!
 //! There is no panic guard: the release profile aborts on panic (a panic is
 //! a bug to be seen, and run the server under a supervisor that restarts
 //! it); handlers answer every bad input with a problem document instead.
 
-use reclaim_core::ProblemCode;
 use std::sync::Arc;
 
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::middleware;
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
+use reclaim_core::ProblemCode;
 
-use crate::client_addr::TrustedProxies;
-use crate::clock::Clock;
-use crate::crypto::ServerKey;
 use crate::extract::BODY_LIMIT;
-use crate::headers::SecurityHeaders;
-use crate::mail::Mailer;
-use crate::passwords::PasswordWork;
 use crate::problem::ApiError;
-use crate::static_files::StaticFiles;
-use crate::store::Db;
-
-/// Facts about this deployment the handlers need.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// Registry name, used in the recovery-codes file name and mails.
-    pub site_name: String,
-    pub totp_issuer: String,
-    /// Origin users reach the app at, for links in mails.
-    pub public_url: String,
-    /// Served over HTTPS (directly or behind a proxy): `Secure` cookies, HSTS.
-    pub secure: bool,
-    /// Demo mode: outbox endpoint, seeded accounts.
-    pub demo: bool,
-    /// The registry's API-token prefix (`pypi-`), so a token pasted into a
-    /// code field or a request is named for what it is.
-    pub api_token_prefix: String,
-    /// Proxies whose forwarding header (one: `--proxy-header`) is believed.
-    pub trusted_proxies: TrustedProxies,
-    /// Mails anyone can trigger, at most this many per
-    /// `mail_budget_window` seconds (an hour by default; 0: unlimited).
-    pub mail_budget_per_hour: usize,
-    pub mail_budget_window: i64,
-    /// Longest a request may take, body upload included (then 408).
-    pub request_timeout: std::time::Duration,
-}
-
-impl Settings {
-    /// The budget of mail anyone can trigger.
-    pub fn mail_budget(&self) -> crate::mail::Budget {
-        crate::mail::Budget {
-            max: self.mail_budget_per_hour,
-            secs: self.mail_budget_window,
-        }
-    }
-
-    #[cfg(test)]
-    pub fn for_tests() -> Settings {
-        Settings {
-            site_name: "PyPI".into(),
-            totp_issuer: "PyPI".into(),
-            public_url: "http://127.0.0.1:8080".into(),
-            secure: false,
-            demo: true,
-            api_token_prefix: reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX.into(),
-            trusted_proxies: TrustedProxies::default(),
-            mail_budget_per_hour: 0,
-            mail_budget_window: crate::limits::HOUR,
-            request_timeout: std::time::Duration::from_secs(30),
-        }
-    }
-}
-
-pub struct App {
-    pub db: Db,
-    pub clock: Clock,
-    /// Password and recovery-code hashing, bounded (see [`PasswordWork`]).
-    pub passwords: PasswordWork,
-    /// Keys the hashes of one-time codes and derives status tokens.
-    pub key: ServerKey,
-    pub mailer: Mailer,
-    pub settings: Settings,
-    pub files: StaticFiles,
-    pub headers: SecurityHeaders,
-}
-
-pub type AppState = Arc<App>;
+use crate::state::AppState;
 
 pub fn router(state: AppState) -> Router {
     // One table for the routes and their documentation (routes/table.rs).
-    let api = crate::routes::table::router(state.settings.demo)
-        .route("/openapi.json", get(crate::openapi::serve));
+    let (api, _) = crate::routes::table::api(state.settings.demo).split_for_parts();
     let api = api
+        .route("/openapi.json", get(crate::openapi::serve))
         .fallback(api_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
 
+    let trusted_proxies = Arc::new(state.settings.trusted_proxies.clone());
     Router::new()
         .nest("/api/v1", api)
-        .fallback(crate::static_files::serve)
+        .fallback(app_files)
         .layer(middleware::from_fn_with_state(
             state.settings.request_timeout,
             crate::listener::request_timeout,
         ))
         .layer(middleware::from_fn_with_state(
-            state.clone(),
+            state.headers.clone(),
             crate::headers::apply,
         ))
         .layer(middleware::from_fn_with_state(
-            state.clone(),
+            trusted_proxies,
             crate::client_addr::resolve,
         ))
         .with_state(state)
 }
 
-pub async fn api_not_found() -> ApiError {
+/// Everything outside the API: the built app (`static_files`), which
+/// answers signed-in pages by whether this server's session cookie is there.
+async fn app_files(State(state): State<AppState>, req: Request) -> Response {
+    crate::static_files::serve(
+        &state.files,
+        crate::routes::session_cookie_name(&state.settings),
+        &req,
+    )
+}
+
+async fn api_not_found() -> ApiError {
     ApiError::not_found()
 }
 
 async fn method_not_allowed() -> ApiError {
     ApiError::new(
-        axum::http::StatusCode::METHOD_NOT_ALLOWED,
         ProblemCode::MethodNotAllowed,
         "This method is not allowed here",
     )

@@ -12,13 +12,12 @@
 //! clients by the address.
 
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::Response;
-
-use crate::app::AppState;
 
 /// An address or a CIDR block (`10.0.0.0/8`, `::1`, `fd00::/8`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,12 +190,13 @@ fn parse_node(s: &str) -> Option<IpAddr> {
 pub struct ClientAddr(pub IpAddr);
 
 /// Middleware: work out the client's address once per request.
-pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn resolve(
+    State(proxies): State<Arc<TrustedProxies>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
-        let client = state
-            .settings
-            .trusted_proxies
-            .client(peer.ip(), req.headers());
+        let client = proxies.client(peer.ip(), req.headers());
         req.extensions_mut().insert(ClientAddr(client));
     }
     next.run(req).await

@@ -47,6 +47,13 @@ pub fn rfc3339(unix: i64) -> String {
     at(unix).format(&Rfc3339).unwrap_or_default()
 }
 
+/// The unix time of an RFC 3339 text (the demo fixture's times).
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    OffsetDateTime::parse(text, &Rfc3339)
+        .ok()
+        .map(OffsetDateTime::unix_timestamp)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::app::{self, App, Settings};
+use crate::app;
 use crate::client_addr::{ProxyHeader, TrustedProxies};
 use crate::clock::Clock;
 use crate::crypto::{Hasher, ServerKey};
@@ -15,6 +15,7 @@ use crate::headers::SecurityHeaders;
 use crate::listener::ConnectionLimits;
 use crate::mail::Mailer;
 use crate::passwords::PasswordWork;
+use crate::state::{App, Settings};
 use crate::static_files::StaticFiles;
 use crate::store::Db;
 
@@ -46,6 +47,14 @@ pub enum Command {
     },
     /// Print the OpenAPI 3.1 document.
     Openapi,
+    /// Print the app's routes (path, bundle, HTML file, signed-in or not,
+    /// what a signed-out browser gets instead) and its bundles, from core's
+    /// route table.
+    Routes {
+        /// As JSON (what the browser tests and the benchmark read).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]

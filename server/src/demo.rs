@@ -1,116 +1,113 @@
 //! `--demo`: fixed accounts so a person can try every branch of the wizard.
-//! Seeding is idempotent: an existing `alice` means the seed already ran, and
-//! whatever was done with the accounts since is kept.
+//! The accounts, password, addresses, authenticator secret, recovery codes
+//! and projects are the fixture `demo/accounts.json` (through
+//! `reclaim_core::demo`), which the contract and browser tests read too.
+//! Seeding is idempotent: an existing first account (`alice`) means the seed
+//! already ran, and whatever was done with the accounts since is kept.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use reclaim_core::demo::demo;
+#[cfg(test)]
+use reclaim_core::demo::{Account, CodeSet};
+use rusqlite::{params, Connection};
 
+use crate::clock::parse_rfc3339;
 use crate::crypto::{Hasher, ServerKey};
 use crate::problem::ApiResult;
 use crate::store::accounts;
 use crate::totp;
 
-pub const PASSWORD: &str = "reclaim-demo-pass";
-/// alice's authenticator secret: 20 bytes, base32 without padding.
-pub const ALICE_TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-/// alice's current set (generated 2026-03-02T09:15:00Z); the first is burned.
-pub const ALICE_CODES: [&str; 8] = [
-    "0f3a9c2d7b1e4a86",
-    "5c8e1f0b3d7a9e24",
-    "a71b2c3d4e5f6089",
-    "9e8d7c6b5a4f3e21",
-    "37c1e9a0b4d2f865",
-    "d4e5f6a7b8c9d0e1",
-    "6b2f8a1c9e3d7054",
-    "e07f3b9a2c5d1846",
-];
-/// alice's older set (generated 2025-11-03T10:00:00Z), deleted when she
-/// regenerated: each now answers "Invalid recovery code.", like a typo.
-pub const ALICE_OLD_CODES: [&str; 8] = [
-    "1d4f7a2c9e0b3856",
-    "b83e6d1f0a9c4275",
-    "4c0a9e7d3b1f6e28",
-    "f5a2d8c1e6b3097d",
-    "2e9b4f7a1c8d5063",
-    "7a3c5e9d2b0f4186",
-    "c61d0b8e4f2a9735",
-    "08f4e2a6c9d1b57e",
-];
-pub const CURRENT_SET_AT: i64 = 1_772_442_900; // 2026-03-02T09:15:00Z
-pub const OLD_SET_AT: i64 = 1_762_164_000; // 2025-11-03T10:00:00Z
-/// When alice set up her authenticator (before both code sets).
-pub const ALICE_TOTP_AT: i64 = 1_748_772_000; // 2025-06-01T10:00:00Z
-/// alice's address before `alice@example.org`, until 2025-01-15T00:00:00Z.
-pub const ALICE_PREVIOUS_EMAIL: &str = "alice@old-mail.example.net";
-const ALICE_PREVIOUS_UNTIL: i64 = 1_736_899_200;
-/// Projects, with a public repository or none: what the checkup's
-/// "recovery readiness" reads (support verifies a push to the repository).
-pub const PROJECTS: &[(&str, &str, Option<&str>)] = &[
-    (
-        "alice",
-        "sampleproject",
-        Some("https://github.com/example-alice/sampleproject"),
-    ),
-    (
-        "alice",
-        "alice-utils",
-        Some("https://codeberg.org/example-alice/alice-utils"),
-    ),
-    (
-        "bob",
-        "bobs-toolkit",
-        Some("https://gitlab.com/example-bob/bobs-toolkit"),
-    ),
-    ("carol", "carols-notes", None),
-];
+/// The password of every demo account.
+#[cfg(test)]
+pub fn password() -> &'static str {
+    &demo().password
+}
 
-/// alice's secret is stored sealed under `key`, like every authenticator
-/// secret (it is fixed and published, but the column holds no plaintext).
+/// alice: the account with an authenticator and recovery codes.
+#[cfg(test)]
+pub fn alice() -> &'static Account {
+    demo().account("alice")
+}
+
+/// alice's authenticator secret (base32, no padding).
+#[cfg(test)]
+pub fn alice_totp_secret() -> &'static str {
+    &alice()
+        .totp
+        .as_ref()
+        .expect("alice has an authenticator")
+        .secret
+}
+
+/// alice's current set of recovery codes (the fixture's `used` ones burned).
+#[cfg(test)]
+pub fn alice_codes() -> &'static CodeSet {
+    alice()
+        .recovery_codes
+        .as_ref()
+        .expect("alice has recovery codes")
+}
+
+/// A time of the fixture, as the server stores it. Panics on a time that
+/// does not parse (a unit test keeps every time parsing).
+fn at(text: &str) -> i64 {
+    parse_rfc3339(text).unwrap_or_else(|| panic!("demo/accounts.json: not RFC 3339: {text}"))
+}
+
+/// Secrets are stored sealed under `key`, like every authenticator secret
+/// (alice's is fixed and published, but the column holds no plaintext).
 pub fn seed(c: &mut Connection, hasher: &Hasher, key: &ServerKey, now: i64) -> ApiResult<bool> {
-    if accounts::user_by_username(c, "alice")?.is_some() {
+    let fixture = demo();
+    let Some(first) = fixture.accounts.first() else {
+        return Ok(false);
+    };
+    if accounts::user_by_username(c, &first.username)?.is_some() {
         return Ok(false);
     }
     let tx = c.transaction()?;
-    let add = |name: &str, email: &str, verified: bool| -> rusqlite::Result<i64> {
+    for account in &fixture.accounts {
         tx.execute(
             "INSERT INTO users (username, email, email_verified, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![name, email, verified, hasher.hash(PASSWORD), now],
+            params![
+                account.username,
+                account.email,
+                account.email_verified,
+                hasher.hash(&fixture.password),
+                now
+            ],
         )?;
-        Ok(tx.last_insert_rowid())
-    };
-    let alice = add("alice", "alice@example.org", true)?;
-    add("bob", "bob@example.org", true)?;
-    add("carol", "carol@example.org", false)?;
-    tx.execute(
-        "UPDATE users SET totp_secret = ?2, totp_changed_at = ?3 WHERE id = ?1",
-        params![
-            alice,
-            key.seal_totp(alice, ALICE_TOTP_SECRET),
-            ALICE_TOTP_AT
-        ],
-    )?;
-    tx.execute(
-        "INSERT INTO previous_emails (user_id, email, until) VALUES (?1, ?2, ?3)",
-        params![alice, ALICE_PREVIOUS_EMAIL, ALICE_PREVIOUS_UNTIL],
-    )?;
-    for (owner, name, repository) in PROJECTS {
-        tx.execute(
-            "INSERT INTO projects (user_id, name, repository_url)
-             SELECT id, ?2, ?3 FROM users WHERE username = ?1",
-            params![owner, name, repository],
-        )?;
-    }
-    let hashes: Vec<String> = ALICE_CODES.iter().map(|c| hasher.hash(c)).collect();
-    accounts::replace_recovery_codes(&tx, alice, &hashes, CURRENT_SET_AT)?;
-    let first: Option<i64> = tx
-        .query_row(
-            "SELECT min(id) FROM recovery_codes WHERE user_id = ?1",
-            params![alice],
-            |r| r.get(0),
-        )
-        .optional()?
-        .flatten();
-    if let Some(id) = first {
-        accounts::burn_recovery_code(&tx, id, CURRENT_SET_AT + 600)?;
+        let id = tx.last_insert_rowid();
+        if let Some(totp) = &account.totp {
+            tx.execute(
+                "UPDATE users SET totp_secret = ?2, totp_changed_at = ?3 WHERE id = ?1",
+                params![id, key.seal_totp(id, &totp.secret), at(&totp.since)],
+            )?;
+        }
+        for previous in &account.previous_emails {
+            tx.execute(
+                "INSERT INTO previous_emails (user_id, email, until) VALUES (?1, ?2, ?3)",
+                params![id, previous.email, at(&previous.until)],
+            )?;
+        }
+        for project in &account.projects {
+            tx.execute(
+                "INSERT INTO projects (user_id, name, repository_url) VALUES (?1, ?2, ?3)",
+                params![id, project.name, project.repository],
+            )?;
+        }
+        // Replaced sets are not stored: their codes are invalid, like a typo.
+        if let Some(set) = &account.recovery_codes {
+            let hashes: Vec<String> = set.codes.iter().map(|c| hasher.hash(c)).collect();
+            accounts::replace_recovery_codes(&tx, id, &hashes, at(&set.generated_at))?;
+            let ids: Vec<i64> = tx
+                .prepare("SELECT id FROM recovery_codes WHERE user_id = ?1 ORDER BY id")?
+                .query_map(params![id], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            for used in &set.used {
+                if let Some(pos) = set.codes.iter().position(|c| *c == used.code) {
+                    accounts::burn_recovery_code(&tx, ids[pos], at(&used.at))?;
+                }
+            }
+        }
     }
     tx.commit()?;
     Ok(true)
@@ -118,42 +115,75 @@ pub fn seed(c: &mut Connection, hasher: &Hasher, key: &ServerKey, now: i64) -> A
 
 /// What `serve --demo` prints at start (and the README lists).
 pub fn banner(site: &str, now: i64) -> String {
-    let secret = totp::base32_decode(ALICE_TOTP_SECRET).unwrap_or_default();
-    let at = crate::clock::rfc3339;
+    let fixture = demo();
+    let rfc3339 = |text: &str| crate::clock::rfc3339(at(text));
     let mut s = String::new();
-    s.push_str(&format!("demo accounts (password for all: {PASSWORD})\n"));
-    s.push_str("  alice  alice@example.org (verified)  authenticator app + recovery codes\n");
     s.push_str(&format!(
-        "         TOTP secret {ALICE_TOTP_SECRET} (code now: {})\n",
-        totp::current_code(&secret, now)
+        "demo accounts (password for all: {})\n",
+        fixture.password
     ));
-    s.push_str(&format!(
-        "         current codes, file {site}-Recovery-Codes-alice-{}.txt:\n",
-        at(CURRENT_SET_AT)
-    ));
-    for (i, code) in ALICE_CODES.iter().enumerate() {
-        let note = if i == 0 {
-            "  (burned: \"Recovery code has been previously used.\")"
+    for account in &fixture.accounts {
+        let verified = if account.email_verified {
+            "verified"
         } else {
-            ""
+            "unverified: cannot reset by email"
         };
-        s.push_str(&format!("           {code}{note}\n"));
-    }
-    s.push_str(&format!(
-        "         old, regenerated set, file {site}-Recovery-Codes-alice-{}.txt (each: \"Invalid recovery code.\"):\n           {}\n",
-        at(OLD_SET_AT),
-        ALICE_OLD_CODES.join(" ")
-    ));
-    s.push_str(&format!(
-        "         previous address {ALICE_PREVIOUS_EMAIL}\n"
-    ));
-    s.push_str("  bob    bob@example.org (verified)    no two-factor\n");
-    s.push_str("  carol  carol@example.org (unverified: cannot reset by email)\n");
-    for (owner, name, repository) in PROJECTS {
+        let second = match (&account.totp, &account.recovery_codes) {
+            (Some(_), Some(_)) => "authenticator app + recovery codes",
+            (Some(_), None) => "authenticator app",
+            (None, _) => "no two-factor",
+        };
         s.push_str(&format!(
-            "  project {name} ({owner}): {}\n",
-            repository.unwrap_or("no public repository")
+            "  {:<6} {} ({verified})  {second}\n",
+            account.username, account.email
         ));
+        if let Some(totp) = &account.totp {
+            let secret = totp::base32_decode(&totp.secret).unwrap_or_default();
+            s.push_str(&format!(
+                "         TOTP secret {} (code now: {})\n",
+                totp.secret,
+                totp::current_code(&secret, now)
+            ));
+        }
+        if let Some(set) = &account.recovery_codes {
+            s.push_str(&format!(
+                "         current codes, file {site}-Recovery-Codes-{}-{}.txt:\n",
+                account.username,
+                rfc3339(&set.generated_at)
+            ));
+            for code in &set.codes {
+                let note = if set.is_used(code) {
+                    "  (burned: \"Recovery code has been previously used.\")"
+                } else {
+                    ""
+                };
+                s.push_str(&format!("           {code}{note}\n"));
+            }
+        }
+        for set in &account.replaced_recovery_codes {
+            s.push_str(&format!(
+                "         old, regenerated set, file {site}-Recovery-Codes-{}-{}.txt (each: \"Invalid recovery code.\"):\n           {}\n",
+                account.username,
+                rfc3339(&set.generated_at),
+                set.codes.join(" ")
+            ));
+        }
+        for previous in &account.previous_emails {
+            s.push_str(&format!("         previous address {}\n", previous.email));
+        }
+    }
+    for account in &fixture.accounts {
+        for project in &account.projects {
+            s.push_str(&format!(
+                "  project {} ({}): {}\n",
+                project.name,
+                account.username,
+                project
+                    .repository
+                    .as_deref()
+                    .unwrap_or("no public repository")
+            ));
+        }
     }
     s.push_str("  mails: GET /api/v1/demo/outbox?to=ADDRESS\n");
     s
@@ -164,41 +194,67 @@ mod tests {
     use super::*;
 
     #[test]
-    fn seed_is_idempotent_and_matches_the_facts() {
+    fn every_time_of_the_fixture_parses() {
+        for account in &demo().accounts {
+            let sets = account
+                .recovery_codes
+                .iter()
+                .chain(&account.replaced_recovery_codes);
+            let times = account
+                .totp
+                .iter()
+                .map(|t| t.since.as_str())
+                .chain(account.previous_emails.iter().map(|p| p.until.as_str()))
+                .chain(sets.flat_map(|s| {
+                    std::iter::once(s.generated_at.as_str())
+                        .chain(s.used.iter().map(|u| u.at.as_str()))
+                }));
+            for time in times {
+                assert_eq!(crate::clock::rfc3339(at(time)), time);
+            }
+        }
+    }
+
+    #[test]
+    fn seed_is_idempotent_and_matches_the_fixture() {
         let mut c = Connection::open_in_memory().unwrap();
         crate::store::migrations::migrate(&mut c).unwrap();
         let h = Hasher::fast_for_tests();
         let key = ServerKey::ephemeral();
         assert!(seed(&mut c, &h, &key, 1_800_000_000).unwrap());
         assert!(!seed(&mut c, &h, &key, 1_800_000_100).unwrap());
-        let alice = accounts::user_by_username(&c, "alice").unwrap().unwrap();
+        let alice_row = accounts::user_by_username(&c, "alice").unwrap().unwrap();
         // Her fixed secret, sealed: the column does not hold it.
-        let stored = alice.totp_secret.clone().unwrap();
-        assert!(!stored.contains(ALICE_TOTP_SECRET), "{stored}");
+        let stored = alice_row.totp_secret.clone().unwrap();
+        assert!(!stored.contains(alice_totp_secret()), "{stored}");
         assert_eq!(
-            key.open_totp(alice.id, &stored).as_deref(),
-            Some(ALICE_TOTP_SECRET)
+            key.open_totp(alice_row.id, &stored).as_deref(),
+            Some(alice_totp_secret())
         );
-        let info = accounts::codes_info(&c, &alice).unwrap();
-        assert_eq!(info.unused, 7);
-        assert_eq!(info.generated_at.as_deref(), Some("2026-03-02T09:15:00Z"));
-        assert_eq!(totp::base32_decode(ALICE_TOTP_SECRET).unwrap().len(), 20);
-        let carol = accounts::user_by_username(&c, "carol").unwrap().unwrap();
-        assert!(!carol.email_verified);
-        for code in ALICE_CODES.iter().chain(ALICE_OLD_CODES.iter()) {
-            assert_eq!(
-                reclaim_core::codes::parse_recovery_code(code).as_deref(),
-                Ok(*code)
-            );
+        assert_eq!(totp::base32_decode(alice_totp_secret()).unwrap().len(), 20);
+        let info = accounts::codes_info(&c, &alice_row).unwrap();
+        assert_eq!(info.unused as usize, alice_codes().unused().len());
+        assert_eq!(
+            info.generated_at.as_deref(),
+            Some(alice_codes().generated_at.as_str())
+        );
+        for account in &demo().accounts {
+            let row = accounts::user_by_username(&c, &account.username)
+                .unwrap()
+                .unwrap();
+            assert_eq!(row.email, account.email);
+            assert_eq!(row.email_verified, account.email_verified);
+            let projects = accounts::projects(&c, row.id).unwrap();
+            assert_eq!(projects.len(), account.projects.len());
+            for fixed in &account.projects {
+                let stored = projects.iter().find(|p| p.name == fixed.name).unwrap();
+                assert_eq!(stored.repository_url, fixed.repository);
+            }
+            let previous = accounts::previous_emails(&c, row.id).unwrap();
+            assert_eq!(previous.len(), account.previous_emails.len());
         }
-        assert_eq!(crate::clock::rfc3339(OLD_SET_AT), "2025-11-03T10:00:00Z");
-        assert_eq!(crate::clock::rfc3339(ALICE_TOTP_AT), "2025-06-01T10:00:00Z");
-        assert_eq!(accounts::projects(&c, alice.id).unwrap().len(), 2);
-        let carol_projects = accounts::projects(&c, carol.id).unwrap();
-        assert_eq!(carol_projects[0].repository_url, None);
-        assert_eq!(
-            accounts::previous_emails(&c, alice.id).unwrap()[0].0,
-            ALICE_PREVIOUS_EMAIL
-        );
+        let banner = banner("PyPI", 1_800_000_000);
+        assert!(banner.contains(password()), "{banner}");
+        assert!(banner.contains("PyPI-Recovery-Codes-alice-2026-03-02T09:15:00Z.txt"));
     }
 }

@@ -34,12 +34,10 @@ where
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
         if !is_json(req.headers().get(header::CONTENT_TYPE)) {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                ProblemCode::UnsupportedMediaType,
-                "Send JSON",
-            )
-            .detail("The body must be sent with Content-Type: application/json."));
+            return Err(
+                ApiError::new(ProblemCode::UnsupportedMediaType, "Send JSON")
+                    .detail("The body must be sent with Content-Type: application/json."),
+            );
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -53,21 +51,13 @@ where
 }
 
 pub fn too_large() -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        ProblemCode::PayloadTooLarge,
-        "The body is too large",
-    )
-    .detail(format!("Bodies are limited to {BODY_LIMIT} bytes."))
+    ApiError::new(ProblemCode::PayloadTooLarge, "The body is too large")
+        .detail(format!("Bodies are limited to {BODY_LIMIT} bytes."))
 }
 
 fn malformed(detail: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        ProblemCode::MalformedJson,
-        "The body is not valid JSON",
-    )
-    .detail(detail.to_string())
+    ApiError::new(ProblemCode::MalformedJson, "The body is not valid JSON")
+        .detail(detail.to_string())
 }
 
 fn is_json(value: Option<&header::HeaderValue>) -> bool {
@@ -105,7 +95,6 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let pointer = to_pointer(err.path());
         let detail = err.inner().to_string();
         ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
             ProblemCode::InvalidBody,
             "The body does not match the expected shape",
         )
@@ -181,11 +170,14 @@ mod tests {
     fn syntax_errors_are_400_and_shape_errors_422_with_pointer() {
         let e = parse_body::<LoginBody>(b"{\"username\":").unwrap_err();
         assert_eq!(
-            (e.status.as_u16(), e.code),
+            (e.status().as_u16(), e.code),
             (400, ProblemCode::MalformedJson)
         );
         let e = parse_body::<LoginBody>(br#"{"username":1,"password":"x"}"#).unwrap_err();
-        assert_eq!((e.status.as_u16(), e.code), (422, ProblemCode::InvalidBody));
+        assert_eq!(
+            (e.status().as_u16(), e.code),
+            (422, ProblemCode::InvalidBody)
+        );
         assert_eq!(e.errors[0].pointer, "/username");
         let e = parse_body::<LoginBody>(br#"{"username":"a","password":"x","admin":true}"#)
             .unwrap_err();

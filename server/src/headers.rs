@@ -12,8 +12,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use crate::app::AppState;
-
+#[derive(Debug, Clone)]
 pub struct SecurityHeaders {
     pub csp: HeaderValue,
     pub hsts: bool,
@@ -70,11 +69,12 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
     out
 }
 
-pub async fn apply(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// Middleware: the security headers on every answer (the app's and the API's).
+pub async fn apply(State(headers): State<SecurityHeaders>, req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, state.headers.csp.clone());
+    h.insert(header::CONTENT_SECURITY_POLICY, headers.csp.clone());
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -88,7 +88,7 @@ pub async fn apply(State(state): State<AppState>, req: Request, next: Next) -> R
         HeaderName::from_static("cross-origin-opener-policy"),
         HeaderValue::from_static("same-origin"),
     );
-    if state.headers.hsts {
+    if headers.hsts {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),

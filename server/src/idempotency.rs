@@ -9,7 +9,6 @@
 //! key, the claim's time and the server's key (see `routes::requests`), so
 //! the table alone does not give anyone a status page.
 
-use axum::http::StatusCode;
 use reclaim_core::ProblemCode;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
@@ -73,9 +72,7 @@ pub fn decide(stored: Option<&Stored>, body_hash: &str, now: i64) -> Decision {
 /// Refuse a missing or unusable key before anything else.
 pub fn check_key(key: Option<&str>) -> ApiResult<String> {
     let missing = || {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            ProblemCode::IdempotencyKeyMissing,
+        ApiError::new(ProblemCode::IdempotencyKeyMissing,
             "An Idempotency-Key header is required",
         )
         .detail(format!(
@@ -152,7 +149,6 @@ pub fn prune(conn: &Connection, now: i64) -> rusqlite::Result<usize> {
 
 pub fn reused_error() -> ApiError {
     ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
         ProblemCode::IdempotencyKeyReused,
         "This Idempotency-Key was used for a different request",
     )
@@ -161,7 +157,6 @@ pub fn reused_error() -> ApiError {
 
 pub fn in_flight_error() -> ApiError {
     let mut e = ApiError::new(
-        StatusCode::CONFLICT,
         ProblemCode::IdempotencyInFlight,
         "This submission is still being processed",
     )

@@ -157,7 +157,7 @@ fn silently(
 ) -> ApiResult<Option<Reservation>> {
     match reserve(conn, buckets, now) {
         Ok(r) => Ok(Some(r)),
-        Err(e) if e.status == axum::http::StatusCode::TOO_MANY_REQUESTS => Ok(None),
+        Err(e) if e.code == reclaim_core::ProblemCode::RateLimited => Ok(None),
         Err(e) => Err(e),
     }
 }
@@ -338,7 +338,7 @@ mod tests {
             now,
         )
         .unwrap_err();
-        assert_eq!(err.status.as_u16(), 429);
+        assert_eq!(err.status().as_u16(), 429);
         assert_eq!(err.retry_after, Some(300));
         // bob's bucket was not charged for the refused attempt.
         let n: i64 = conn
@@ -367,7 +367,7 @@ mod tests {
             refund(&conn, &r).unwrap();
         }
         let _ = reserve(&conn, buckets, now).unwrap();
-        assert_eq!(reserve(&conn, buckets, now).unwrap_err().status, 429);
+        assert_eq!(reserve(&conn, buckets, now).unwrap_err().status(), 429);
     }
 
     #[test]

@@ -11,7 +11,6 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request};
-use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -107,12 +106,8 @@ pub async fn request_timeout(
 ) -> Response {
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(res) => res,
-        Err(_) => ApiError::new(
-            StatusCode::REQUEST_TIMEOUT,
-            ProblemCode::RequestTimeout,
-            "The request took too long",
-        )
-        .detail("Nothing needs undoing. Check your connection and try again.")
-        .into_response(),
+        Err(_) => ApiError::new(ProblemCode::RequestTimeout, "The request took too long")
+            .detail("Nothing needs undoing. Check your connection and try again.")
+            .into_response(),
     }
 }

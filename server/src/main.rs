@@ -1,6 +1,7 @@
 //! `reclaim-server`: the reference API of Reclaim, and its operator commands.
 
 mod app;
+mod app_routes;
 mod client_addr;
 mod clock;
 mod config;
@@ -17,6 +18,7 @@ mod ops;
 mod passwords;
 mod problem;
 mod routes;
+mod state;
 mod static_files;
 mod store;
 #[cfg(test)]
@@ -35,6 +37,10 @@ fn main() -> ExitCode {
         Command::Serve(args) => config::serve(args),
         Command::Openapi => {
             print!("{}", openapi::json());
+            Ok(())
+        }
+        Command::Routes { json } => {
+            print!("{}", app_routes::print(json));
             Ok(())
         }
         Command::Requests { database, command } => {

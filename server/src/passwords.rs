@@ -110,7 +110,7 @@ mod tests {
         });
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         let refused = work.run(|_| ()).await.unwrap_err();
-        assert_eq!(refused.status.as_u16(), 503);
+        assert_eq!(refused.status().as_u16(), 503);
         assert_eq!(refused.retry_after, Some(BUSY_RETRY_SECS));
         release.send(()).unwrap();
         assert!(first.await.unwrap().is_ok());

@@ -1,8 +1,11 @@
 //! RFC 9457 problem documents: the only error shape the API ever answers with.
 //!
-//! Handlers return `Result<_, ApiError>`; an `ApiError` knows its status, stable
-//! `code` and words, and renders as `application/problem+json`. Internal errors
-//! are logged by kind only (never with request data, which may hold secrets).
+//! Handlers return `Result<_, ApiError>`; an `ApiError` knows its stable
+//! `code` and words, and renders as `application/problem+json`. Its HTTP
+//! status is the code's, stated once in core ([`ProblemCode::status`]), so
+//! the answer, the OpenAPI document (`crate::openapi`) and the app agree.
+//! Internal errors are logged by kind only (never with request data, which
+//! may hold secrets).
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -13,7 +16,6 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 
 #[derive(Debug, Clone)]
 pub struct ApiError {
-    pub status: StatusCode,
     pub code: ProblemCode,
     pub title: &'static str,
     pub detail: Option<String>,
@@ -24,15 +26,20 @@ pub struct ApiError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: ProblemCode, title: &'static str) -> Self {
+    /// A problem with `code` (and so its status) and a title.
+    pub fn new(code: ProblemCode, title: &'static str) -> Self {
         ApiError {
-            status,
             code,
             title,
             detail: None,
             errors: Vec::new(),
             retry_after: None,
         }
+    }
+
+    /// The HTTP status: the code's.
+    pub fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.code.status()).expect("core's statuses are valid")
     }
 
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
@@ -58,7 +65,6 @@ impl ApiError {
 
     pub fn validation(errors: Vec<FieldError>) -> Self {
         ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
             ProblemCode::ValidationFailed,
             "The request has invalid fields",
         )
@@ -67,33 +73,24 @@ impl ApiError {
     }
 
     pub fn not_found() -> Self {
-        ApiError::new(StatusCode::NOT_FOUND, ProblemCode::NotFound, "Not found")
+        ApiError::new(ProblemCode::NotFound, "Not found")
             .detail("There is nothing at this address.")
     }
 
     pub fn too_many(retry_after: u64) -> Self {
-        let mut e = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            ProblemCode::RateLimited,
-            "Too many attempts",
-        )
-        .detail(format!("Try again in {retry_after} seconds."));
+        let mut e = ApiError::new(ProblemCode::RateLimited, "Too many attempts")
+            .detail(format!("Try again in {retry_after} seconds."));
         e.retry_after = Some(retry_after.max(1));
         e
     }
 
     pub fn unauthenticated() -> Self {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            ProblemCode::Unauthenticated,
-            "Sign in first",
-        )
-        .detail("This needs a signed-in session.")
+        ApiError::new(ProblemCode::Unauthenticated, "Sign in first")
+            .detail("This needs a signed-in session.")
     }
 
     pub fn internal() -> Self {
         ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
             ProblemCode::InternalError,
             "Something went wrong on our side",
         )
@@ -101,12 +98,8 @@ impl ApiError {
     }
 
     pub fn unavailable(retry_after: u64) -> Self {
-        let mut e = ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            ProblemCode::Unavailable,
-            "The service is busy",
-        )
-        .detail("Try again shortly.");
+        let mut e = ApiError::new(ProblemCode::Unavailable, "The service is busy")
+            .detail("Try again shortly.");
         e.retry_after = Some(retry_after);
         e
     }
@@ -115,7 +108,7 @@ impl ApiError {
         Problem {
             type_uri: format!("urn:reclaim:problem:{}", self.code.as_str()),
             title: self.title.to_string(),
-            status: self.status.as_u16(),
+            status: self.code.status(),
             detail: self.detail.clone(),
             code: self.code.as_str().to_string(),
             errors: self.errors.clone(),
@@ -130,11 +123,12 @@ pub fn field_error(pointer: &str, code: ErrorCode) -> FieldError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if self.status.is_server_error() {
-            eprintln!("error: {} {}", self.status.as_u16(), self.code.as_str());
+        let status = self.status();
+        if status.is_server_error() {
+            eprintln!("error: {} {}", status.as_u16(), self.code.as_str());
         }
         let body = serde_json::to_vec(&self.to_problem()).unwrap_or_default();
-        let mut res = (self.status, body).into_response();
+        let mut res = (status, body).into_response();
         let headers = res.headers_mut();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         if let Some(secs) = self.retry_after {
@@ -183,10 +177,10 @@ mod tests {
             None,
         );
         let api: ApiError = err.into();
-        assert_eq!(api.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(api.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(api.retry_after, Some(1));
         let other: ApiError = rusqlite::Error::QueryReturnedNoRows.into();
-        assert_eq!(other.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(other.status(), StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(other.to_problem().code, "internal_error");
     }
 

@@ -1,33 +1,38 @@
 //! The built app (`dist/`), held in memory with brotli and gzip variants made
-//! once at startup, chosen per request by `Accept-Encoding`.
+//! once at startup, chosen per request by `Accept-Encoding`. Each variant is
+//! a shared [`Bytes`]: an answer hands out a reference to it, so serving the
+//! wasm to many browsers at once copies nothing.
 //!
 //! Trunk puts a content hash in asset names (`reclaim-1a2b3c4d5e6f7a8b_bg.wasm`),
 //! so those are cached for a year as immutable; `index.html` and `config.json`
 //! are revalidated every time so a deploy or a rebrand shows at once.
 //! A path without an extension that is not a file is an app route: it gets
-//! the HTML of the bundle that serves it (`index.html` or `checkup.html`,
-//! decided by `reclaim_core::bundle`). Anything under `/api` gets a problem
-//! document.
+//! the HTML of the bundle that serves it (`Bundle::for_path`, from core's
+//! route table: `index.html` for `/` and for paths that are no route,
+//! `checkup.html` for `/checkup`, and so on), or, for a signed-in page asked
+//! for without the session cookie, sign-in's (`Bundle::signed_out_stand_in`).
+//! Anything under `/api` gets a problem document.
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
+use axum_extra::extract::cookie::CookieJar;
+use bytes::Bytes;
 use reclaim_core::bundle::Bundle;
 
-use crate::app::AppState;
-use crate::routes::{cookie_value, session_cookie_name};
+use crate::problem::ApiError;
 
 pub struct Asset {
     pub content_type: &'static str,
     pub cache_control: &'static str,
-    pub raw: Vec<u8>,
-    pub br: Option<Vec<u8>>,
-    pub gz: Option<Vec<u8>>,
+    pub raw: Bytes,
+    pub br: Option<Bytes>,
+    pub gz: Option<Bytes>,
 }
 
 pub struct StaticFiles {
@@ -88,7 +93,8 @@ impl StaticFiles {
 }
 
 impl Asset {
-    pub fn new(url: &str, raw: Vec<u8>) -> Asset {
+    pub fn new(url: &str, raw: impl Into<Bytes>) -> Asset {
+        let raw: Bytes = raw.into();
         let content_type = content_type(url);
         let compressible = content_type.starts_with("text/")
             || matches!(
@@ -102,7 +108,7 @@ impl Asset {
         let (br, gz) = if compressible && raw.len() > 256 {
             let br = brotli_bytes(&raw).filter(|c| c.len() < raw.len());
             let gz = gzip_bytes(&raw).filter(|c| c.len() < raw.len());
-            (br, gz)
+            (br.map(Bytes::from), gz.map(Bytes::from))
         } else {
             (None, None)
         };
@@ -128,6 +134,7 @@ impl Asset {
                 .insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
             r
         } else {
+            // A reference to the shared bytes, not a copy of them.
             Response::new(Body::from(body.clone()))
         };
         let h = res.headers_mut();
@@ -245,7 +252,7 @@ fn inline_config(assets: &mut HashMap<String, Asset>, page: &str) {
         json.trim().replace('<', "\\u003c")
     );
     let inlined = format!("{}{block}{}", &html[..at], &html[at..]);
-    assets.insert(page.to_string(), Asset::new(page, inlined.into_bytes()));
+    assets.insert(page.to_string(), Asset::new(page, inlined));
 }
 
 /// The bundle whose HTML answers an app path, and whether that depends on
@@ -258,23 +265,30 @@ fn inline_config(assets: &mut HashMap<String, Asset>, page: &str) {
 fn page_bundle(path: &str, headers: &HeaderMap, session_cookie: &str) -> (Bundle, bool) {
     let bundle = Bundle::for_path(path);
     match bundle.signed_out_stand_in() {
-        Some(stand_in) if cookie_value(headers, session_cookie).is_none() => (stand_in, true),
+        Some(stand_in)
+            if CookieJar::from_headers(headers)
+                .get(session_cookie)
+                .is_none() =>
+        {
+            (stand_in, true)
+        }
         Some(_) => (bundle, true),
         None => (bundle, false),
     }
 }
 
-/// Fallback handler: app files, SPA routes, and 404s.
-pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
+/// The answer for everything outside the API's routes: app files, app
+/// routes, and 404s. `session_cookie` is the session cookie's name here
+/// (the app assembles this from its state, `app::app_files`).
+pub fn serve(files: &StaticFiles, session_cookie: &str, req: &Request) -> Response {
     let path = req.uri().path().to_string();
     if path == "/api" || path.starts_with("/api/") {
-        return crate::app::api_not_found().await.into_response();
+        return ApiError::not_found().into_response();
     }
     let head = req.method() == Method::HEAD;
     if req.method() != Method::GET && !head {
         return (StatusCode::METHOD_NOT_ALLOWED, "Method not allowed\n").into_response();
     }
-    let files = &state.files;
     if files.is_empty() {
         return missing_dist(&files.dir, &path);
     }
@@ -287,8 +301,7 @@ pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
         return asset.response(req.headers(), head);
     }
     if !has_extension(&path) {
-        let (bundle, varies) =
-            page_bundle(&path, req.headers(), session_cookie_name(&state.settings));
+        let (bundle, varies) = page_bundle(&path, req.headers(), session_cookie);
         let page = format!("/{}", bundle.html_file());
         if let Some(html) = files.assets.get(&page) {
             let mut response = html.response(req.headers(), head);
@@ -340,12 +353,9 @@ mod tests {
     fn config_is_inlined_into_index_html_as_inert_json() {
         let mut assets = HashMap::new();
         let html = "<html><head><title>x</title><script type=\"module\">init()</script></head><body></body></html>";
-        assets.insert("/index.html".into(), Asset::new("/index.html", html.into()));
+        assets.insert("/index.html".into(), Asset::new("/index.html", html));
         let json = r#"{"site_name": "</script><script>alert(1)</script>"}"#;
-        assets.insert(
-            "/config.json".into(),
-            Asset::new("/config.json", json.into()),
-        );
+        assets.insert("/config.json".into(), Asset::new("/config.json", json));
         inline_config(&mut assets, "/index.html");
         let out = std::str::from_utf8(&assets["/index.html"].raw)
             .unwrap()
@@ -440,10 +450,30 @@ mod tests {
         assert!(accepts_encoding(&h, "br"));
     }
 
+    /// An answer hands out the asset's own bytes: serving the wasm to many
+    /// browsers at once holds it in memory once.
+    #[tokio::test]
+    async fn answers_share_the_assets_bytes() {
+        use http_body_util::BodyExt;
+        let raw = "let x = 1;\n".repeat(200).into_bytes();
+        let asset = Asset::new("/app-0123456789abcdef.js", raw);
+        let mut br = HeaderMap::new();
+        br.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("br"));
+        for (accept, held) in [
+            (HeaderMap::new(), &asset.raw),
+            (br, asset.br.as_ref().unwrap()),
+        ] {
+            let body = asset.response(&accept, false).into_body();
+            let sent = body.collect().await.unwrap().to_bytes();
+            assert_eq!(sent.as_ptr(), held.as_ptr(), "the same bytes, not a copy");
+            assert_eq!(sent.len(), held.len());
+        }
+    }
+
     #[test]
     fn compresses_text_and_picks_variant() {
         let raw = "let x = 1;\n".repeat(200).into_bytes();
-        let asset = Asset::new("/app-0123456789abcdef.js", raw.clone());
+        let asset = Asset::new("/app-0123456789abcdef.js", raw);
         assert!(asset.br.is_some() && asset.gz.is_some());
         let mut h = HeaderMap::new();
         h.insert(

@@ -1,12 +1,15 @@
-//! TOTP (RFC 6238) as PyPI does it: 20-byte secret, SHA1, 6 digits, 30 s,
-//! ±1 step accepted, a used step never accepted again, and "out of sync" when
-//! the code matches within ±10 steps (a phone clock that drifted).
+//! TOTP as PyPI checks it: the codes of `reclaim_core::totp` (RFC 6238,
+//! SHA1, 6 digits, 30 s), ±1 step accepted, a used step never accepted
+//! again, and "out of sync" when the code matches within ±10 steps (a phone
+//! clock that drifted). The code computation is core's, shared with the
+//! tests; the policy and the sealed secrets are the server's.
 
-use totp_rs::{Algorithm, Secret, TOTP};
+#[cfg(test)]
+pub use reclaim_core::totp::STEP;
+pub use reclaim_core::totp::{base32, base32_decode};
 
 use crate::crypto::{ct_eq, random_bytes};
 
-pub const STEP: i64 = 30;
 const ACCEPT: i64 = 1;
 const SYNC_WINDOW: i64 = 10;
 
@@ -31,18 +34,17 @@ pub fn new_secret() -> Vec<u8> {
 }
 
 fn code_at(secret: &[u8], step: i64) -> Option<String> {
-    let totp = TOTP::new(Algorithm::SHA1, 6, 0, STEP as u64, secret.to_vec()).ok()?;
-    Some(totp.generate((step * STEP).max(0) as u64))
+    reclaim_core::totp::code_at(secret, step)
 }
 
 /// The current code, for the demo and tests.
 pub fn current_code(secret: &[u8], now: i64) -> String {
-    code_at(secret, now / STEP).unwrap_or_default()
+    reclaim_core::totp::code_at_time(secret, now).unwrap_or_default()
 }
 
 /// Check `code` (already 6 digits) against the secret at `now`.
 pub fn check(secret: &[u8], code: &str, now: i64, last_step: Option<i64>) -> Check {
-    let current = now / STEP;
+    let current = reclaim_core::totp::step_at(now);
     let matches =
         |step: i64| code_at(secret, step).is_some_and(|c| ct_eq(c.as_bytes(), code.as_bytes()));
     // Prefer the exact step, then the neighbours.
@@ -65,28 +67,9 @@ pub fn check(secret: &[u8], code: &str, now: i64, last_step: Option<i64>) -> Che
     Check::Invalid
 }
 
-/// RFC 4648 base32 without padding (20 bytes → 32 characters), by
-/// totp-rs (its `base32` dependency), not a hand-written codec.
-pub fn base32(bytes: &[u8]) -> String {
-    Secret::Raw(bytes.to_vec()).to_encoded().to_string()
-}
-
-pub fn base32_decode(text: &str) -> Option<Vec<u8>> {
-    Secret::Encoded(text.trim_end_matches('=').to_ascii_uppercase())
-        .to_bytes()
-        .ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rfc6238_vector() {
-        // RFC 6238 appendix B, SHA1, T = 59 s: 94287082 → last 6 digits.
-        let secret = b"12345678901234567890";
-        assert_eq!(current_code(secret, 59), "287082");
-    }
 
     #[test]
     fn window_reuse_and_drift() {
@@ -109,16 +92,5 @@ mod tests {
                 Check::Invalid | Check::OutOfSync
             ));
         }
-    }
-
-    #[test]
-    fn base32_round_trip() {
-        let secret = [0xffu8; 20];
-        let text = base32(&secret);
-        assert_eq!(text.len(), 32);
-        assert_eq!(base32_decode(&text).unwrap(), secret);
-        assert_eq!(base32(b"foobar"), "MZXW6YTBOI");
-        assert_eq!(base32_decode("mzxw6ytboi").unwrap(), b"foobar");
-        assert_eq!(base32_decode("not base32!"), None);
     }
 }

@@ -6,9 +6,8 @@ use std::sync::{Arc, Mutex};
 
 use reclaim_core::api::CSRF_HEADER;
 use serde::de::DeserializeOwned;
-use gloo_net::http::{Headers, Method, RequestBuilder};
 use serde::Serialize;
-use web_sys::{RequestCache, RequestCredentials};
+use web_sys::{Headers, RequestCache, RequestCredentials, RequestInit};
 
 use super::ApiError;
 use crate::browser;
@@ -114,20 +113,19 @@ impl Call {
 
     /// Send; the body of a 2xx answer, or the error any other answer means.
     async fn exchange(self) -> Result<String, ApiError> {
-        let method = Method::from_bytes(self.method.as_bytes()).map_err(|_| ApiError::Network)?;
-        // Set here, not with `RequestBuilder::header` (which throws on a
-        // value the browser refuses, such as a pasted status token with a
-        // character outside Latin-1): such a call is one without an answer.
-        let headers = web_sys::Headers::new().map_err(|_| ApiError::Network)?;
+        let headers = Headers::new().map_err(|_| ApiError::Network)?;
         for (name, value) in &self.headers {
             headers.set(name, value).map_err(|_| ApiError::Network)?;
         }
-        let request = RequestBuilder::new(&self.url)
-            .method(method)
-            .headers(Headers::from_raw(headers))
-            .cache(RequestCache::NoStore)
-            .credentials(RequestCredentials::Include);
-        let answer = browser::fetch(request, self.body)
+        let init = RequestInit::new();
+        init.set_method(self.method);
+        init.set_headers(&headers);
+        init.set_cache(RequestCache::NoStore);
+        init.set_credentials(RequestCredentials::Include);
+        if let Some(body) = &self.body {
+            init.set_body(&wasm_bindgen::JsValue::from_str(body));
+        }
+        let answer = browser::fetch(&self.url, &init)
             .await
             .map_err(|_| ApiError::Network)?;
         if (200..300).contains(&answer.status) {

@@ -116,27 +116,21 @@ pub fn TextInput(
         }
     };
     // A password can be shown while typed (GOV.UK password input): on a
-    // phone a mistyped password is the commonest failure, and unseen.
+    // phone a mistyped password is the commonest failure, and unseen. The
+    // button flips the input's type in place: no signal for it, so the
+    // fields without a password carry almost nothing of it.
     let is_password = input_type == Some("password");
-    let shown = RwSignal::new(false);
-    let current_type = move || {
-        if is_password && shown.get() {
-            "text"
-        } else {
-            input_type.unwrap_or("text")
-        }
-    };
     let toggle = is_password.then(|| {
-        let controls = id.clone();
+        let input_id = id.clone();
         view! {
             <button
                 type="button"
                 class="button button--secondary password-toggle"
-                aria-controls=controls
-                aria-pressed=move || if shown.get() { "true" } else { "false" }
-                on:click=move |_| shown.update(|s| *s = !*s)
+                aria-controls=id.clone()
+                aria-pressed="false"
+                on:click=move |ev| reveal_password(&ev, &input_id)
             >
-                {move || if shown.get() { "Hide" } else { "Show" }}
+                "Show"
             </button>
         }
     });
@@ -150,7 +144,7 @@ pub fn TextInput(
                 class=input_class
                 id=id.clone()
                 name=id.clone()
-                type=current_type
+                type=input_type.unwrap_or("text")
                 autocomplete=autocomplete
                 inputmode=inputmode
                 spellcheck=no_spellcheck.then_some("false")
@@ -170,6 +164,23 @@ pub fn TextInput(
             </div>
         </div>
     }
+}
+
+/// Show or hide the password of the input `input_id`, and say which on the
+/// button that was pressed.
+fn reveal_password(ev: &leptos::ev::MouseEvent, input_id: &str) {
+    use wasm_bindgen::JsCast;
+    let (Some(input), Some(button)) = (
+        crate::browser::element_by_id(input_id),
+        ev.current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok()),
+    ) else {
+        return;
+    };
+    let show = input.get_attribute("type").as_deref() == Some("password");
+    let _ = input.set_attribute("type", if show { "text" } else { "password" });
+    let _ = button.set_attribute("aria-pressed", if show { "true" } else { "false" });
+    button.set_text_content(Some(if show { "Hide" } else { "Show" }));
 }
 
 /// `5000` → `5,000`.

@@ -138,6 +138,12 @@ impl FormField for CodeField {
     fn pointer(self) -> String {
         String::from("/code")
     }
+    fn message(self, code: ErrorCode) -> String {
+        match code {
+            ErrorCode::Required => "Enter the code".into(),
+            other => reclaim_core::messages::message(other).into(),
+        }
+    }
 }
 
 /// The second step: a code from the authenticator app or a recovery code.

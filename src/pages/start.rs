@@ -18,7 +18,7 @@ pub fn StartPage() -> impl IntoView {
             <p class="body">"Depending on what happened, you can:"</p>
             <ul class="list list--bullet">
                 <li>"reset a forgotten password"</li>
-                <li>"sign in with a recovery code if you lost your two-factor authentication device"</li>
+                <li>"sign in with a recovery code if you lost your phone or your authenticator app"</li>
                 <li>"find out why your recovery codes do not work"</li>
                 <li>"get a reminder of your username"</li>
                 <li>"ask support to recover your account when nothing else works"</li>

@@ -65,7 +65,7 @@ test('bob goes from nothing set up to an all-healthy checkup, and a saved code s
   await expect(item(page, 'Recovery codes')).toContainText('Tip');
   await expect(item(page, 'Email address')).toContainText('Healthy');
   await expect(item(page, 'Recovery readiness')).toContainText('saved set of recovery codes');
-  await expect(page.getByRole('main')).toContainText('3 of 4 things need your attention');
+  await expect(page.getByRole('main')).toContainText('1 of 4 things needs your attention');
   await page.screenshot({ path: 'test-results/screens/checkup-before.png', fullPage: true });
   await checkState(page, 'checkup before');
 
@@ -95,7 +95,7 @@ test('bob goes from nothing set up to an all-healthy checkup, and a saved code s
   await expect(page.locator('#totp-code')).toHaveAttribute('autocomplete', 'one-time-code');
   await page.locator('#totp-code').fill('0f3a 9c2d 7b1e 4a86');
   await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
-  await expect(page.getByRole('alert')).toContainText('This is a recovery code');
+  await expect(page.getByRole('alert')).toContainText('That is a recovery code');
   await page.locator('#totp-code').fill(totp(secret));
   await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Your authenticator app is set up' })).toBeVisible();

@@ -1,17 +1,39 @@
-// The demo data of `reclaim-server --demo` (README, "Demo accounts") and the
-// demo mail outbox, for tests that walk the wizard against the real server.
+// The demo data of `reclaim-server --demo` and the demo mail outbox, for
+// tests that walk the wizard against the real server. The data is the
+// fixture `demo/accounts.json`, the one the server seeds from (and the
+// contract tests read): nothing of it is copied here.
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { APIRequestContext } from '@playwright/test';
 
-export const PASSWORD = 'reclaim-demo-pass';
-export const ALICE_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+type CodeSet = { generated_at: string; codes: string[]; used?: { code: string; at: string }[] };
+type Account = {
+  username: string;
+  email: string;
+  email_verified: boolean;
+  totp?: { secret: string; since: string };
+  recovery_codes?: CodeSet;
+  replaced_recovery_codes?: CodeSet[];
+};
+const fixture: { password: string; accounts: Account[] } = JSON.parse(
+  readFileSync(resolve(__dirname, '../../demo/accounts.json'), 'utf8'),
+);
+
+function account(username: string): Account {
+  const found = fixture.accounts.find((a) => a.username === username);
+  if (!found) throw new Error(`demo/accounts.json has no ${username}`);
+  return found;
+}
+
+const alice = account('alice');
+
+export const PASSWORD = fixture.password;
+export const ALICE_SECRET = alice.totp!.secret;
 /** alice's current set: the first is burned; each test takes its own. */
-export const ALICE_CODES = [
-  '0f3a9c2d7b1e4a86', '5c8e1f0b3d7a9e24', 'a71b2c3d4e5f6089', '9e8d7c6b5a4f3e21',
-  '37c1e9a0b4d2f865', 'd4e5f6a7b8c9d0e1', '6b2f8a1c9e3d7054', 'e07f3b9a2c5d1846',
-];
+export const ALICE_CODES = alice.recovery_codes!.codes;
 /** alice's older, regenerated set: every code answers "Invalid recovery code." */
-export const ALICE_OLD_CODES = ['1d4f7a2c9e0b3856', 'b83e6d1f0a9c4275', '4c0a9e7d3b1f6e28'];
+export const ALICE_OLD_CODES = alice.replaced_recovery_codes![0].codes;
 export const API_TOKEN = 'pypi-AgEIcHlwaS5vcmcCJGQ4ZDA5ZmQ5LWQ1YjItNDFkNy1iYjU0';
 
 function base32Decode(text: string): Buffer {

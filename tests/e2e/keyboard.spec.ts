@@ -67,7 +67,13 @@ test('the wizard works with the keyboard alone: a branch chosen and a form sent'
   await tabTo(page, 'input[type=radio][name="what-happened"]');
   await page.keyboard.press('Space');
   await page.keyboard.press('ArrowDown');
-  await expect(page.getByLabel('I lost my two-factor device or app, but I have recovery codes')).toBeChecked();
+  await expect(page.getByLabel('I lost my phone or my authenticator app')).toBeChecked();
+  await tabTo(page, 'button[type=submit]');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Do you have recovery codes?');
+  await tabTo(page, 'input[type=radio][name="have-codes"]');
+  await page.keyboard.press('Space');
+  await expect(page.getByLabel('Yes, I have recovery codes')).toBeChecked();
   await tabTo(page, 'button[type=submit]');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in with a recovery code');

@@ -14,7 +14,7 @@ function freshUsername(): string {
 
 async function fillValidRequest(page: Page, username: string): Promise<void> {
   await page.getByLabel('Username', { exact: true }).fill(username);
-  await page.getByLabel('I lost my two-factor authentication device or app').check();
+  await page.getByLabel('I lost my phone or my authenticator app').check();
   await page
     .getByLabel('Tell us what happened')
     .fill('I lost the phone with my authenticator app in May and my recovery codes were on it too.');
@@ -61,13 +61,15 @@ test('a newcomer goes from the start page to a sent request and sees it on /stat
   await page.getByRole('link', { name: /start now/i }).click();
   // The start leads through the recovery options; the request is the last resort.
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('What happened?');
-  await page.getByLabel(/I lost my two-factor device and I have no recovery codes/).check();
+  await page.getByLabel('I lost my phone or my authenticator app').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('No, or none of them work').check();
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Prove you can read');
   await page.getByRole('button', { name: 'I cannot read the email address of my account' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ask support to recover your account');
   // The reason chosen in the wizard is preselected.
-  await expect(page.getByLabel('I lost my two-factor authentication device or app')).toBeChecked();
+  await expect(page.getByLabel('I lost my phone or my authenticator app')).toBeChecked();
   await expectAccessible(page, 'request form');
   await fillValidRequest(page, username);
   await continueToCheck(page);

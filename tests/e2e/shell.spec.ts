@@ -2,6 +2,7 @@
 // configuration error page, at desktop and phone widths.
 import type { Page } from '@playwright/test';
 import { test, expect, expectAccessible, appReady } from './fixtures';
+import { BUNDLES, ROUTES, oneRoutePerBundle, signedOutBundle } from './routes';
 
 for (const width of [1280, 360]) {
   test(`start page renders at ${width}px with the configured site name`, async ({ page }) => {
@@ -64,23 +65,28 @@ async function withInlinedConfig(page: Page, change: (config: string) => string 
 }
 
 // Each bundle (core/src/bundle.rs) is its own page: a route fetches its
-// own code only, and its configuration comes inlined.
-// A signed-out browser on the checkup gets sign-in's bundle straight away.
-const BUNDLES = ['start', 'recover-steps', 'recover-sign-in', 'request', 'request-review', 'status', 'sign-in', 'checkup', 'checkup-authenticator', 'checkup-recovery-codes'];
-for (const [path, own] of [
-  ['/', 'start'], ['/recover/forgot-password', 'recover-steps'], ['/recover/lost-2fa', 'recover-sign-in'], ['/request', 'request'],
-  ['/status', 'status'], ['/sign-in', 'sign-in'], ['/checkup', 'sign-in'], ['/checkup/recovery-codes', 'sign-in'],
-]) {
-  test(`${path} loads only the ${own} bundle, with the configuration inlined`, async ({ page }) => {
+// own code only, and its configuration comes inlined. One route per bundle,
+// from core's route table (`reclaim-server routes --json`, tests/e2e/routes.ts);
+// a signed-out browser on a checkup page gets sign-in's bundle straight away.
+// A page that needs earlier answers may move on by itself (the review
+// without a request goes back to the form): then the page it lands on
+// loads its own bundle, and still nothing else.
+for (const route of oneRoutePerBundle()) {
+  const own = signedOutBundle(route.path)!;
+  test(`${route.path} loads only the ${own} bundle, with the configuration inlined`, async ({ page }) => {
     const fetched: string[] = [];
     page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
-    await page.goto(path);
+    await page.goto(route.path);
     await appReady(page);
     await expect(page.getByRole('banner')).toContainText('PyPI');
+    const landed = signedOutBundle(new URL(page.url()).pathname) ?? own;
+    // `NAME-HASH.js` and `NAME-HASH_bg.wasm` (`checkup-` alone would match
+    // `checkup-authenticator-` too).
+    const of = (name: string) => fetched.filter((p) => new RegExp(`^/${name}-[0-9a-f]+(_bg\\.wasm|\\.js)$`).test(p));
     expect(fetched.filter((p) => p.endsWith('/config.json'))).toEqual([]);
-    expect(fetched.filter((p) => p.startsWith(`/${own}-`) && p.endsWith('_bg.wasm'))).toHaveLength(1);
-    for (const other of BUNDLES.filter((b) => b !== own)) {
-      expect(fetched.filter((p) => p.startsWith(`/${other}-`))).toEqual([]);
+    expect(of(own).filter((p) => p.endsWith('_bg.wasm'))).toHaveLength(1);
+    for (const other of BUNDLES.filter((b) => b !== own && b !== landed)) {
+      expect(of(other)).toEqual([]);
     }
   });
 }
@@ -137,14 +143,13 @@ test('the app is served with the strict security headers', async ({ request }) =
   expect(response.headers()['cache-control']).toContain('no-cache');
 });
 
-// Every route, in dark mode and at the narrowest supported width.
-const ROUTES = [
-  '/', '/recover', '/recover/forgot-password', '/recover/lost-2fa', '/recover/stale-codes',
-  '/recover/authenticator-codes-refused', '/recover/no-codes', '/recover/lost-email',
-  '/recover/compromised', '/recover/forgot-username', '/recover/reset-password',
-  '/sign-in', '/request', '/status', '/checkup',
-];
-for (const path of ROUTES) {
+// Every page, in dark mode and at the narrowest supported width: each
+// route of core's table but the wizard's later steps (`/recover/BRANCH/STEP`
+// opened alone shows the branch's first step, tested here) and, signed
+// out, one signed-in page (they all answer with sign-in then).
+const signedIn = ROUTES.find((r) => r.needs_session)!;
+const PAGES = ROUTES.filter((r) => r.path.split('/').length <= 3 && (!r.needs_session || r === signedIn)).map((r) => r.path);
+for (const path of PAGES) {
   test(`${path} passes axe in dark mode at 320px without sideways scrolling`, async ({ page }) => {
     await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
     await page.setViewportSize({ width: 320, height: 800 });

@@ -28,6 +28,14 @@ async function choose(page: Page, answer: RegExp): Promise<void> {
   await page.getByRole('button', { name: 'Continue' }).click();
 }
 
+/** "I lost my phone or my authenticator app", then the question about codes. */
+async function lostAuthenticator(page: Page, hasCodes: boolean): Promise<void> {
+  await choose(page, /I lost my phone or my authenticator app/);
+  await expect(h1(page)).toHaveText('Do you have recovery codes?');
+  await page.getByLabel(hasCodes ? 'Yes, I have recovery codes' : 'No, or none of them work').check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
 async function signIn(page: Page, username: string, password = PASSWORD): Promise<void> {
   await page.getByLabel('Username', { exact: true }).fill(username);
   await page.getByLabel('Password', { exact: true }).fill(password);
@@ -71,20 +79,32 @@ test('"What happened?" asks once, keeps the answer, and Back agrees with the bro
 
   // The branches that sign in are a bundle of their own too (a page load
   // each way): the answer is kept all the same.
-  const lost2fa = page.getByLabel('I lost my two-factor device or app, but I have recovery codes');
-  await lost2fa.check();
+  const lostPhone = page.getByLabel('I lost my phone or my authenticator app');
+  await lostPhone.check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  // The question about codes is in the same bundle: no page load.
+  await expect(page).toHaveURL(/\/recover\/lost-authenticator$/);
+  await expect(h1(page)).toHaveText('Do you have recovery codes?');
+  await checkStep(page, 'do you have recovery codes');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('alert')).toContainText('Select yes if you have recovery codes');
+  await page.getByLabel('Yes, I have recovery codes').check();
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page).toHaveURL(/\/recover\/lost-2fa$/);
   await appReady(page);
   await page.getByRole('link', { name: 'Back' }).click();
   await expect(page).toHaveURL(/\/recover$/);
-  await expect(lost2fa).toBeChecked();
+  await expect(lostPhone).toBeChecked();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page).toHaveURL(/\/recover\/lost-authenticator$/);
+  await page.getByLabel('Yes, I have recovery codes').check();
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page).toHaveURL(/\/recover\/lost-2fa$/);
   await appReady(page);
   await page.goBack();
+  await page.goBack();
   await expect(page).toHaveURL(/\/recover$/);
-  await expect(lost2fa).toBeChecked();
+  await expect(lostPhone).toBeChecked();
 });
 
 test('an answer fetches the code of its page before Continue, once per bundle', async ({ page }) => {
@@ -96,7 +116,10 @@ test('an answer fetches the code of its page before Continue, once per bundle', 
   await page.getByLabel('I forgot my password').check();
   await wasm;
   await expect(page.locator('head link[rel="prefetch"]')).toHaveCount(2);
-  await page.getByLabel('I lost my two-factor device or app, but I have recovery codes').check();
+  // The question about codes is in this bundle: nothing to fetch.
+  await page.getByLabel('I lost my phone or my authenticator app').check();
+  await expect(page.locator('head link[rel="prefetch"]')).toHaveCount(2);
+  await page.getByLabel('My recovery codes do not work').check();
   await expect(page.locator('head link[rel="prefetch"]')).toHaveCount(4);
   // Same bundle as the password's: nothing more is fetched.
   await page.getByLabel('I forgot my username').check();
@@ -247,7 +270,7 @@ test('authenticator codes refused: the checks, the clock, then a code that works
   await expect(h1(page)).toHaveText('Enter a code from your authenticator app');
   await expect(page.locator('#code')).toHaveAttribute('inputmode', 'numeric');
   await enterCode(page, ALICE_CODES[2]);
-  await codeRefused(page, /This is a recovery code, not a code from your authenticator app/);
+  await codeRefused(page, /That is a recovery code. Enter the 6-digit code from your authenticator app/);
   // A code from three minutes ago: the phone's clock is off. Well inside the
   // server's ±10 steps, so that a 30 s step ending before the server checks
   // it cannot take it outside (-10 made this test fail now and then).
@@ -260,7 +283,7 @@ test('authenticator codes refused: the checks, the clock, then a code that works
 });
 
 test('lost 2FA: every wrong kind of code is named, then a recovery code signs in', async ({ page }) => {
-  await choose(page, /but I have recovery codes/);
+  await lostAuthenticator(page, true);
   await expect(h1(page)).toHaveText('Sign in with a recovery code');
   await checkStep(page, 'lost 2fa password');
   await signIn(page, 'alice', 'not her password');
@@ -275,11 +298,11 @@ test('lost 2FA: every wrong kind of code is named, then a recovery code signs in
   await checkStep(page, 'recovery code step');
 
   await enterCode(page, totp(ALICE_SECRET));
-  await codeRefused(page, /6-digit code from an authenticator app, not a recovery code/);
+  await codeRefused(page, /That is an authenticator code. Enter a 16-character recovery code/);
   await enterCode(page, ALICE_SECRET);
-  await codeRefused(page, /authenticator setup key/);
+  await codeRefused(page, /That is a setup key/);
   await enterCode(page, '1234 5678');
-  await codeRefused(page, /8-digit code from an email/);
+  await codeRefused(page, /That is a code from an email/);
   await enterCode(page, API_TOKEN);
   await codeRefused(page, /API token/);
   await enterCode(page, 'zzzz');
@@ -354,7 +377,7 @@ test('lost email: who can sign in changes it; who cannot asks support, previous 
 });
 
 test('no codes: the email proven by a one-time code, then a request with the proof', async ({ page }) => {
-  await choose(page, /no recovery codes that work/);
+  await lostAuthenticator(page, false);
   await expect(h1(page)).toHaveText('Prove you can read your account\u2019s email');
   await checkStep(page, 'prove email');
   await page.getByLabel('Email address of your account').fill('alice@example.org');
@@ -364,14 +387,14 @@ test('no codes: the email proven by a one-time code, then a request with the pro
   await expect(page.getByRole('button', { name: /Send a new code \(in \d+ s\)/ })).toBeDisabled();
   await checkStep(page, 'email code');
   await enterCode(page, '123456');
-  await codeRefused(page, /6-digit code from an authenticator app/);
+  await codeRefused(page, /That is an authenticator code. Enter the 8-digit code from the email/);
   await enterCode(page, '00000000');
   await codeRefused(page, /latest email/);
   const [, code] = await newestMatch(page.request, 'alice@example.org', /one-time code is:\s+(\d{8})/);
   await enterCode(page, code);
   await expect(h1(page)).toHaveText('Ask support to recover your account');
   await expect(page.getByRole('main')).toContainText('proof that you can read alice@example.org');
-  await expect(page.getByLabel('I lost my two-factor authentication device or app')).toBeChecked();
+  await expect(page.getByLabel('I lost my phone or my authenticator app')).toBeChecked();
   await expect(page.getByLabel('Contact email address')).toHaveValue('alice@example.org');
   await page.getByLabel('Username', { exact: true }).fill('alice');
   await page.getByLabel('Tell us what happened').fill('My phone with the authenticator app broke and I never saved the recovery codes.');
@@ -411,7 +434,7 @@ test('an expired code step restarts sign-in and says why', async ({ page }) => {
       body: JSON.stringify({ type: 'urn:reclaim:problem:challenge_expired', title: 'The sign-in step has expired', status: 401, code: 'challenge_expired' }),
     }),
   );
-  await choose(page, /but I have recovery codes/);
+  await lostAuthenticator(page, true);
   await signIn(page, 'alice');
   await enterCode(page, ALICE_CODES[4]);
   await expect(h1(page)).toHaveText('Sign in with a recovery code');

@@ -1,14 +1,20 @@
 //! Field rules of the recovery request, shared by the browser (per field, on
 //! blur and on submit) and the server (again, on every request).
 //!
-//! Every single-field function can be used on its own. [`validate_request`]
-//! composes them and reports *all* issues with JSON pointers into the body.
+//! Every single-field function can be used on its own. The request bodies
+//! declare which apply to which field (`#[derive(Validate)]` in
+//! [`crate::api`], through [`declared`]): the server checks a recovery
+//! request with [`check_request`] and any other body with [`check`]. The
+//! browser checks a recovery request with [`validate_request`], the same
+//! rules composed by hand (no `validator` code in the wasm), which reports
+//! the same issues. Both report *all* issues with JSON pointers into the body.
 //!
 //! Blank input (empty or only whitespace) is [`ErrorCode::Required`]; the
 //! format rules then look at the input exactly as given, so the client should
 //! trim what it submits (a trailing space in a username is a format error).
 
 mod dates;
+pub mod declared;
 mod email;
 mod leak_guard;
 mod names;
@@ -19,6 +25,7 @@ mod tests;
 mod text;
 
 pub use dates::*;
+pub use declared::{check, check_request, field_issues, RequestContext, Validate, ValidateArgs};
 pub use email::*;
 pub use leak_guard::*;
 pub use names::*;

@@ -21,6 +21,21 @@ pub fn validate_username(input: &str) -> Result<(), ErrorCode> {
     }
 }
 
+/// What a password reset looks an account up by, a username or an email
+/// address: [`ErrorCode::Required`] when blank, [`ErrorCode::TooLong`] over
+/// [`MAX_EMAIL_CHARS`] once trimmed (the longer of the two). Its format is
+/// not checked: either kind answers alike.
+pub fn validate_identifier(input: &str) -> Result<(), ErrorCode> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err(ErrorCode::Required);
+    }
+    if trimmed.chars().count() > MAX_EMAIL_CHARS {
+        return Err(ErrorCode::TooLong);
+    }
+    Ok(())
+}
+
 /// `^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$`, case-insensitive.
 fn is_pypi_name(input: &str) -> bool {
     let bytes = input.as_bytes();

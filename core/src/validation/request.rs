@@ -52,30 +52,52 @@ fn validate_list(
     if items.len() > max {
         issues.push(FieldIssue::new(pointer, ErrorCode::TooManyItems));
     }
-    let mut seen = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let item_pointer = format!("{pointer}/{i}");
-        if let Err(code) = validate(item) {
-            issues.push(FieldIssue::new(item_pointer, code));
-            continue;
-        }
-        let k = key(item);
-        if seen.contains(&k) {
-            issues.push(FieldIssue::new(item_pointer, ErrorCode::DuplicateItem));
-        } else {
-            seen.push(k);
-        }
+    for (i, code) in validate_list_items(items, validate, key) {
+        issues.push(FieldIssue::new(format!("{pointer}/{i}"), code));
     }
     issues
 }
 
+/// The items of a list that fail `validate`, or whose `key` an earlier
+/// valid item has ([`ErrorCode::DuplicateItem`]), by index.
+pub fn validate_list_items(
+    items: &[String],
+    validate: fn(&str) -> Result<(), ErrorCode>,
+    key: fn(&str) -> String,
+) -> Vec<(usize, ErrorCode)> {
+    let mut failed = Vec::new();
+    let mut seen = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        if let Err(code) = validate(item) {
+            failed.push((i, code));
+            continue;
+        }
+        let k = key(item);
+        if seen.contains(&k) {
+            failed.push((i, ErrorCode::DuplicateItem));
+        } else {
+            seen.push(k);
+        }
+    }
+    failed
+}
+
 // ---------------------------------------------------------------- the request
 
-/// Every rule of a recovery request; returns all issues (empty when valid).
-/// `today` is `YYYY-MM-DD`, used to refuse future dates.
+/// Every rule of a recovery request; returns all issues (empty when valid),
+/// in the order of the body's fields. `today` is `YYYY-MM-DD`, used to
+/// refuse future dates.
 ///
 /// Optional strings that are blank (`""`) count as absent: `account_email`,
 /// `lost_access_on`, `email_proof`.
+///
+/// The browser's check: the rule functions composed by hand, as
+/// [`RecoveryRequestBody`] declares them for `validator`
+/// ([`check_request`], the server's check), issue for issue (a property
+/// test holds the two equal, `core/tests/declared_rules.rs`). The derive's
+/// code in the wasm cost 4.2 to 6.6 KB of brotli on each request bundle
+/// (`validator`'s `HashMap`s, its parameters as `serde_json::Value`s); this
+/// costs nothing beyond the rules themselves.
 pub fn validate_request(
     body: &RecoveryRequestBody,
     today: &str,

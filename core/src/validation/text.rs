@@ -25,9 +25,8 @@ pub fn check_control_characters(input: &str, multiline: bool) -> Result<(), Erro
 }
 
 /// Free text such as the request's details: [`ErrorCode::Required`] when
-/// blank, [`ErrorCode::TooLong`] over `max_chars` characters,
-/// [`ErrorCode::ControlCharacters`] (newlines and tabs are fine), then the
-/// [`leak_guard`].
+/// blank, [`ErrorCode::TooLong`] over `max_chars` characters, then
+/// [`check_free_text_content`].
 pub fn check_free_text(
     input: &str,
     max_chars: usize,
@@ -39,6 +38,12 @@ pub fn check_free_text(
     if input.chars().count() > max_chars {
         return Err(ErrorCode::TooLong);
     }
+    check_free_text_content(input, api_token_prefix)
+}
+
+/// What free text may hold: no [`ErrorCode::ControlCharacters`] (newlines
+/// and tabs are fine), then the [`leak_guard`].
+pub fn check_free_text_content(input: &str, api_token_prefix: &str) -> Result<(), ErrorCode> {
     check_control_characters(input, true)?;
     leak_guard(input, api_token_prefix)
 }

@@ -103,7 +103,7 @@ pub fn queue_within_budget(
         }];
         match crate::limits::reserve(conn, &[(BUDGET_BUCKET, &window)], now) {
             Ok(_) => {}
-            Err(e) if e.status == axum::http::StatusCode::TOO_MANY_REQUESTS => {
+            Err(e) if e.code == reclaim_core::ProblemCode::RateLimited => {
                 eprintln!(
                     "mail budget of {} per {} s used up: a mail was not sent",
                     budget.max, budget.secs

@@ -14,23 +14,24 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use reclaim_core::api::{
-    AccountProject, AccountSecurity, CodeBody, LoginOutcome, Problem, ReauthBody, Reauthenticated,
+    AccountProject, AccountSecurity, CodeBody, LoginOutcome, ReauthBody, Reauthenticated,
     RecoveryCodesGenerated, RecoveryCodesInfo, TotpSetup,
 };
 use reclaim_core::codes::{parse_recovery_code_with, parse_totp_code_with};
-use reclaim_core::limits::MAX_PASSWORD_CHARS;
+use reclaim_core::validation::Validate;
 use reclaim_core::{ErrorCode, ProblemCode};
 use rusqlite::TransactionBehavior;
 
 use super::login::{code_used, match_recovery_code, totp_invalid, totp_out_of_sync, two_fa_bucket};
 use super::{hash_work, refund, reserve, session_cookie, SignedIn, REAUTH_SECS};
-use crate::app::AppState;
 use crate::clock::rfc3339;
 use crate::crypto::{hex, random_bytes};
 use crate::extract::ApiJson;
 use crate::limits::{REAUTH, RECOVERY_CODES_PER_ACCOUNT, SECOND_FACTOR, TOTP_CHANGES_PER_ACCOUNT};
 use crate::mail::{self, templates};
+use crate::openapi::{JSON_BODY, SIGNED_IN, SIGNED_IN_CHANGE};
 use crate::problem::{ApiError, ApiResult};
+use crate::state::AppState;
 use crate::store::accounts::{self, TotpConfirmed};
 use crate::store::sessions::{self, SessionRow};
 use crate::totp;
@@ -63,9 +64,7 @@ fn reauth_left(s: &SessionRow, now: i64) -> u32 {
 
 fn require_reauth(s: &SessionRow, now: i64) -> ApiResult<()> {
     if reauth_left(s, now) == 0 {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            ProblemCode::ReauthRequired,
+        return Err(ApiError::new(ProblemCode::ReauthRequired,
             "Enter your password again",
         )
         .detail("For this change, confirm your password first (POST /account/reauth); it counts for 5 minutes."));
@@ -74,18 +73,14 @@ fn require_reauth(s: &SessionRow, now: i64) -> ApiResult<()> {
 }
 
 fn totp_required() -> ApiError {
-    ApiError::new(
-        StatusCode::CONFLICT,
-        ProblemCode::TotpRequired,
+    ApiError::new(ProblemCode::TotpRequired,
         "Set up an authenticator app first",
     )
     .detail("Recovery codes work only alongside an authenticator app: without one, every sign-in would ask for a code until none were left.")
 }
 
 fn changed_meanwhile() -> ApiError {
-    ApiError::new(
-        StatusCode::CONFLICT,
-        ProblemCode::ChangedMeanwhile,
+    ApiError::new(ProblemCode::ChangedMeanwhile,
         "This was changed at the same moment by another request",
     )
     .detail("Another request (a double click, another tab) made this change first. Reload the checkup to see the result.")
@@ -129,11 +124,16 @@ pub(super) async fn security_of(state: &AppState, s: &SessionRow) -> ApiResult<A
         .await
 }
 
+crate::problems!(
+    /// What `GET /account/security` answers besides 200.
+    SecurityProblems: SIGNED_IN
+);
+
 #[utoipa::path(get, path = "/account/security", tag = "account",
     description = "What the checkup grades: email, authenticator, recovery codes (and whether they predate the last authenticator change), and the account's projects with their public repositories (support verifies ownership by a push to one).",
     responses(
         (status = 200, body = AccountSecurity),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
+        SecurityProblems,
     ))]
 pub async fn security(
     State(state): State<AppState>,
@@ -142,15 +142,16 @@ pub async fn security(
     Ok(Json(security_of(&state, &s).await?))
 }
 
+crate::problems!(
+    /// What `POST /account/reauth` answers besides 200.
+    ReauthProblems: SIGNED_IN_CHANGE, JSON_BODY, &[ProblemCode::PasswordIncorrect, ProblemCode::RateLimited]
+);
+
 #[utoipa::path(post, path = "/account/reauth", tag = "account", request_body = ReauthBody,
     description = "Confirms the password; for 5 minutes the session may generate recovery codes and add or remove an authenticator. Needs `X-CSRF-Token`. 10 failed confirmations per 5 minutes per user.",
     responses(
         (status = 200, body = Reauthenticated),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`csrf_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`password_incorrect` (with `/password`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "`unavailable` (too many passwords being checked; see `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+        ReauthProblems,
     ))]
 pub async fn reauth(
     State(state): State<AppState>,
@@ -161,16 +162,16 @@ pub async fn reauth(
     let uid = s.user.id;
     let reservation = reserve(&state, vec![(format!("reauth:{uid}"), REAUTH)]).await?;
     let hash = s.user.password_hash.clone();
+    // Over the bound the body declares (core/src/api.rs): as a wrong password.
+    let within_bounds = body.validate().is_ok();
     let pw = body.password;
-    let ok = pw.chars().count() <= MAX_PASSWORD_CHARS
-        && hash_work(&state, &reservation, move |h| h.verify(&pw, &hash)).await?;
+    let ok =
+        within_bounds && hash_work(&state, &reservation, move |h| h.verify(&pw, &hash)).await?;
     if !ok {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ProblemCode::PasswordIncorrect,
-            "The password is not right",
-        )
-        .on_field("/password", ErrorCode::PasswordIncorrect));
+        return Err(
+            ApiError::new(ProblemCode::PasswordIncorrect, "The password is not right")
+                .on_field("/password", ErrorCode::PasswordIncorrect),
+        );
     }
     refund(&state, reservation).await;
     let token_hash = s.token_hash.clone();
@@ -183,15 +184,16 @@ pub async fn reauth(
     }))
 }
 
+crate::problems!(
+    /// What `POST /account/recovery-codes` answers besides 200.
+    GenerateCodesProblems: SIGNED_IN_CHANGE, &[ProblemCode::ReauthRequired, ProblemCode::TotpRequired, ProblemCode::ChangedMeanwhile, ProblemCode::RateLimited]
+);
+
 #[utoipa::path(post, path = "/account/recovery-codes", tag = "account",
     description = "Generates a new set of 8 recovery codes and deletes the old set (its codes then answer \"Invalid recovery code.\"). Only with an authenticator app set up (409 `totp_required`): a code set alone would make every sign-in demand a code until the account is locked out. Needs a fresh re-authentication and `X-CSRF-Token`. The answer is `Cache-Control: no-store`; the codes are never shown again. Of two concurrent calls one succeeds, the other is 409 `changed_meanwhile`. 5 generations an hour and 10 a day per account (every call that gets past the checks above counts).",
     responses(
         (status = 200, body = RecoveryCodesGenerated),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`csrf_failed`, `reauth_required`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`totp_required`, `changed_meanwhile`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited` (5 an hour, 10 a day per account)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "`unavailable` (busy; see `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+        GenerateCodesProblems,
     ))]
 pub async fn generate_codes(
     State(state): State<AppState>,
@@ -256,10 +258,16 @@ pub async fn generate_codes(
     Ok(res)
 }
 
-/// A 401 of the sign-in flow, reshaped for a signed-in form (422 on `/code`).
+/// A refused code of the sign-in flow, placed on the signed-in form's
+/// `/code` field (same code and status, 422; sign-in has no field errors).
 fn as_field(mut e: ApiError) -> ApiError {
-    if e.status == StatusCode::UNAUTHORIZED {
-        e.status = StatusCode::UNPROCESSABLE_ENTITY;
+    if matches!(
+        e.code,
+        ProblemCode::TotpInvalid
+            | ProblemCode::TotpOutOfSync
+            | ProblemCode::RecoveryCodeInvalid
+            | ProblemCode::RecoveryCodeUsed
+    ) {
         e.errors = vec![reclaim_core::api::FieldError {
             pointer: "/code".into(),
             code: e.code.as_str().to_string(),
@@ -269,15 +277,16 @@ fn as_field(mut e: ApiError) -> ApiError {
     e
 }
 
+crate::problems!(
+    /// What `POST /account/recovery-codes/confirm` answers besides 200.
+    ConfirmCodeProblems: SIGNED_IN_CHANGE, JSON_BODY, &[ProblemCode::RecoveryCodeInvalid, ProblemCode::RecoveryCodeUsed, ProblemCode::RateLimited]
+);
+
 #[utoipa::path(post, path = "/account/recovery-codes/confirm", tag = "account", request_body = CodeBody,
-    description = "Proves the new codes were stored: enter one; it is burned (7 remain). Needs `X-CSRF-Token`. Failed attempts count with the second-factor limit (5 per 5 min).",
+    description = "Proves the new codes were stored: enter one; it is burned (7 remain). Needs `X-CSRF-Token`. Failed attempts count with the second-factor limit (5 per 5 min). A refused code is 422 with its code on `/code` (`recovery_code_invalid`, `recovery_code_used`); a code of the wrong shape, 422 `validation_failed` (`recovery_code_format`, `looks_like_totp_code`, …).",
     responses(
         (status = 200, body = RecoveryCodesInfo),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`csrf_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`recovery_code_invalid`, `recovery_code_used`, `validation_failed` (`recovery_code_format`, `looks_like_totp_code`…)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "`unavailable` (busy; see `Retry-After`)", body = Problem, content_type = "application/problem+json"),
+        ConfirmCodeProblems,
     ))]
 pub async fn confirm_code(
     State(state): State<AppState>,
@@ -307,14 +316,16 @@ pub async fn confirm_code(
     Ok(Json(info))
 }
 
+crate::problems!(
+    /// What `POST /account/totp` answers besides 200.
+    TotpStartProblems: SIGNED_IN_CHANGE, &[ProblemCode::ReauthRequired, ProblemCode::TotpAlreadyEnabled, ProblemCode::RateLimited]
+);
+
 #[utoipa::path(post, path = "/account/totp", tag = "account",
     description = "Starts adding an authenticator app (one per account): a new secret to confirm within 10 minutes. Needs a fresh re-authentication and `X-CSRF-Token`. `Cache-Control: no-store`. Authenticator changes (this, its confirmation, removal) are limited to 10 an hour per account.",
     responses(
         (status = 200, body = TotpSetup),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`csrf_failed`, `reauth_required`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`totp_already_enabled`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited` (10 authenticator changes an hour per account)", body = Problem, content_type = "application/problem+json"),
+        TotpStartProblems,
     ))]
 pub async fn totp_start(
     State(state): State<AppState>,
@@ -324,7 +335,6 @@ pub async fn totp_start(
     require_reauth(&s, now)?;
     let already = || {
         ApiError::new(
-            StatusCode::CONFLICT,
             ProblemCode::TotpAlreadyEnabled,
             "An authenticator app is already set up",
         )
@@ -367,15 +377,16 @@ pub async fn totp_start(
     Ok(res)
 }
 
+crate::problems!(
+    /// What `POST /account/totp/confirm` answers besides 200.
+    TotpConfirmProblems: SIGNED_IN_CHANGE, JSON_BODY, &[ProblemCode::TotpSetupExpired, ProblemCode::TotpInvalid, ProblemCode::TotpOutOfSync, ProblemCode::RateLimited]
+);
+
 #[utoipa::path(post, path = "/account/totp/confirm", tag = "account", request_body = CodeBody,
-    description = "Confirms the pending authenticator with a current code. Needs `X-CSRF-Token`. Failed attempts count with the second-factor limit (5 per 5 min); every attempt counts with the authenticator changes (10 an hour per account). A second confirmation of the same setup (a double submit) answers like the first.",
+    description = "Confirms the pending authenticator with a current code. Needs `X-CSRF-Token`. Failed attempts count with the second-factor limit (5 per 5 min); every attempt counts with the authenticator changes (10 an hour per account). A second confirmation of the same setup (a double submit) answers like the first. A refused code is 422 with its code on `/code` (`totp_invalid`, `totp_out_of_sync`); a setup older than 10 minutes, 409 `totp_setup_expired` (start again).",
     responses(
         (status = 200, body = AccountSecurity),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`csrf_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`totp_setup_expired` (start again)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`totp_invalid`, `totp_out_of_sync`, `validation_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
+        TotpConfirmProblems,
     ))]
 pub async fn totp_confirm(
     State(state): State<AppState>,
@@ -388,7 +399,6 @@ pub async fn totp_confirm(
     let u = &s.user;
     let expired = || {
         ApiError::new(
-            StatusCode::CONFLICT,
             ProblemCode::TotpSetupExpired,
             "Start the authenticator setup again",
         )
@@ -442,14 +452,16 @@ pub async fn totp_confirm(
     Ok(Json(security_of(&state, &s).await?))
 }
 
+crate::problems!(
+    /// What `DELETE /account/totp` answers besides 200.
+    TotpRemoveProblems: SIGNED_IN_CHANGE, &[ProblemCode::ReauthRequired, ProblemCode::TotpNotEnabled, ProblemCode::RateLimited]
+);
+
 #[utoipa::path(delete, path = "/account/totp", tag = "account",
     description = "Removes the authenticator app, **and deletes the recovery codes with it** (they only exist alongside an authenticator: a code set alone would make every sign-in demand a code until the account is locked out). Signing in then asks for the password only; set up an authenticator again, then generate new codes. The account's address is mailed. Needs a fresh re-authentication and `X-CSRF-Token`. Counts with the authenticator changes (10 an hour per account).",
     responses(
         (status = 200, description = "Removed; the updated checkup", body = AccountSecurity),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`csrf_failed`, `reauth_required`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`totp_not_enabled`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited` (10 authenticator changes an hour per account)", body = Problem, content_type = "application/problem+json"),
+        TotpRemoveProblems,
     ))]
 pub async fn totp_remove(
     State(state): State<AppState>,
@@ -459,7 +471,6 @@ pub async fn totp_remove(
     require_reauth(&s, now)?;
     let not_enabled = || {
         ApiError::new(
-            StatusCode::CONFLICT,
             ProblemCode::TotpNotEnabled,
             "There is no authenticator app to remove",
         )
@@ -492,11 +503,17 @@ pub async fn totp_remove(
     Ok(Json(security_of(&state, &s).await?))
 }
 
+crate::problems!(
+    /// What `GET /session` answers besides 200 and 204: only what any operation may.
+    SessionProblems: &[]
+);
+
 #[utoipa::path(get, path = "/session", tag = "account",
     description = "The signed-in session of this cookie: its username and its CSRF token, for a page loaded after sign-in (the app holds the token in memory only, so a reload or another page of the app asks here). `204` when there is none: being signed out is an answer, not an error. A cross-origin page cannot read the answer: no CORS header is ever sent, and the cookie is `SameSite=Strict`.",
     responses(
         (status = 200, description = "Signed in", body = LoginOutcome),
         (status = 204, description = "No session for this cookie (or no cookie)"),
+        SessionProblems,
     ))]
 pub async fn session(State(state): State<AppState>, mut parts: Parts) -> ApiResult<Response> {
     match SignedIn::from_request_parts(&mut parts, &state).await {
@@ -512,12 +529,16 @@ pub async fn session(State(state): State<AppState>, mut parts: Parts) -> ApiResu
     }
 }
 
+crate::problems!(
+    /// What `POST /logout` answers besides 204.
+    LogoutProblems: SIGNED_IN_CHANGE
+);
+
 #[utoipa::path(post, path = "/logout", tag = "account",
     description = "Ends the session and clears the cookie. Needs `X-CSRF-Token`.",
     responses(
         (status = 204, description = "Signed out"),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`csrf_failed`", body = Problem, content_type = "application/problem+json"),
+        LogoutProblems,
     ))]
 pub async fn logout(State(state): State<AppState>, SignedIn(s): SignedIn) -> ApiResult<Response> {
     let hash = s.token_hash.clone();

@@ -15,19 +15,21 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use reclaim_core::api::{Accepted, AccountSecurity, CodeBody, Problem};
+use reclaim_core::api::{Accepted, AccountSecurity, CodeBody};
 use rusqlite::TransactionBehavior;
 
 use super::account::security_of;
 use super::auth::{email_code_invalid, new_email_code, EMAIL_CODE_SECS};
 use super::{accepted, norm, SignedIn};
-use crate::app::AppState;
 use crate::crypto::ServerKey;
 use crate::extract::ApiJson;
 use crate::limits::{self, ACCOUNT_EMAIL_CODE_CHECK, ACCOUNT_EMAIL_CODE_SEND};
 use crate::mail::{self, templates};
+use crate::openapi::{JSON_BODY, SIGNED_IN_CHANGE};
 use crate::problem::{ApiError, ApiResult};
+use crate::state::AppState;
 use crate::store::{accounts, email_codes};
+use reclaim_core::ProblemCode;
 
 const ANSWER: &str =
     "We have sent a code to your account's email address. It works for 15 minutes.";
@@ -37,13 +39,16 @@ fn code_hash(key: &ServerKey, user_id: i64, email: &str, code: &str) -> String {
     key.mac_hex("account-email-code", &format!("{user_id}\n{email}\n{code}"))
 }
 
+crate::problems!(
+    /// What `POST /account/email-verification` answers besides 202.
+    EmailVerificationStartProblems: SIGNED_IN_CHANGE, &[ProblemCode::RateLimited]
+);
+
 #[utoipa::path(post, path = "/account/email-verification", tag = "account",
     description = "Mails an 8-digit one-time code (valid 15 min) to the signed-in account's own address, to verify it with `POST /account/email-verification/confirm`. Needs `X-CSRF-Token`. 5 an hour per account, in the account's own bucket (anonymous codes for the address, `POST /email-verification`, never count here). No body.",
     responses(
         (status = 202, body = Accepted),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`csrf_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
+        EmailVerificationStartProblems,
     ))]
 pub async fn email_verification_start(
     State(state): State<AppState>,
@@ -86,14 +91,16 @@ pub async fn email_verification_start(
     Ok(accepted(ANSWER))
 }
 
+crate::problems!(
+    /// What `POST /account/email-verification/confirm` answers besides 200.
+    EmailVerificationConfirmProblems: SIGNED_IN_CHANGE, JSON_BODY, &[ProblemCode::EmailCodeInvalid, ProblemCode::RateLimited]
+);
+
 #[utoipa::path(post, path = "/account/email-verification/confirm", tag = "account", request_body = CodeBody,
-    description = "Checks the code from `POST /account/email-verification` and marks the signed-in account's address verified (password resets and username reminders are mailed to it from then on). Needs `X-CSRF-Token`. 5 guesses per 15 minutes per account. A code from the anonymous `POST /email-verification` does not work here.",
+    description = "Checks the code from `POST /account/email-verification` and marks the signed-in account's address verified (password resets and username reminders are mailed to it from then on). Needs `X-CSRF-Token`. 5 guesses per 15 minutes per account. A code from the anonymous `POST /email-verification` does not work here. A code that is wrong, expired, or was sent to an address the account no longer has is 422 `email_code_invalid`.",
     responses(
         (status = 200, description = "Verified; the updated checkup", body = AccountSecurity),
-        (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`csrf_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`email_code_invalid` (wrong, expired, or sent to an address the account no longer has), `validation_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
+        EmailVerificationConfirmProblems,
     ))]
 pub async fn email_verification_confirm(
     State(state): State<AppState>,

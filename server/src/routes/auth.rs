@@ -19,19 +19,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use reclaim_core::api::{
     Accepted, EmailProof, EmailVerificationBody, EmailVerificationConfirmBody, PasswordResetBody,
-    PasswordResetConfirmBody, Problem, UsernameReminderBody,
+    PasswordResetConfirmBody, UsernameReminderBody,
 };
-use reclaim_core::limits::{
-    EMAIL_CODE_DIGITS, EMAIL_CODE_MINUTES, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS,
-    RESET_LINK_HOURS,
-};
-use reclaim_core::validation::validate_email;
+use reclaim_core::limits::{EMAIL_CODE_DIGITS, EMAIL_CODE_MINUTES, RESET_LINK_HOURS};
+use reclaim_core::validation::check;
 use reclaim_core::ErrorCode;
 use reclaim_core::ProblemCode;
 use rusqlite::TransactionBehavior;
 
 use super::{accepted, client_key, device_hash, hash_work, norm, refund, reserve};
-use crate::app::AppState;
 use crate::crypto::{random_bytes, random_token, sha256_hex, ServerKey};
 use crate::extract::ApiJson;
 use crate::limits::{
@@ -41,7 +37,9 @@ use crate::limits::{
     USERNAME_REMINDER_PER_CLIENT,
 };
 use crate::mail::{self, templates};
+use crate::openapi::JSON_BODY;
 use crate::problem::{ApiError, ApiResult};
+use crate::state::AppState;
 use crate::store::{accounts, devices, email_codes, reset_tokens, sessions};
 
 /// A reset link works for [`RESET_LINK_HOURS`].
@@ -56,23 +54,16 @@ const REMINDER_ANSWER: &str =
     "If any accounts use this verified email address, we have sent their usernames to it.";
 const CODE_ANSWER: &str = "We have sent a code to this address. It works for 15 minutes.";
 
-fn check_identifier(s: &str) -> ApiResult<String> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Err(ApiError::field("/identifier", ErrorCode::Required));
-    }
-    if t.chars().count() > MAX_EMAIL_CHARS {
-        return Err(ApiError::field("/identifier", ErrorCode::TooLong));
-    }
-    Ok(t.to_string())
-}
+crate::problems!(
+    /// What `POST /password-reset` answers besides 202.
+    PasswordResetProblems: JSON_BODY, &[ProblemCode::RateLimited]
+);
 
 #[utoipa::path(post, path = "/password-reset", tag = "self-service", request_body = PasswordResetBody,
     description = "Sends a reset link (valid 6 h) to the account's verified email. The answer is identical whether or not an account matches; an unverified address gets no mail (the user signs in and verifies it in the checkup, or files a recovery request). 5 a day per identifier typed per client, 20 an hour per client (429). Silently, at most 5 links a day per account, of which 3 to any one client; a known device of the account (its device cookie) has 5 a day of its own, so strangers cannot spend the owner's links.",
     responses(
         (status = 202, body = Accepted),
-        (status = 422, description = "`validation_failed`, `invalid_body`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
+        PasswordResetProblems,
     ))]
 pub async fn password_reset(
     State(state): State<AppState>,
@@ -80,7 +71,9 @@ pub async fn password_reset(
     headers: HeaderMap,
     ApiJson(body): ApiJson<PasswordResetBody>,
 ) -> ApiResult<(StatusCode, Json<Accepted>)> {
-    let ident = check_identifier(&body.identifier)?;
+    // The rules the body declares (core/src/api.rs), as in every handler here.
+    check(&body).map_err(ApiError::validation)?;
+    let ident = body.identifier.trim().to_string();
     let now = state.clock.now();
     let base = state.settings.public_url.clone();
     let budget = state.settings.mail_budget();
@@ -137,31 +130,25 @@ pub async fn password_reset(
     Ok(accepted(RESET_ANSWER))
 }
 
+crate::problems!(
+    /// What `POST /password-reset/confirm` answers besides 204.
+    PasswordResetConfirmProblems: JSON_BODY, &[ProblemCode::ResetTokenInvalid, ProblemCode::RateLimited]
+);
+
 #[utoipa::path(post, path = "/password-reset/confirm", tag = "self-service", request_body = PasswordResetConfirmBody,
-    description = "Sets a new password with the token from the reset link; signs out every session and forgets the account's known devices.",
+    description = "Sets a new password with the token from the reset link; signs out every session and forgets the account's known devices. A token that is unknown, used or expired is 400 `reset_token_invalid`; a new password the rule refuses, 422 `validation_failed` on `/new_password`.",
     responses(
         (status = 204, description = "Password changed"),
-        (status = 400, description = "`reset_token_invalid` (unknown, used or expired)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed` (`/new_password`)", body = Problem, content_type = "application/problem+json"),
+        PasswordResetConfirmProblems,
     ))]
 pub async fn password_reset_confirm(
     State(state): State<AppState>,
     ext: axum::http::Extensions,
     ApiJson(body): ApiJson<PasswordResetConfirmBody>,
 ) -> ApiResult<StatusCode> {
-    let len = body.new_password.chars().count();
-    if len < MIN_PASSWORD_CHARS {
-        return Err(ApiError::field(
-            "/new_password",
-            ErrorCode::PasswordTooShort,
-        ));
-    }
-    if len > MAX_PASSWORD_CHARS {
-        return Err(ApiError::field("/new_password", ErrorCode::TooLong));
-    }
+    check(&body).map_err(ApiError::validation)?;
     let invalid = || {
         ApiError::new(
-            StatusCode::BAD_REQUEST,
             ProblemCode::ResetTokenInvalid,
             "This reset link does not work",
         )
@@ -217,12 +204,16 @@ pub async fn password_reset_confirm(
     Ok(StatusCode::NO_CONTENT)
 }
 
+crate::problems!(
+    /// What `POST /username-reminder` answers besides 202.
+    UsernameReminderProblems: JSON_BODY, &[ProblemCode::RateLimited]
+);
+
 #[utoipa::path(post, path = "/username-reminder", tag = "self-service", request_body = UsernameReminderBody,
     description = "Mails the usernames of accounts with this verified email. Identical answer either way. 5 a day per address typed per client, 20 an hour per client (429). Silently, at most 5 reminders a day per address, of which 3 to any one client; a known device of one of its accounts has 5 a day of its own.",
     responses(
         (status = 202, body = Accepted),
-        (status = 422, description = "`validation_failed` (`/email`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
+        UsernameReminderProblems,
     ))]
 pub async fn username_reminder(
     State(state): State<AppState>,
@@ -230,7 +221,7 @@ pub async fn username_reminder(
     headers: HeaderMap,
     ApiJson(body): ApiJson<UsernameReminderBody>,
 ) -> ApiResult<(StatusCode, Json<Accepted>)> {
-    validate_email(&body.email).map_err(|e| ApiError::field("/email", e))?;
+    check(&body).map_err(ApiError::validation)?;
     let email = norm(&body.email);
     let now = state.clock.now();
     let budget = state.settings.mail_budget();
@@ -289,13 +280,11 @@ pub(super) fn new_email_code() -> String {
 
 /// The answer to a wrong or expired one-time code.
 pub(super) fn email_code_invalid() -> ApiError {
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        ProblemCode::EmailCodeInvalid,
-        "The code is not right",
-    )
-    .detail("Check the code in the latest email, or ask for a new one (codes work for 15 minutes).")
-    .on_field("/code", ErrorCode::EmailCodeInvalid)
+    ApiError::new(ProblemCode::EmailCodeInvalid, "The code is not right")
+        .detail(
+            "Check the code in the latest email, or ask for a new one (codes work for 15 minutes).",
+        )
+        .on_field("/code", ErrorCode::EmailCodeInvalid)
 }
 
 /// Keyed: a copy of the database alone does not give the code away.
@@ -303,19 +292,23 @@ fn code_hash(key: &ServerKey, email: &str, code: &str) -> String {
     key.mac_hex("email-code", &format!("{email}\n{code}"))
 }
 
+crate::problems!(
+    /// What `POST /email-verification` answers besides 202.
+    EmailVerificationProblems: JSON_BODY, &[ProblemCode::RateLimited]
+);
+
 #[utoipa::path(post, path = "/email-verification", tag = "self-service", request_body = EmailVerificationBody,
     description = "Sends an 8-digit one-time code (valid 15 min) to the address, for a recovery request's `email_proof`. 5 an hour per address per client, 20 an hour per client (429); silently at most 10 codes an hour to one address. It never verifies an account's address: a signed-in account does that with `POST /account/email-verification`.",
     responses(
         (status = 202, body = Accepted),
-        (status = 422, description = "`validation_failed` (`/email`)", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
+        EmailVerificationProblems,
     ))]
 pub async fn email_verification(
     State(state): State<AppState>,
     ext: axum::http::Extensions,
     ApiJson(body): ApiJson<EmailVerificationBody>,
 ) -> ApiResult<(StatusCode, Json<Accepted>)> {
-    validate_email(&body.email).map_err(|e| ApiError::field("/email", e))?;
+    check(&body).map_err(ApiError::validation)?;
     let email = norm(&body.email);
     let now = state.clock.now();
     let code = new_email_code();
@@ -367,19 +360,23 @@ pub async fn email_verification(
     Ok(accepted(CODE_ANSWER))
 }
 
+crate::problems!(
+    /// What `POST /email-verification/confirm` answers besides 200.
+    EmailVerificationConfirmProblems: JSON_BODY, &[ProblemCode::EmailCodeInvalid, ProblemCode::RateLimited]
+);
+
 #[utoipa::path(post, path = "/email-verification/confirm", tag = "self-service", request_body = EmailVerificationConfirmBody,
-    description = "Checks the one-time code and returns a proof (valid 7 days) that a recovery request can carry as `email_proof`. The proof says only that the requester reads this mailbox: it does not mark any account's address verified (so it never opens the reset channel); a signed-in account verifies its address with `POST /account/email-verification/confirm`.",
+    description = "Checks the one-time code and returns a proof (valid 7 days) that a recovery request can carry as `email_proof`. The proof says only that the requester reads this mailbox: it does not mark any account's address verified (so it never opens the reset channel); a signed-in account verifies its address with `POST /account/email-verification/confirm`. A wrong or expired code is 422 `email_code_invalid`; 5 guesses per 15 minutes per address (429).",
     responses(
         (status = 200, body = EmailProof),
-        (status = 422, description = "`email_code_invalid` (wrong or expired), `validation_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited` (5 guesses per 15 min per address)", body = Problem, content_type = "application/problem+json"),
+        EmailVerificationConfirmProblems,
     ))]
 pub async fn email_verification_confirm(
     State(state): State<AppState>,
     ext: axum::http::Extensions,
     ApiJson(body): ApiJson<EmailVerificationConfirmBody>,
 ) -> ApiResult<Json<EmailProof>> {
-    validate_email(&body.email).map_err(|e| ApiError::field("/email", e))?;
+    check(&body).map_err(ApiError::validation)?;
     let email = norm(&body.email);
     let code: String = body.code.chars().filter(|c| !c.is_whitespace()).collect();
     let now = state.clock.now();

@@ -12,35 +12,36 @@
 //! number of addresses) cannot keep the owner's browser out.
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use reclaim_core::api::{
-    LoginBody, LoginOutcome, Problem, SecondFactor, SecondFactorBody, SecondFactorChallenge,
+    LoginBody, LoginOutcome, SecondFactor, SecondFactorBody, SecondFactorChallenge,
 };
 use reclaim_core::codes::{parse_recovery_code_with, parse_totp_code_with};
-use reclaim_core::limits::{CHALLENGE_SECS, MAX_PASSWORD_CHARS, MAX_USERNAME_CHARS};
+use reclaim_core::limits::CHALLENGE_SECS;
 use reclaim_core::messages::{RECOVERY_CODE_INVALID, RECOVERY_CODE_USED};
+use reclaim_core::validation::Validate;
 use reclaim_core::ProblemCode;
 
 use super::{
     client_key, device_hash, hash_work, norm, refund, remember_device, session_cookie, SESSION_SECS,
 };
-use crate::app::AppState;
 use crate::crypto::{random_token, sha256_hex};
 use crate::extract::ApiJson;
 use crate::limits::{
     self, Reservation, Window, LOGIN_PER_CLIENT, LOGIN_PER_DEVICE, LOGIN_PER_USER, SECOND_FACTOR,
 };
 use crate::mail::{self, templates};
+use crate::openapi::JSON_BODY;
 use crate::problem::{ApiError, ApiResult};
+use crate::state::AppState;
 use crate::store::accounts::{self, User};
 use crate::store::{devices, sessions};
 use crate::totp;
 
 fn invalid_credentials() -> ApiError {
     ApiError::new(
-        StatusCode::UNAUTHORIZED,
         ProblemCode::InvalidCredentials,
         "The username or password is not right",
     )
@@ -49,7 +50,6 @@ fn invalid_credentials() -> ApiError {
 
 fn challenge_expired() -> ApiError {
     ApiError::new(
-        StatusCode::UNAUTHORIZED,
         ProblemCode::ChallengeExpired,
         "The sign-in step has expired",
     )
@@ -80,13 +80,16 @@ async fn signed_in(
     res
 }
 
+crate::problems!(
+    /// What `POST /login` answers besides 200.
+    LoginProblems: JSON_BODY, &[ProblemCode::InvalidCredentials, ProblemCode::RateLimited]
+);
+
 #[utoipa::path(post, path = "/login", tag = "sign-in", request_body = LoginBody,
-    description = "Checks the password. A completed sign-in (here, or after the second factor) sets the session cookie and a device cookie (`reclaim_device`, over https `__Host-reclaim_device`; HttpOnly, SameSite=Strict, one year): a later attempt from this browser for the same account is limited per device (10 failures per 5 min, 100 a day) instead of per username and per client, so strangers filling those cannot lock the owner's browser out.",
+    description = "Checks the password. A completed sign-in (here, or after the second factor) sets the session cookie and a device cookie (`reclaim_device`, over https `__Host-reclaim_device`; HttpOnly, SameSite=Strict, one year): a later attempt from this browser for the same account is limited per device (10 failures per 5 min, 100 a day) instead of per username and per client, so strangers filling those cannot lock the owner's browser out. Failures are limited (429) to 10 per 5 min and 100 a day per username and 10 per 5 min per client; from a known device, to 10 per 5 min and 100 a day per device instead.",
     responses(
         (status = 200, description = "Signed in (cookie set), or a second-factor challenge", body = LoginOutcome),
-        (status = 401, description = "`invalid_credentials`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`invalid_body`, `validation_failed`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited` (failures: 10 per 5 min and 100 a day per username, 10 per 5 min per client; from a known device, 10 per 5 min and 100 a day per device instead)", body = Problem, content_type = "application/problem+json"),
+        LoginProblems,
     ))]
 pub async fn login(
     State(state): State<AppState>,
@@ -94,9 +97,8 @@ pub async fn login(
     headers: HeaderMap,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> ApiResult<Response> {
-    if body.password.chars().count() > MAX_PASSWORD_CHARS
-        || body.username.chars().count() > MAX_USERNAME_CHARS
-    {
+    // Over the bounds the body declares (core/src/api.rs): as a wrong password.
+    if body.validate().is_err() {
         return Err(invalid_credentials());
     }
     let now = state.clock.now();
@@ -202,12 +204,16 @@ async fn challenge_user(state: &AppState, token: &str) -> ApiResult<(User, Reser
         .await
 }
 
+crate::problems!(
+    /// What `POST /login/totp` answers besides 200.
+    LoginTotpProblems: JSON_BODY, &[ProblemCode::ChallengeExpired, ProblemCode::TotpInvalid, ProblemCode::TotpOutOfSync, ProblemCode::RateLimited]
+);
+
 #[utoipa::path(post, path = "/login/totp", tag = "sign-in", request_body = SecondFactorBody,
+    description = "The second step with an authenticator code, within 5 minutes of the password (else 401 `challenge_expired`). A wrong code, or one already used, is 422 `totp_invalid`; one that matches a time a few minutes away, 422 `totp_out_of_sync` (the phone's clock drifts). A code of the wrong shape is 422 `validation_failed` on `/code` (`totp_code_format`, `looks_like_recovery_code`, `looks_like_totp_secret`). 5 attempts per 5 min, 20 an hour and 50 a day per account (429).",
     responses(
         (status = 200, description = "Signed in (cookie set)", body = LoginOutcome),
-        (status = 401, description = "`totp_invalid` (wrong or already used), `totp_out_of_sync`, `challenge_expired`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed` with `/code`: `totp_code_format`, `looks_like_recovery_code`, `looks_like_totp_secret`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited` (5 per 5 min, 20 per hour, 50 per day)", body = Problem, content_type = "application/problem+json"),
+        LoginTotpProblems,
     ))]
 pub async fn login_totp(
     State(state): State<AppState>,
@@ -258,38 +264,32 @@ pub async fn login_totp(
 }
 
 pub fn totp_invalid() -> ApiError {
-    ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        ProblemCode::TotpInvalid,
-        "The code is not right",
-    )
-    .detail("Enter the current 6-digit code from your authenticator app.")
+    ApiError::new(ProblemCode::TotpInvalid, "The code is not right")
+        .detail("Enter the current 6-digit code from your authenticator app.")
 }
 
 pub fn totp_out_of_sync() -> ApiError {
-    ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        ProblemCode::TotpOutOfSync,
+    ApiError::new(ProblemCode::TotpOutOfSync,
         "Your authenticator app may be out of sync",
     )
     .detail("The code matches a time a few minutes away. Set your phone's clock to update automatically, then try a new code.")
 }
 
 fn totp_reused() -> ApiError {
-    ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        ProblemCode::TotpInvalid,
-        "The code is not right",
-    )
-    .detail("This code was already used. Wait for your authenticator app to show a new one.")
+    ApiError::new(ProblemCode::TotpInvalid, "The code is not right")
+        .detail("This code was already used. Wait for your authenticator app to show a new one.")
 }
 
+crate::problems!(
+    /// What `POST /login/recovery-code` answers besides 200.
+    LoginRecoveryCodeProblems: JSON_BODY, &[ProblemCode::ChallengeExpired, ProblemCode::RecoveryCodeInvalid, ProblemCode::RecoveryCodeUsed, ProblemCode::RateLimited]
+);
+
 #[utoipa::path(post, path = "/login/recovery-code", tag = "sign-in", request_body = SecondFactorBody,
+    description = "The second step with a recovery code, within 5 minutes of the password (else 401 `challenge_expired`); the code is burned. A code not in the current set is 422 `recovery_code_invalid` (\"Invalid recovery code.\"), a used one 422 `recovery_code_used` (\"Recovery code has been previously used.\"). A code of the wrong shape is 422 `validation_failed` on `/code` (`recovery_code_format`, `looks_like_totp_code`, `looks_like_totp_secret`). Counts with the second-factor limit (429).",
     responses(
         (status = 200, description = "Signed in (cookie set); the code is burned", body = LoginOutcome),
-        (status = 401, description = "`recovery_code_invalid` (\"Invalid recovery code.\"), `recovery_code_used` (\"Recovery code has been previously used.\"), `challenge_expired`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed` with `/code`: `recovery_code_format`, `looks_like_totp_code`, `looks_like_totp_secret`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited`", body = Problem, content_type = "application/problem+json"),
+        LoginRecoveryCodeProblems,
     ))]
 pub async fn login_recovery_code(
     State(state): State<AppState>,
@@ -332,21 +332,12 @@ pub async fn login_recovery_code(
 }
 
 pub fn code_used() -> ApiError {
-    ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        ProblemCode::RecoveryCodeUsed,
-        RECOVERY_CODE_USED,
-    )
-    .detail(RECOVERY_CODE_USED)
+    ApiError::new(ProblemCode::RecoveryCodeUsed, RECOVERY_CODE_USED).detail(RECOVERY_CODE_USED)
 }
 
 pub fn code_invalid() -> ApiError {
-    ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        ProblemCode::RecoveryCodeInvalid,
-        RECOVERY_CODE_INVALID,
-    )
-    .detail(RECOVERY_CODE_INVALID)
+    ApiError::new(ProblemCode::RecoveryCodeInvalid, RECOVERY_CODE_INVALID)
+        .detail(RECOVERY_CODE_INVALID)
 }
 
 /// Find the code in the user's current set: its id if unused, else the

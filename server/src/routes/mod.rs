@@ -1,5 +1,7 @@
 //! HTTP handlers, one module per area, and what they share: the signed-in
-//! session extractor (with its CSRF check), client address, and small answers.
+//! session extractor (with its CSRF check), the session and device cookies
+//! (built and read with `axum-extra`'s cookie types), client address, and
+//! small answers.
 
 pub mod account;
 pub mod account_email;
@@ -11,14 +13,15 @@ pub mod table;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use reclaim_core::api::{Accepted, CSRF_HEADER};
 use reclaim_core::ProblemCode;
 
-use crate::app::{AppState, Settings};
 use crate::crypto::{ct_eq, sha256_hex};
 use crate::limits::{Reservation, Window};
 use crate::problem::{ApiError, ApiResult};
+use crate::state::{AppState, Settings};
 use crate::store::sessions::{self, SessionRow};
 
 /// The session cookie's name over plain http (loopback, the demo).
@@ -45,12 +48,28 @@ pub use crate::client_addr::{client_ip, client_key};
 
 /// The session cookie. `Secure` whenever the site is served over HTTPS.
 pub fn session_cookie(settings: &Settings, token: &str, max_age: i64) -> HeaderValue {
-    let secure = if settings.secure { "; Secure" } else { "" };
-    let name = session_cookie_name(settings);
-    HeaderValue::from_str(&format!(
-        "{name}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}"
-    ))
-    .expect("cookie is ASCII")
+    set_cookie(settings, session_cookie_name(settings), token, max_age)
+}
+
+/// A `Set-Cookie` value with the attributes both cookies have: HttpOnly,
+/// SameSite=Strict, Path=/, no Domain, and Secure whenever the settings say
+/// the site is served over https (the `__Host-` names require it).
+fn set_cookie(settings: &Settings, name: &'static str, value: &str, max_age: i64) -> HeaderValue {
+    let cookie = Cookie::build((name, value.to_string()))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path("/")
+        .max_age(time::Duration::seconds(max_age))
+        .secure(settings.secure)
+        .build();
+    HeaderValue::from_str(&cookie.encoded().to_string()).expect("a cookie is visible ASCII")
+}
+
+/// The value of the cookie `name` in the request's `Cookie` headers.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    CookieJar::from_headers(headers)
+        .get(name)
+        .map(|c| c.value().to_string())
 }
 
 /// The session cookie's name here: `__Host-reclaim_session` whenever cookies
@@ -85,23 +104,18 @@ pub fn device_cookie_name(settings: &Settings) -> &'static str {
 
 /// The device cookie. `Secure` whenever the site is served over HTTPS.
 pub fn device_cookie(settings: &Settings, token: &str, max_age: i64) -> HeaderValue {
-    let secure = if settings.secure { "; Secure" } else { "" };
-    let name = device_cookie_name(settings);
-    HeaderValue::from_str(&format!(
-        "{name}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}"
-    ))
-    .expect("cookie is ASCII")
+    set_cookie(settings, device_cookie_name(settings), token, max_age)
 }
 
 /// The device cookie the request carries, if any.
-fn device_token<'a>(settings: &Settings, headers: &'a HeaderMap) -> Option<&'a str> {
+fn device_token(settings: &Settings, headers: &HeaderMap) -> Option<String> {
     cookie_value(headers, device_cookie_name(settings)).filter(|v| !v.is_empty() && v.len() <= 128)
 }
 
 /// The SHA-256 of the device cookie the request carries, if any (as
 /// stored; a value of a foreign shape simply matches no device).
 pub fn device_hash(settings: &Settings, headers: &HeaderMap) -> Option<String> {
-    device_token(settings, headers).map(sha256_hex)
+    device_token(settings, headers).map(|t| sha256_hex(&t))
 }
 
 /// A sign-in of `user_id` completed: remember this browser as a device of
@@ -114,7 +128,7 @@ pub async fn remember_device(
     user_id: i64,
 ) -> Option<HeaderValue> {
     let now = state.clock.now();
-    let held = device_token(&state.settings, headers).map(str::to_string);
+    let held = device_token(&state.settings, headers);
     let token = state
         .db
         .call(move |c| {
@@ -137,17 +151,6 @@ pub async fn remember_device(
     }
 }
 
-pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
 /// A signed-in caller. For anything but GET/HEAD the `X-CSRF-Token` header
 /// must equal the session's token (403 `csrf_failed`), so another site cannot
 /// make the browser act with the cookie.
@@ -158,8 +161,7 @@ impl FromRequestParts<AppState> for SignedIn {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = cookie_value(&parts.headers, session_cookie_name(&state.settings))
-            .ok_or_else(ApiError::unauthenticated)?
-            .to_string();
+            .ok_or_else(ApiError::unauthenticated)?;
         let now = state.clock.now();
         let hash = sha256_hex(&token);
         let session = state
@@ -175,7 +177,6 @@ impl FromRequestParts<AppState> for SignedIn {
                 .unwrap_or("");
             if !ct_eq(sent.as_bytes(), session.csrf_token.as_bytes()) {
                 return Err(ApiError::new(
-                    StatusCode::FORBIDDEN,
                     ProblemCode::CsrfFailed,
                     "The request could not be verified",
                 )
@@ -245,6 +246,7 @@ pub fn norm(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::header;
 
     #[test]
     fn reads_the_session_cookie_among_others() {
@@ -253,41 +255,71 @@ mod tests {
             header::COOKIE,
             HeaderValue::from_static("a=1; reclaim_session=ses_x; b=2"),
         );
-        assert_eq!(cookie_value(&h, SESSION_COOKIE), Some("ses_x"));
+        assert_eq!(cookie_value(&h, SESSION_COOKIE).as_deref(), Some("ses_x"));
         assert_eq!(cookie_value(&h, "c"), None);
+        // Several Cookie headers (HTTP/2 sends one per cookie).
+        h.append(header::COOKIE, HeaderValue::from_static("c=3"));
+        assert_eq!(cookie_value(&h, "c").as_deref(), Some("3"));
+    }
+
+    /// The attributes of a `Set-Cookie` value, parsed back.
+    fn parsed(value: &HeaderValue) -> Cookie<'static> {
+        Cookie::parse(value.to_str().unwrap().to_string()).unwrap()
+    }
+
+    #[track_caller]
+    fn assert_flags(value: &HeaderValue, name: &str, token: &str, max_age: i64, secure: bool) {
+        let c = parsed(value);
+        assert_eq!((c.name(), c.value()), (name, token), "{value:?}");
+        assert_eq!(c.http_only(), Some(true), "{value:?}");
+        assert_eq!(c.same_site(), Some(SameSite::Strict), "{value:?}");
+        assert_eq!(c.path(), Some("/"), "{value:?}");
+        assert_eq!(
+            c.max_age(),
+            Some(time::Duration::seconds(max_age)),
+            "{value:?}"
+        );
+        assert_eq!(c.secure().unwrap_or(false), secure, "{value:?}");
+        assert_eq!(c.domain(), None, "__Host- forbids it: {value:?}");
     }
 
     #[test]
     fn cookie_flags() {
         let mut s = Settings::for_tests();
-        let c = session_cookie(&s, "t", 10);
-        assert_eq!(
-            c,
-            "reclaim_session=t; HttpOnly; SameSite=Strict; Path=/; Max-Age=10"
+        assert_flags(
+            &session_cookie(&s, "t", 10),
+            "reclaim_session",
+            "t",
+            10,
+            false,
         );
         s.secure = true;
-        let secure = session_cookie(&s, "t", 10);
-        assert_eq!(
-            secure,
-            "__Host-reclaim_session=t; HttpOnly; SameSite=Strict; Path=/; Max-Age=10; Secure"
-        );
-        assert!(
-            !secure.to_str().unwrap().contains("Domain"),
-            "__Host- forbids it"
+        assert_flags(
+            &session_cookie(&s, "t", 10),
+            "__Host-reclaim_session",
+            "t",
+            10,
+            true,
         );
     }
 
     #[test]
     fn device_cookie_flags_and_name() {
         let mut s = Settings::for_tests();
-        assert_eq!(
-            device_cookie(&s, "dev_t", DEVICE_SECS),
-            "reclaim_device=dev_t; HttpOnly; SameSite=Strict; Path=/; Max-Age=31536000"
+        assert_flags(
+            &device_cookie(&s, "dev_t", DEVICE_SECS),
+            "reclaim_device",
+            "dev_t",
+            31_536_000,
+            false,
         );
         s.secure = true;
-        assert_eq!(
-            device_cookie(&s, "dev_t", 10),
-            "__Host-reclaim_device=dev_t; HttpOnly; SameSite=Strict; Path=/; Max-Age=10; Secure"
+        assert_flags(
+            &device_cookie(&s, "dev_t", 10),
+            "__Host-reclaim_device",
+            "dev_t",
+            10,
+            true,
         );
         // Over https only the prefixed name is read.
         let mut h = HeaderMap::new();

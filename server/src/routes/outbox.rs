@@ -14,9 +14,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::client_ip;
-use crate::app::AppState;
 use crate::clock::rfc3339;
 use crate::problem::{ApiError, ApiResult};
+use crate::state::AppState;
+use reclaim_core::ProblemCode;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct OutboxQuery {
@@ -80,11 +81,16 @@ fn is_port(s: &str) -> bool {
     s.strip_prefix(':').unwrap_or(s).parse::<u16>().is_ok()
 }
 
+crate::problems!(
+    /// What `GET /demo/outbox` answers besides 200.
+    OutboxProblems: &[ProblemCode::NotFound]
+);
+
 #[utoipa::path(get, path = "/demo/outbox", tag = "demo", params(OutboxQuery),
     description = "Demo mode only (`--demo`, loopback): mails the server sent, newest first. Answered only to a loopback peer whose `Host` is `localhost`, `127.0.0.1` or `[::1]` (any port), so a page using DNS rebinding cannot read it; anything else is 404.",
     responses(
         (status = 200, body = Outbox),
-        (status = 404, description = "`not_found` (not in demo mode, not from loopback, or another `Host`)", body = reclaim_core::api::Problem, content_type = "application/problem+json"),
+        OutboxProblems,
     ))]
 pub async fn list(
     State(state): State<AppState>,

@@ -13,33 +13,34 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use reclaim_core::api::{
-    Problem, Reason, RecoveryRequestBody, RecoveryRequestCreated, RecoveryRequestStatusView,
-    RequestStatus, IDEMPOTENCY_KEY_HEADER,
+    Reason, RecoveryRequestBody, RecoveryRequestCreated, RecoveryRequestStatusView, RequestStatus,
+    IDEMPOTENCY_KEY_HEADER,
 };
-use reclaim_core::validation::validate_request;
+use reclaim_core::validation::check_request;
 use reclaim_core::ProblemCode;
 
 use super::client_key;
-use crate::app::AppState;
 use crate::crypto::{ct_eq, sha256_hex, ServerKey};
 use crate::extract::ApiJson;
 use crate::idempotency::{self, Decision};
 use crate::limits::{self, RECOVERY_REQUESTS_PER_CLIENT};
 use crate::mail::{self, templates};
+use crate::openapi::JSON_BODY;
 use crate::problem::{ApiError, ApiResult};
+use crate::state::AppState;
 use crate::store::requests as store;
 
+crate::problems!(
+    /// What `POST /recovery-requests` answers besides 201.
+    CreateProblems: JSON_BODY, &[ProblemCode::IdempotencyKeyMissing, ProblemCode::IdempotencyKeyReused, ProblemCode::IdempotencyInFlight, ProblemCode::RateLimited]
+);
+
 #[utoipa::path(post, path = "/recovery-requests", tag = "recovery requests", request_body = RecoveryRequestBody,
-    description = "Files a recovery request. Requires an `Idempotency-Key` header: the same key with the same body replays the first answer (same status and body, plus `Idempotent-Replayed: true`); with another body it is 422 `idempotency_key_reused`; while the first is still being processed, 409 `idempotency_in_flight`. Keys are kept 24 h. The answer never reveals whether the account exists.",
+    description = "Files a recovery request. Requires an `Idempotency-Key` header: the same key with the same body replays the first answer (same status and body, plus `Idempotent-Replayed: true`); with another body it is 422 `idempotency_key_reused`; while the first is still being processed, 409 `idempotency_in_flight`. Keys are kept 24 h. The answer never reveals whether the account exists. 20 an hour and 50 a day per client (429); a replay does not count.",
     params(("Idempotency-Key" = String, Header, description = "Client-chosen unique key, 1 to 255 visible ASCII characters")),
     responses(
         (status = 201, body = RecoveryRequestCreated),
-        (status = 400, description = "`idempotency_key_missing`, `malformed_json`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`idempotency_in_flight`", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "`payload_too_large`", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "`unsupported_media_type`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed` (with `errors`), `invalid_body`, `idempotency_key_reused`", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "`rate_limited` (20 an hour and 50 a day per client; a replay does not count)", body = Problem, content_type = "application/problem+json"),
+        CreateProblems,
     ))]
 pub async fn create(State(state): State<AppState>, req: Request) -> ApiResult<Response> {
     let client = format!("requests:ip:{}", client_key(req.extensions()));
@@ -51,7 +52,8 @@ pub async fn create(State(state): State<AppState>, req: Request) -> ApiResult<Re
             .and_then(|v| v.to_str().ok()),
     )?;
     let ApiJson(body) = ApiJson::<RecoveryRequestBody>::from_request(req, &state).await?;
-    let issues = validate_request(
+    // The rules the body declares (core/src/api.rs, `#[derive(Validate)]`).
+    let issues = check_request(
         &body,
         &state.clock.today(),
         &state.settings.api_token_prefix,
@@ -196,13 +198,14 @@ thread_local! {
 }
 
 fn not_found() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        ProblemCode::NotFound,
-        "Request not found",
-    )
-    .detail("Check the request id and the status token you were given when you sent it.")
+    ApiError::new(ProblemCode::NotFound, "Request not found")
+        .detail("Check the request id and the status token you were given when you sent it.")
 }
+
+crate::problems!(
+    /// What `GET /recovery-requests/{id}` answers besides 200.
+    ShowProblems: &[ProblemCode::NotFound]
+);
 
 #[utoipa::path(get, path = "/recovery-requests/{id}", tag = "recovery requests",
     description = "Status and timeline of a request. A missing or wrong bearer token answers exactly like an unknown id.",
@@ -210,7 +213,7 @@ fn not_found() -> ApiError {
     security(("status_token" = [])),
     responses(
         (status = 200, body = RecoveryRequestStatusView),
-        (status = 404, description = "`not_found` (unknown id or wrong token)", body = Problem, content_type = "application/problem+json"),
+        ShowProblems,
     ))]
 pub async fn show(
     State(state): State<AppState>,

@@ -380,7 +380,7 @@ pub fn mark_own_email_verified(
 mod tests {
     use super::*;
     use crate::crypto::ServerKey;
-    use crate::demo::ALICE_TOTP_SECRET;
+    use crate::demo::alice_totp_secret;
 
     const PENDING: &str = "KRUGS4ZANFZSA5DIMUQHAZLOMRUW4ZZA";
 
@@ -410,7 +410,7 @@ mod tests {
         let (alice, carol) = db
             .blocking(|c| {
                 for (name, secret, pending) in [
-                    ("alice", Some(ALICE_TOTP_SECRET), None),
+                    ("alice", Some(alice_totp_secret()), None),
                     ("carol", None, Some(PENDING)),
                     ("bob", None, None),
                 ] {
@@ -427,7 +427,7 @@ mod tests {
             })
             .unwrap();
         assert!(
-            contains(&file_bytes(&path), ALICE_TOTP_SECRET),
+            contains(&file_bytes(&path), alice_totp_secret()),
             "the old row"
         );
 
@@ -442,7 +442,7 @@ mod tests {
             }
         );
         let bytes = file_bytes(&path);
-        for plain in [ALICE_TOTP_SECRET, PENDING] {
+        for plain in [alice_totp_secret(), PENDING] {
             assert!(!contains(&bytes, plain), "{plain} is left in the files");
         }
         let (a, c) = db
@@ -457,11 +457,11 @@ mod tests {
         assert!(crate::crypto::is_sealed(&stored), "{stored}");
         assert_eq!(
             key.open_totp(alice, &stored).as_deref(),
-            Some(ALICE_TOTP_SECRET)
+            Some(alice_totp_secret())
         );
         assert_eq!(
             crate::totp::open_stored(&key, alice, &stored),
-            crate::totp::base32_decode(ALICE_TOTP_SECRET)
+            crate::totp::base32_decode(alice_totp_secret())
         );
         let pending = c.totp_pending_secret.unwrap();
         assert_eq!(key.open_totp(carol, &pending).as_deref(), Some(PENDING));

@@ -60,17 +60,10 @@ pub fn panel_failure(checkup: Checkup, err: &ApiError) -> Option<String> {
 pub fn SetUp(security: AccountSecurity) -> impl IntoView {
     let checkup = expect_context::<Checkup>();
     if security.totp_enabled {
-        // One authenticator per account: this address opened by a link or
-        // a reload after the app was set up leads on to replacing it.
-        return view! {
-            <StepHeading text="You already have an authenticator app"/>
-            <p class="body">"An account has one authenticator app. To use another app or a new phone, remove this one first, then set up the new one."</p>
-            <div class="button-group">
-                <button type="button" class="button" on:click=move |_| checkup.open(Panel::RemoveAuthenticator)>"Replace or remove your authenticator app"</button>
-                <button type="button" class="button button--secondary" on:click=move |_| checkup.open(Panel::Overview)>"Cancel"</button>
-            </div>
-        }
-        .into_any();
+        // One authenticator per account: this address opened by a link or a
+        // reload after the app was set up leads on to replacing it.
+        leptos::task::spawn_local(async move { checkup.open(Panel::RemoveAuthenticator) });
+        return ().into_any();
     }
     let client = expect_context::<ApiClient>();
     let config = use_config();

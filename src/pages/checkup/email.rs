@@ -29,7 +29,7 @@ impl FormField for EmailCode {
     fn message(self, code: ErrorCode) -> String {
         match code {
             ErrorCode::Required => "Enter the code from the email".into(),
-            other => reclaim_core::messages::message(other).into(),
+            other => reclaim_core::messages::email_code_message(other).into(),
         }
     }
 }

@@ -66,22 +66,23 @@ impl Panel {
 /// The pages of a bundle's panels: each bundle links only its own.
 pub type PanelPages = fn(Panel, AccountSecurity) -> AnyView;
 
-/// The overview's bundle (with the email check: it is small).
+/// The overview's bundle (with the email check and the authenticator's
+/// removal: they are small).
 pub fn overview_pages(panel: Panel, security: AccountSecurity) -> AnyView {
     match panel {
         Panel::Overview => view! { <Overview security=security/> }.into_any(),
         Panel::VerifyEmail => view! { <email::VerifyEmail security=security/> }.into_any(),
+        Panel::RemoveAuthenticator => {
+            view! { <authenticator::Remove security=security/> }.into_any()
+        }
         _ => view! { <NotFound/> }.into_any(),
     }
 }
 
-/// The authenticator's bundle.
+/// The authenticator's bundle: setting one up.
 pub fn authenticator_pages(panel: Panel, security: AccountSecurity) -> AnyView {
     match panel {
         Panel::SetUpAuthenticator => view! { <authenticator::SetUp security=security/> }.into_any(),
-        Panel::RemoveAuthenticator => {
-            view! { <authenticator::Remove security=security/> }.into_any()
-        }
         _ => view! { <NotFound/> }.into_any(),
     }
 }
@@ -234,29 +235,8 @@ pub fn CheckupPage(panel: Panel, pages: PanelPages) -> impl IntoView {
         });
     }
 
-    let sign_out = {
-        let client = client.clone();
-        move |_| {
-            let (client, navigate) = (client.clone(), navigate.clone());
-            leptos::task::spawn_local(async move {
-                // Signed out here whatever the server says; the cookie is its to drop.
-                let _ = client.logout().await;
-                session.signed_out(&client);
-                navigate(&Route::Start.path(), NavigateOptions::default());
-            });
-        }
-    };
-
     view! {
         <Page title=checkup.step back=(if panel == Panel::Overview { Route::Start } else { Route::Checkup }).path()>
-            // Signing out is on the overview only, above its content: never
-            // a second button right under a step's main action.
-            {(panel == Panel::Overview).then(|| view! {
-                <h1 class="heading-l no-print">{CHECKUP_TITLE}</h1>
-                <p class="body no-print">
-                    <button type="button" class="link-button" on:click=sign_out.clone()>"Sign out"</button>
-                </p>
-            })}
             {move || load_error.get().map(|e| view! { <div class="error-summary" role="alert"><p class="body">{e}</p></div> })}
             {move || match checkup.security.get() {
                 None => view! { <p class="body" role="status">"Loading your account\u{2026}"</p> }.into_any(),
@@ -292,21 +272,32 @@ fn item_view(a: &Assessment, site: &str) -> impl IntoView {
 #[component]
 fn Overview(security: AccountSecurity) -> impl IntoView {
     let checkup = expect_context::<Checkup>();
+    let sign_out = {
+        let client = expect_context::<ApiClient>();
+        let session = expect_context::<Session>();
+        let navigate = use_navigate();
+        move |_| {
+            let (client, navigate) = (client.clone(), navigate.clone());
+            leptos::task::spawn_local(async move {
+                // Signed out here whatever the server says; the cookie is its to drop.
+                let _ = client.logout().await;
+                session.signed_out(&client);
+                navigate(&Route::Start.path(), NavigateOptions::default());
+            });
+        }
+    };
     let config = use_config();
     let site = config.site_name.clone();
     let settings = config.support.account_settings_url.clone();
     let assessments = checkup::assess(&security);
     let actions = checkup::actions(&assessments);
     let healthy = checkup::all_healthy(&assessments);
-    let summary = if healthy {
-        "Everything is in order.".to_string()
-    } else {
-        let n = assessments
-            .iter()
-            .filter(|a| a.grade != Grade::Healthy)
-            .count();
-        format!("{n} of {} things need your attention.", assessments.len())
-    };
+    // Tips are suggestions, not problems: only what needs action counts.
+    let needing = assessments
+        .iter()
+        .filter(|a| matches!(a.grade, Grade::Important | Grade::Urgent))
+        .count();
+    let summary = words::summary(healthy, needing, assessments.len());
     let action_view = move |action: Action| {
         let label = words::action(action);
         let why = words::action_why(action);
@@ -331,6 +322,12 @@ fn Overview(security: AccountSecurity) -> impl IntoView {
         view! { <li class="checkup-action"><p class="body">{why}</p>{control}</li> }
     };
     view! {
+        <h1 class="heading-l no-print">{CHECKUP_TITLE}</h1>
+        // Signing out is here only, above the content: never a second
+        // button right under a step's main action.
+        <p class="body no-print">
+            <button type="button" class="link-button" on:click=sign_out>"Sign out"</button>
+        </p>
         <StatusMessage text=checkup.announcement/>
         <h2 class="heading-m" id="panel-heading" tabindex="-1">{format!("Signed in as {}", security.username)}</h2>
         <p class="body checkup-summary">{summary}</p>

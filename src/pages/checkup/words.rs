@@ -101,3 +101,14 @@ pub fn action_why(action: Action) -> &'static str {
         }
     }
 }
+
+/// The overview's one-line summary: how many items need action (tips do
+/// not count).
+pub fn summary(healthy: bool, needing: usize, items: usize) -> String {
+    match (healthy, needing) {
+        (true, _) => "Everything is in order.".to_string(),
+        (false, 0) => "Nothing needs your attention. There are tips below.".to_string(),
+        (false, 1) => format!("1 of {items} things needs your attention."),
+        (false, n) => format!("{n} of {items} things need your attention."),
+    }
+}

@@ -45,6 +45,7 @@ impl FormField for ProofField {
             (ProofField::Code, ErrorCode::Required) => {
                 "Enter the 8-digit code from the email".into()
             }
+            (ProofField::Code, code) => reclaim_core::messages::email_code_message(code).into(),
             _ => reclaim_core::messages::message(code).into(),
         }
     }

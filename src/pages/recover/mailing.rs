@@ -176,9 +176,13 @@ pub fn CheckYourEmailPage(branch: Branch) -> impl IntoView {
         <Page title="Check your email" back=back_href(branch, Step::Sent)>
             <h1 class="heading-l">"Check your email"</h1>
             <p class="body">{what}</p>
-            <InsetText>
-                "You see this message whether or not an account exists, so that nobody can use this page to find out who has an account."
-            </InsetText>
+            // The way out near the top: on a phone the bottom of this page
+            // is three screens down.
+            <p class="body">
+                <button type="button" class="link-button" on:click=give_up>
+                    "No email came: ask support to recover your account"
+                </button>
+            </p>
             <h2 class="heading-m">"If no email arrives"</h2>
             <ul class="list list--bullet">
                 <li>"Wait a few minutes, then look in your spam or junk folder."</li>
@@ -190,9 +194,12 @@ pub fn CheckYourEmailPage(branch: Branch) -> impl IntoView {
                 <li>
                     "An email address that was never verified gets no email. An address becomes verified only from inside the account: if you can still sign in, "
                     <a class="link" href=Route::Checkup.path()>"verify it in the security checkup"</a>
-                    ", then ask again. If you cannot sign in, ask support below: you can prove on the way that you read the address."
+                    ", then ask again. If you cannot sign in, ask support (the link above): you can prove on the way that you read the address."
                 </li>
             </ul>
+            <InsetText>
+                "You see this message whether or not an account exists, so that nobody can use this page to find out who has an account."
+            </InsetText>
             {is_reset.then(|| view! {
                 <p class="body">"You can ask for 5 links a day."</p>
             })}
@@ -203,11 +210,6 @@ pub fn CheckYourEmailPage(branch: Branch) -> impl IntoView {
                 } else {
                     "Use the username from the email to sign in, or to reset your password."
                 }}
-            </p>
-            <p class="body">
-                <button type="button" class="button button--secondary" on:click=give_up>
-                    "No email came: ask support"
-                </button>
             </p>
         </Page>
     }

@@ -7,6 +7,7 @@
 
 mod compromised;
 mod email_proof;
+mod have_codes;
 mod lost_email;
 mod mailing;
 mod reset_password;
@@ -156,6 +157,14 @@ pub fn RecoverStep(branch: Branch, step: Option<Step>, pages: StepPages) -> impl
     } else {
         // The effect above corrects the address; the page comes with it.
         ().into_any()
+    }
+}
+
+/// The questions that follow "What happened?" in its bundle.
+pub fn question_pages(_: Branch, step: Step) -> AnyView {
+    match step {
+        Step::HaveCodes => view! { <have_codes::HaveCodesPage/> }.into_any(),
+        _ => view! { <NotFound/> }.into_any(),
     }
 }
 

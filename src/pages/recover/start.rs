@@ -4,6 +4,7 @@ use crate::page_store::{self, ChosenBranch};
 use crate::prefetch::prefetch_page;
 use crate::router::{use_navigate, use_router, NavigateOptions};
 use leptos::prelude::*;
+use reclaim_core::api::Reason;
 use reclaim_core::route::Route;
 use reclaim_core::wizard::{Branch, Target};
 use reclaim_core::ErrorCode;
@@ -18,9 +19,9 @@ fn choice(branch: Branch) -> (&'static str, &'static str) {
             "I forgot my password",
             "You can still read the email of your account.",
         ),
-        Branch::Lost2fa => (
-            "I lost my two-factor device or app, but I have recovery codes",
-            "For example, a new phone without your authenticator app.",
+        Branch::LostAuthenticator | Branch::Lost2fa | Branch::NoCodes => (
+            "I lost my phone or my authenticator app",
+            "For example, a new phone without the app. Next, we ask about your recovery codes.",
         ),
         Branch::StaleCodes => (
             "My recovery codes do not work",
@@ -29,10 +30,6 @@ fn choice(branch: Branch) -> (&'static str, &'static str) {
         Branch::TotpRefused => (
             "My authenticator app\u{2019}s codes are refused",
             "You have the app, but the 6-digit codes do not work.",
-        ),
-        Branch::NoCodes => (
-            "I lost my two-factor device and I have no recovery codes that work",
-            "You never saved them, or lost them with the device.",
         ),
         Branch::LostEmail => (
             "I lost access to the email address of my account",
@@ -72,12 +69,16 @@ pub fn RecoverIndex() -> impl IntoView {
     let form = FormState::<WhatHappened>::new();
     let first_step = |branch: Branch| href(Target::Step(branch, branch.first_step()));
     // The answer given before is kept when coming back.
-    let chosen = wizard.progress.with_untracked(|p| p.branch).or_else(|| {
-        // Kept across the page load from a branch's bundle.
-        page_store::get::<ChosenBranch>().map(|c| c.0)
-    });
+    let chosen = wizard
+        .progress
+        .with_untracked(|p| p.branch)
+        .or_else(|| {
+            // Kept across the page load from a branch's bundle.
+            page_store::get::<ChosenBranch>().map(|c| c.0)
+        })
+        .map(Branch::choice);
     let selected = RwSignal::new(chosen);
-    let options = Branch::ALL
+    let options = Branch::CHOICES
         .into_iter()
         .map(|b| {
             let (label, hint) = choice(b);
@@ -125,7 +126,7 @@ pub fn RecoverIndex() -> impl IntoView {
             </form>
             <p class="body">
                 "None of these? "
-                <a class="link" href="/request?reason=other">"Ask support to recover your account"</a>
+                <a class="link" href=Route::Request.with_query(&[("reason", Reason::Other.as_str())])>"Ask support to recover your account"</a>
                 "."
             </p>
         </Page>

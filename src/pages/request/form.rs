@@ -91,7 +91,9 @@ pub fn RequestForm() -> impl IntoView {
     let coc_url = config.support.code_of_conduct_url.clone();
     let expected = config.expected_response_time.clone();
     let site = config.site_name.clone();
-    let username_hint = format!("The name you sign in to {site} with.");
+    let username_hint = format!(
+        "The name you sign in to {site} with, like jbber (not your email address: if you do not know the name, tick the box below)."
+    );
 
     view! {
         <Page title="Ask support to recover your account" has_errors=has_errors back=Route::Recover.path()>

@@ -216,7 +216,7 @@ pub fn row_pointer(pointer: &str, draft: &Draft) -> String {
 /// How each reason reads on the form and on the check page.
 pub fn reason_label(reason: Reason) -> &'static str {
     match reason {
-        Reason::Lost2fa => "I lost my two-factor authentication device or app",
+        Reason::Lost2fa => "I lost my phone or my authenticator app",
         Reason::StaleRecoveryCodes => "My recovery codes do not work",
         Reason::LostEmail => "I lost access to the email address of my account",
         Reason::Compromised => "Someone else has taken over or used my account",
