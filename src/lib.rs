@@ -23,6 +23,11 @@ use leptos::prelude::*;
 /// Read the configuration, then mount one bundle's app (`app::START`…),
 /// or the configuration error page.
 pub fn run(app: &'static app::BundleApp) {
+    // Panic messages in the console for debug builds (the component and
+    // development runs); the release build leaves the hook out, about 1 KB
+    // of every bundle's first load. A panic is a bug either way: the
+    // release profile aborts.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     wasm_bindgen_futures::spawn_local(async move {
         match config::load().await {

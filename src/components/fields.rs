@@ -115,31 +115,11 @@ pub fn TextInput(
             "form-group"
         }
     };
-    // A password can be shown while typed (GOV.UK password input): on a
-    // phone a mistyped password is the commonest failure, and unseen. The
-    // button flips the input's type in place: no signal for it, so the
-    // fields without a password carry almost nothing of it.
-    let is_password = input_type == Some("password");
-    let toggle = is_password.then(|| {
-        let input_id = id.clone();
-        view! {
-            <button
-                type="button"
-                class="button button--secondary password-toggle"
-                aria-controls=id.clone()
-                aria-pressed="false"
-                on:click=move |ev| reveal_password(&ev, &input_id)
-            >
-                "Show"
-            </button>
-        }
-    });
     view! {
         <div class=group_class>
             {label_view(id.clone(), label, is_page_heading)}
             <Hint id=hint_id.clone().unwrap_or_default() text=hint/>
             <ErrorMessage id=err_id error=error/>
-            <div class=if is_password { "password-input" } else { "input-wrapper" }>
             <input
                 class=input_class
                 id=id.clone()
@@ -160,9 +140,26 @@ pub fn TextInput(
                     }
                 }
             />
-            {toggle}
-            </div>
         </div>
+    }
+}
+
+/// "Show" / "Hide" for the password input `input_id`, placed after its
+/// field (the GOV.UK password input): on a phone a mistyped password is the
+/// commonest failure, and unseen. It flips the input's type in place, with
+/// no signal, and only pages with a password carry it.
+#[component]
+pub fn PasswordToggle(#[prop(into)] input_id: String) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="button button--secondary password-toggle"
+            aria-controls=input_id.clone()
+            aria-pressed="false"
+            on:click=move |ev| reveal_password(&ev, &input_id)
+        >
+            "Show"
+        </button>
     }
 }
 
@@ -538,7 +535,8 @@ pub fn ListInput(
                     move || row_error_text.with(|e| e.is_some()).then(|| row_err_id.clone())
                 };
                 let label = format!("{item_label} {}", i + 1);
-                let remove_label = format!("{} {}", item_label.to_lowercase(), i + 1);
+                // Our own labels are ASCII: no Unicode case tables in the wasm.
+                let remove_label = format!("{} {}", item_label.to_ascii_lowercase(), i + 1);
                 let show_remove = move || count.get() > 1 || rows.with(|r| r.get(i).is_some_and(|v| !v.is_empty()));
                 view! {
                     <div

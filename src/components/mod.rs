@@ -15,7 +15,9 @@ pub mod status_message;
 pub use back_link::BackLink;
 pub use cooldown::{Cooldown, CooldownStatus, SubmitButton};
 pub use error_summary::{ErrorSummary, SummaryItem};
-pub use fields::{Checkbox, DateInput, ListInput, RadioOption, Radios, TextInput, Textarea};
+pub use fields::{
+    Checkbox, DateInput, ListInput, PasswordToggle, RadioOption, Radios, TextInput, Textarea,
+};
 pub use form_state::{FormField, FormState};
 pub use govuk::{InsetText, Panel, SummaryList, SummaryRow, Tag, TagTone, WarningText};
 pub use layout::{Layout, Page};

@@ -13,7 +13,9 @@ use reclaim_core::codes::{parse_recovery_code_with, parse_totp_code_with};
 use reclaim_core::validation::require;
 use reclaim_core::{ErrorCode, ProblemCode};
 
-use super::{Cooldown, ErrorSummary, FormField, FormState, SubmitButton, TextInput};
+use super::{
+    Cooldown, ErrorSummary, FormField, FormState, PasswordToggle, SubmitButton, TextInput,
+};
 use crate::api::ApiClient;
 use crate::config::use_config;
 use crate::failure_words;
@@ -97,35 +99,36 @@ pub fn PasswordStep(
     };
 
     view! {
-        <ErrorSummary items=form.summary() focus_key=form.focus_key()/>
-        <h1 class="heading-l">{heading}</h1>
-        {notice.filter(|n| !n.is_empty()).map(|n| view! { <div class="inset-text" role="status">{n}</div> })}
-        {children()}
-        <form novalidate on:submit=on_submit>
-            <TextInput
-                id="username"
-                label="Username"
-                value=username
-                on_input=Callback::new(move |v| username.set(v))
-                on_blur=Callback::new(move |_| form.blur(Credential::Username, require(&username.get_untracked())))
-                error=form.error(Credential::Username)
-                autocomplete="username"
-                no_spellcheck=true
-                width="input--width-20"
-            />
-            <TextInput
-                id="password"
-                label="Password"
-                value=password
-                on_input=Callback::new(move |v| password.set(v))
-                error=form.error(Credential::Password)
-                input_type="password"
-                autocomplete="current-password"
-                width="input--width-20"
-            />
-            <SubmitButton label="Continue" busy="Signing in…" sending=sending cooldown=cooldown/>
-        </form>
-    }
+            <ErrorSummary items=form.summary() focus_key=form.focus_key()/>
+            <h1 class="heading-l">{heading}</h1>
+            {notice.filter(|n| !n.is_empty()).map(|n| view! { <div class="inset-text" role="status">{n}</div> })}
+            {children()}
+            <form novalidate on:submit=on_submit>
+                <TextInput
+                    id="username"
+                    label="Username"
+                    value=username
+                    on_input=Callback::new(move |v| username.set(v))
+                    on_blur=Callback::new(move |_| form.blur(Credential::Username, require(&username.get_untracked())))
+                    error=form.error(Credential::Username)
+                    autocomplete="username"
+                    no_spellcheck=true
+                    width="input--width-20"
+                />
+                <TextInput
+                    id="password"
+                    label="Password"
+                    value=password
+                    on_input=Callback::new(move |v| password.set(v))
+                    error=form.error(Credential::Password)
+                    input_type="password"
+                    autocomplete="current-password"
+                    width="input--width-20"
+                />
+    <PasswordToggle input_id="password"/>
+                <SubmitButton label="Continue" busy="Signing in…" sending=sending cooldown=cooldown/>
+            </form>
+        }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -79,7 +79,8 @@ pub fn normalize_package_name(name: &str) -> String {
             }
             in_run = true;
         } else {
-            out.extend(c.to_lowercase());
+            // A valid name is ASCII (PEP 508): no Unicode case tables.
+            out.push(c.to_ascii_lowercase());
             in_run = false;
         }
     }

@@ -5,7 +5,9 @@ use reclaim_core::{ErrorCode, ProblemCode};
 
 use super::{Checkup, StepHeading};
 use crate::api::ApiClient;
-use crate::components::{Cooldown, ErrorSummary, FormField, FormState, SubmitButton, TextInput};
+use crate::components::{
+    Cooldown, ErrorSummary, FormField, FormState, PasswordToggle, SubmitButton, TextInput,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Password;
@@ -73,21 +75,22 @@ pub fn ReauthForm(
         });
     };
     view! {
-        <ErrorSummary items=form.summary() focus_key=form.focus_key()/>
-        <StepHeading text=heading/>
-        <p class="body">{why}</p>
-        <form novalidate on:submit=on_submit>
-            <TextInput
-                id="reauth-password"
-                label="Password"
-                value=password
-                on_input=Callback::new(move |v| password.set(v))
-                error=form.error(Password)
-                input_type="password"
-                autocomplete="current-password"
-                width="input--width-20"
-            />
-            <SubmitButton label="Continue" busy="Checking…" sending=sending cooldown=cooldown/>
-        </form>
-    }
+            <ErrorSummary items=form.summary() focus_key=form.focus_key()/>
+            <StepHeading text=heading/>
+            <p class="body">{why}</p>
+            <form novalidate on:submit=on_submit>
+                <TextInput
+                    id="reauth-password"
+                    label="Password"
+                    value=password
+                    on_input=Callback::new(move |v| password.set(v))
+                    error=form.error(Password)
+                    input_type="password"
+                    autocomplete="current-password"
+                    width="input--width-20"
+                />
+    <PasswordToggle input_id="reauth-password"/>
+                <SubmitButton label="Continue" busy="Checking…" sending=sending cooldown=cooldown/>
+            </form>
+        }
 }

@@ -14,7 +14,8 @@ use super::href;
 use crate::api::ApiClient;
 use crate::browser;
 use crate::components::{
-    Cooldown, ErrorSummary, FormField, FormState, Page, Panel, SubmitButton, TextInput,
+    Cooldown, ErrorSummary, FormField, FormState, Page, Panel, PasswordToggle, SubmitButton,
+    TextInput,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -163,6 +164,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                         autocomplete="new-password"
                         width="input--width-20"
                     />
+<PasswordToggle input_id="new-password"/>
                     <TextInput
                         id="confirm-password"
                         label="New password again"
@@ -173,6 +175,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                         autocomplete="new-password"
                         width="input--width-20"
                     />
+<PasswordToggle input_id="confirm-password"/>
                     <SubmitButton label="Change password" busy="Saving…" sending=sending cooldown=cooldown/>
                 </form>
             </Page>
