@@ -212,7 +212,10 @@ fn answers(draft: &Draft) -> impl IntoView {
         .map(|(key, value, target, hidden)| SummaryRow {
             key: key.to_string(),
             value,
-            change: Some((format!("/request#{target}"), hidden.to_string())),
+            change: Some((
+                format!("{}#{target}", Route::Request.path()),
+                hidden.to_string(),
+            )),
         })
         .collect();
     if body.email_proof.is_some() {
