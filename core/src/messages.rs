@@ -185,6 +185,16 @@ pub fn problem_message(code: ProblemCode) -> Option<&'static str> {
     })
 }
 
+/// PyPI's "Invalid recovery code." when the date of the current set is
+/// known (`since`, as shown to people): a saved code from before it is from
+/// a set that was replaced.
+pub fn recovery_code_invalid_since(since: &str) -> String {
+    format!(
+        "{RECOVERY_CODE_INVALID} If you saved this code before {since}, it is from an older \
+         set that no longer works: use a code from the set made then"
+    )
+}
+
 /// The words for a code refused in a field that takes the 8-digit code of
 /// an email: the kinds of code mistaken for it point back to the email.
 pub fn email_code_message(code: ErrorCode) -> &'static str {

@@ -182,6 +182,7 @@ pub fn SecondFactorStep(
     });
     let can_switch = has(SecondFactor::Totp) && has(SecondFactor::RecoveryCode);
     let token = StoredValue::new(challenge.token.clone());
+    let set_made = StoredValue::new(challenge.recovery_codes.generated_at.clone());
 
     let parse = {
         let prefix = prefix.clone();
@@ -223,7 +224,16 @@ pub fn SecondFactorStep(
                     if let (Some(cb), Some(code)) = (on_refused, err.code()) {
                         cb.run(code);
                     }
-                    form.show_api_error(cooldown, CodeField, &err);
+                    match (err.code(), set_made.get_value()) {
+                        // The date of the current set is known: say it.
+                        (Some(ProblemCode::RecoveryCodeInvalid), Some(at)) => form.refuse(
+                            CodeField,
+                            reclaim_core::messages::recovery_code_invalid_since(
+                                &crate::browser::format_timestamp(&at),
+                            ),
+                        ),
+                        _ => form.show_api_error(cooldown, CodeField, &err),
+                    }
                 }
             }
         });

@@ -190,21 +190,12 @@ pub fn CodePage(branch: Branch) -> impl IntoView {
             })}
             {move || {
                 let stale_after_refusal = !stale && last_refusal.get() == Some(ProblemCode::RecoveryCodeInvalid);
-                let totp_refused = branch == Branch::TotpRefused
-                    && matches!(last_refusal.get(), Some(ProblemCode::TotpInvalid | ProblemCode::TotpOutOfSync));
                 let nothing_worked = nothing_worked.clone();
                 view! {
                     {stale_after_refusal.then(|| view! {
                         <p class="body">
                             <button type="button" class="link-button" on:click=nothing_worked.clone()>
                                 "Find out why your recovery codes do not work"
-                            </button>
-                        </p>
-                    })}
-                    {totp_refused.then(|| view! {
-                        <p class="body">
-                            <button type="button" class="link-button" on:click=nothing_worked.clone()>
-                                "The codes still do not work: use a recovery code"
                             </button>
                         </p>
                     })}
