@@ -21,7 +21,7 @@ use crate::pages::recover::{
     question_pages, sign_in_step_pages, step_pages, RecoverIndex, RecoverStep, ResetPasswordPage,
     StepPages, Wizard,
 };
-use crate::pages::request::{CheckAnswers, Confirmation, RequestFlow, RequestForm};
+use crate::pages::request::{CheckAnswers, Confirmation, RequestFlow, RequestQuestionPage};
 use crate::pages::sign_in::{SignInFirst, SignInPage};
 use crate::pages::start::StartPage;
 use crate::pages::status::StatusPage;
@@ -181,7 +181,12 @@ fn recover_step(route: Route, pages: StepPages) -> AnyView {
 
 fn request_pages(route: Route) -> Option<PageOf> {
     Some(match route {
-        Route::Request => |_| view! { <RequestForm/> }.into_any(),
+        Route::Request(_) => |route| match route {
+            Route::Request(question) => {
+                view! { <RequestQuestionPage question=question/> }.into_any()
+            }
+            _ => view! { <NotFound/> }.into_any(),
+        },
         _ => return None,
     })
 }

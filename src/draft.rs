@@ -37,13 +37,14 @@ pub struct Draft {
     pub packages: Vec<String>,
     pub contact_email: String,
     pub recovery_codes_status: Option<RecoveryCodesStatus>,
+    /// The wizard already knows `recovery_codes_status` (after "I have no
+    /// recovery codes that work", say): the question is not asked again.
+    pub codes_known: bool,
     /// A proof of email control from the wizard. Not a secret (it proves a
     /// fact, it does not let anyone in) but never shown.
     pub email_proof: Option<String>,
     /// The address the proof is for, to show on "Check your answers".
     pub email_proof_address: Option<String>,
-    pub accepted_code_of_conduct: bool,
-    pub acknowledged_delay: bool,
     /// One key per draft, reused by every retry of the submission, so a
     /// reload during sending cannot create a second request.
     pub idempotency_key: String,
@@ -64,10 +65,9 @@ impl Default for Draft {
             packages: vec![String::new()],
             contact_email: String::new(),
             recovery_codes_status: None,
+            codes_known: false,
             email_proof: None,
             email_proof_address: None,
-            accepted_code_of_conduct: false,
-            acknowledged_delay: false,
             idempotency_key: String::new(),
         }
     }
@@ -133,7 +133,9 @@ impl Draft {
             .collect()
     }
 
-    /// The contract body for these answers.
+    /// The contract body for these answers. Both acknowledgements are
+    /// `true`: they are the declaration on "Check your answers", whose
+    /// "Accept and send" is the only button that sends a body.
     pub fn to_body(&self) -> RecoveryRequestBody {
         let rows = |rows: &[String]| {
             rows.iter()
@@ -161,8 +163,8 @@ impl Draft {
                 .filter(|r| r.concerns_recovery_codes())
                 .and(self.recovery_codes_status),
             email_proof: self.email_proof.clone().filter(|p| !p.is_empty()),
-            accepted_code_of_conduct: self.accepted_code_of_conduct,
-            acknowledged_delay: self.acknowledged_delay,
+            accepted_code_of_conduct: true,
+            acknowledged_delay: true,
         }
     }
 
@@ -222,7 +224,8 @@ impl Draft {
 /// In this tab's storage as the user types. v2: URL-encoded pairs instead
 /// of JSON (a serde derive for this struct cost 5 KB of brotli wasm in each
 /// of the request's bundles). Empty answers are left out; unknown keys are
-/// ignored when reading.
+/// ignored when reading (the acknowledgements a draft of the one-page form
+/// kept are now the check page's declaration).
 impl Stored for Draft {
     const NAME: &'static str = "request-draft";
     const VERSION: u32 = 2;
@@ -250,13 +253,12 @@ impl Stored for Draft {
             self.recovery_codes_status
                 .map_or("", RecoveryCodesStatus::as_str),
         );
+        p.flag("codes_known", self.codes_known);
         p.text("email_proof", self.email_proof.as_deref().unwrap_or(""));
         p.text(
             "email_proof_address",
             self.email_proof_address.as_deref().unwrap_or(""),
         );
-        p.flag("accepted_code_of_conduct", self.accepted_code_of_conduct);
-        p.flag("acknowledged_delay", self.acknowledged_delay);
         p.text("idempotency_key", &self.idempotency_key);
     }
 
@@ -276,10 +278,9 @@ impl Stored for Draft {
             recovery_codes_status: p
                 .get("recovery_codes_status")
                 .and_then(|s| RecoveryCodesStatus::parse(&s)),
+            codes_known: p.has("codes_known"),
             email_proof: p.get("email_proof"),
             email_proof_address: p.get("email_proof_address"),
-            accepted_code_of_conduct: p.has("accepted_code_of_conduct"),
-            acknowledged_delay: p.has("acknowledged_delay"),
             idempotency_key: p.get_text("idempotency_key"),
         })
     }

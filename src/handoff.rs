@@ -7,7 +7,6 @@
 //! draft keeps it in `sessionStorage` too); no code or password is here.
 
 use reclaim_core::api::{Reason, RecoveryCodesStatus};
-use reclaim_core::route::Route;
 use reclaim_core::wizard::RequestPrefill;
 
 use crate::page_store::{self, Pairs, Scope, Stored};
@@ -78,15 +77,5 @@ impl Stored for Handoff {
             prefill,
             email_proof,
         })
-    }
-}
-
-/// Where the request form opens for a prefill: on the question that matters
-/// most for the reason (previous addresses for a lost email).
-pub fn request_href(prefill: RequestPrefill) -> String {
-    let form = Route::Request.path();
-    match prefill.reason {
-        Reason::LostEmail => format!("{form}#previous-emails-0"),
-        _ => form,
     }
 }

@@ -263,3 +263,20 @@ impl Stored for ChosenBranch {
         reclaim_core::wizard::Branch::parse(&pairs.get("branch")?).map(ChosenBranch)
     }
 }
+
+/// What "Do you have recovery codes?" said about them, for the request the
+/// next bundle may hand over to (a page load away), so it does not ask again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KnownCodesStatus(pub reclaim_core::api::RecoveryCodesStatus);
+
+impl Stored for KnownCodesStatus {
+    const NAME: &'static str = "wizard-codes";
+    const VERSION: u32 = 1;
+    const SCOPE: Scope = Scope::Tab;
+    fn encode(&self, pairs: &Pairs) {
+        pairs.text("status", self.0.as_str());
+    }
+    fn decode(pairs: &Pairs) -> Option<Self> {
+        reclaim_core::api::RecoveryCodesStatus::parse(&pairs.get("status")?).map(KnownCodesStatus)
+    }
+}

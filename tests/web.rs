@@ -500,10 +500,9 @@ fn every_answer_of_the_draft_survives_its_encoding() {
         packages: vec![String::new()],
         contact_email: "me@example.org".into(),
         recovery_codes_status: Some(RecoveryCodesStatus::NotWorking),
+        codes_known: true,
         email_proof: Some("proof.+/=".into()),
         email_proof_address: Some("me@example.org".into()),
-        accepted_code_of_conduct: true,
-        acknowledged_delay: true,
         ..Draft::fresh()
     };
     assert!(page_store::put(&draft));

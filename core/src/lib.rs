@@ -15,6 +15,7 @@ pub mod error;
 pub mod limits;
 pub mod messages;
 pub mod problem;
+pub mod request_questions;
 pub mod route;
 #[cfg(feature = "totp")]
 pub mod totp;

@@ -5,6 +5,7 @@
 //! names one of these routes on the page's own origin.
 
 use crate::bundle::Bundle;
+use crate::request_questions::RequestQuestion;
 use crate::wizard::{Branch, Step};
 
 /// One page of the app (the path only, without query or fragment).
@@ -18,8 +19,8 @@ pub enum Route {
     RecoverStep { branch: Branch, step: Option<Step> },
     /// `/recover/reset-password`: the page the mailed reset link opens.
     ResetPassword,
-    /// `/request`
-    Request,
+    /// `/request` (the first question) or `/request/{question}`.
+    Request(RequestQuestion),
     /// `/request/check`
     RequestCheck,
     /// `/request/confirmation`
@@ -62,9 +63,10 @@ impl Route {
                 branch: Branch::parse(branch)?,
                 step: Some(Step::parse(step)?),
             },
-            ["request"] => Route::Request,
+            ["request"] => Route::Request(RequestQuestion::Account),
             ["request", "check"] => Route::RequestCheck,
             ["request", "confirmation"] => Route::RequestConfirmation,
+            ["request", question] => Route::Request(RequestQuestion::parse(question)?),
             ["status"] => Route::Status,
             ["sign-in"] => Route::SignIn,
             ["checkup"] => Route::Checkup,
@@ -87,7 +89,10 @@ impl Route {
                 step: Some(step),
             } => format!("/recover/{}/{}", branch.slug(), step.slug()),
             Route::ResetPassword => "/recover/reset-password".into(),
-            Route::Request => "/request".into(),
+            Route::Request(question) => match question.slug() {
+                None => "/request".into(),
+                Some(slug) => format!("/request/{slug}"),
+            },
             Route::RequestCheck => "/request/check".into(),
             Route::RequestConfirmation => "/request/confirmation".into(),
             Route::Status => "/status".into(),
@@ -108,7 +113,6 @@ impl Route {
             Route::Start,
             Route::Recover,
             Route::ResetPassword,
-            Route::Request,
             Route::RequestCheck,
             Route::RequestConfirmation,
             Route::Status,
@@ -119,6 +123,7 @@ impl Route {
             Route::CheckupRecoveryCodes,
             Route::CheckupEmail,
         ];
+        all.extend(RequestQuestion::ALL.map(Route::Request));
         for branch in Branch::ALL {
             all.push(Route::RecoverStep { branch, step: None });
             all.extend(branch.steps().iter().map(|&step| Route::RecoverStep {
@@ -142,7 +147,8 @@ impl Route {
             } => Bundle::Start,
             Route::RecoverStep { branch, .. } if branch.signs_in() => Bundle::RecoverSignIn,
             Route::RecoverStep { .. } | Route::ResetPassword => Bundle::RecoverSteps,
-            Route::Request => Bundle::Request,
+            // The questions follow one another without a page load.
+            Route::Request(_) => Bundle::Request,
             Route::RequestCheck | Route::RequestConfirmation => Bundle::RequestReview,
             Route::Status => Bundle::Status,
             Route::SignIn => Bundle::SignIn,
@@ -266,7 +272,8 @@ mod tests {
             "/sign-in?next=%2Fstatus%3Fid%3DRR%201%26x%3D%C3%BC%23top"
         );
         assert_eq!(
-            Route::Request.with_query(&[("reason", "lost_email"), ("a b", "c")]),
+            Route::Request(RequestQuestion::Account)
+                .with_query(&[("reason", "lost_email"), ("a b", "c")]),
             "/request?reason=lost_email&a%20b=c"
         );
         assert_eq!(Route::Status.with_query(&[]), "/status");

@@ -75,6 +75,9 @@ pub struct Progress {
     pub email_code_sent: bool,
     /// The email address was proven (a proof is held in memory).
     pub email_proven: bool,
+    /// What "Do you have recovery codes?" said about them, for the request
+    /// (which then does not ask again).
+    pub codes_status: Option<RecoveryCodesStatus>,
 }
 
 /// What the user did on a step.
@@ -95,11 +98,63 @@ pub enum Answer {
     /// "Can you still sign in?"
     CanSignIn(bool),
     /// "Do you have recovery codes?"
-    HaveCodes(bool),
+    HaveCodes(CodesOnHand),
     EmailCodeSent,
     EmailProven,
     /// Self-service did not work: the next thing to try.
     NothingWorked,
+}
+
+/// The answers to "Do you have recovery codes?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodesOnHand {
+    Have,
+    NeverSaved,
+    Lost,
+    /// Codes at hand, every one refused.
+    AllRefused,
+}
+
+impl CodesOnHand {
+    pub const ALL: [CodesOnHand; 4] = [
+        CodesOnHand::Have,
+        CodesOnHand::NeverSaved,
+        CodesOnHand::Lost,
+        CodesOnHand::AllRefused,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CodesOnHand::Have => "have",
+            CodesOnHand::NeverSaved => "never_saved",
+            CodesOnHand::Lost => "lost",
+            CodesOnHand::AllRefused => "all_refused",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<CodesOnHand> {
+        CodesOnHand::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+
+    /// What the request says about the codes after this answer.
+    pub fn status(self) -> Option<RecoveryCodesStatus> {
+        match self {
+            CodesOnHand::Have => None,
+            CodesOnHand::NeverSaved => Some(RecoveryCodesStatus::NeverGenerated),
+            CodesOnHand::Lost => Some(RecoveryCodesStatus::Lost),
+            CodesOnHand::AllRefused => Some(RecoveryCodesStatus::NotWorking),
+        }
+    }
+
+    /// The branch it leads to: codes to sign in with, the diagnosis of
+    /// refused ones, or proving the email.
+    pub fn branch(self) -> Branch {
+        match self {
+            CodesOnHand::Have => Branch::Lost2fa,
+            CodesOnHand::AllRefused => Branch::StaleCodes,
+            CodesOnHand::NeverSaved | CodesOnHand::Lost => Branch::NoCodes,
+        }
+    }
 }
 
 /// Where the wizard goes next.
@@ -346,15 +401,12 @@ pub fn advance(branch: Branch, step: Step, answer: Answer, progress: &mut Progre
             if can {
                 Target::Step(branch, S::ChangeEmail)
             } else {
-                Target::Request(prefill(branch, false))
+                Target::Request(prefill(branch, false, progress))
             }
         }
-        (S::HaveCodes, A::HaveCodes(has)) => {
-            let next = if has {
-                Branch::Lost2fa
-            } else {
-                Branch::NoCodes
-            };
+        (S::HaveCodes, A::HaveCodes(codes)) => {
+            progress.codes_status = codes.status();
+            let next = codes.branch();
             Target::Step(next, next.first_step())
         }
         (S::Email, A::EmailCodeSent) => {
@@ -363,9 +415,9 @@ pub fn advance(branch: Branch, step: Step, answer: Answer, progress: &mut Progre
         }
         (S::EmailCode, A::EmailProven) => {
             progress.email_proven = true;
-            Target::Request(prefill(branch, true))
+            Target::Request(prefill(branch, true, progress))
         }
-        (S::Checklist, A::Continue) => Target::Request(prefill(branch, false)),
+        (S::Checklist, A::Continue) => Target::Request(prefill(branch, false, progress)),
         (_, A::NothingWorked) => nothing_worked(branch, progress),
         // An answer a step does not take changes nothing.
         _ => Target::Step(branch, resolve(branch, step, progress)),
@@ -387,15 +439,18 @@ fn nothing_worked(branch: Branch, progress: &Progress) -> Target {
             resolve(Branch::Lost2fa, Step::SecondFactor, progress),
         ),
         // Without the email, proving it is impossible: the request alone.
-        Branch::NoCodes => Target::Request(prefill(branch, progress.email_proven)),
-        _ => Target::Request(prefill(branch, false)),
+        Branch::NoCodes => Target::Request(prefill(branch, progress.email_proven, progress)),
+        _ => Target::Request(prefill(branch, false, progress)),
     }
 }
 
-fn prefill(branch: Branch, attach_email_proof: bool) -> RequestPrefill {
+fn prefill(branch: Branch, attach_email_proof: bool, progress: &Progress) -> RequestPrefill {
     let reason = branch.reason();
     let recovery_codes_status = match branch {
         Branch::StaleCodes => Some(RecoveryCodesStatus::NotWorking),
+        // Known only after "Do you have recovery codes?" (a deep link to
+        // the branch has not asked).
+        Branch::NoCodes => progress.codes_status,
         _ => None,
     };
     RequestPrefill {
@@ -732,6 +787,45 @@ mod tests {
     }
 
     #[test]
+    fn the_request_does_not_ask_about_codes_the_wizard_was_told_of() {
+        let b = Branch::LostAuthenticator;
+        let mut p = Progress::default();
+        advance(
+            b,
+            Step::HaveCodes,
+            Answer::HaveCodes(CodesOnHand::NeverSaved),
+            &mut p,
+        );
+        advance(Branch::NoCodes, Step::Email, Answer::EmailCodeSent, &mut p);
+        match advance(
+            Branch::NoCodes,
+            Step::EmailCode,
+            Answer::EmailProven,
+            &mut p,
+        ) {
+            Target::Request(prefill) => {
+                assert_eq!(
+                    prefill.recovery_codes_status,
+                    Some(RecoveryCodesStatus::NeverGenerated)
+                );
+                assert!(prefill.attach_email_proof);
+            }
+            other => panic!("{other:?}"),
+        }
+        // A deep link to the branch has not asked: the request will.
+        let mut fresh = Progress::default();
+        match advance(
+            Branch::NoCodes,
+            Step::Email,
+            Answer::NothingWorked,
+            &mut fresh,
+        ) {
+            Target::Request(prefill) => assert_eq!(prefill.recovery_codes_status, None),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn reasons_ask_about_codes_only_where_codes_are_the_problem() {
         for b in Branch::ALL {
             let asks = b.reason().concerns_recovery_codes();
@@ -753,14 +847,37 @@ mod tests {
         let mut p = Progress::default();
         assert_eq!(b.first_step(), Step::HaveCodes);
         assert_eq!(
-            advance(b, Step::HaveCodes, Answer::HaveCodes(true), &mut p),
+            advance(
+                b,
+                Step::HaveCodes,
+                Answer::HaveCodes(CodesOnHand::Have),
+                &mut p
+            ),
             Target::Step(Branch::Lost2fa, Step::Password)
         );
+        assert_eq!(p.codes_status, None);
         assert_eq!(
-            advance(b, Step::HaveCodes, Answer::HaveCodes(false), &mut p),
+            advance(
+                b,
+                Step::HaveCodes,
+                Answer::HaveCodes(CodesOnHand::AllRefused),
+                &mut p
+            ),
+            Target::Step(Branch::StaleCodes, Step::Password)
+        );
+        assert_eq!(
+            advance(
+                b,
+                Step::HaveCodes,
+                Answer::HaveCodes(CodesOnHand::Lost),
+                &mut p
+            ),
             Target::Step(Branch::NoCodes, Step::Email)
         );
         assert_eq!(back(b, Step::HaveCodes), Target::Choose);
+        for answer in CodesOnHand::ALL {
+            assert_eq!(CodesOnHand::parse(answer.as_str()), Some(answer));
+        }
         // Both branches it leads to are that one answer on "What happened?".
         for branch in [Branch::Lost2fa, Branch::NoCodes, b] {
             assert_eq!(branch.choice(), b);

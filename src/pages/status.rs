@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use reclaim_core::api::{RecoveryRequestStatusView, RequestStatus};
+use reclaim_core::request_questions::RequestQuestion;
 use reclaim_core::route::Route;
 
 use crate::api::{ApiClient, ApiError};
@@ -287,7 +288,7 @@ fn status_view(
             <h3 class="heading-s">"What happens next"</h3>
             <p class="body">{next_step(status, expected)}</p>
             {(status == RequestStatus::Closed || status == RequestStatus::Rejected).then(|| view! {
-                <p class="body"><a class="link" href=Route::Request.path()>"Send a new request"</a></p>
+                <p class="body"><a class="link" href=Route::Request(RequestQuestion::Account).path()>"Send a new request"</a></p>
             })}
             <h3 class="heading-s">"History"</h3>
             <ol class="timeline">

@@ -7,19 +7,10 @@ import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { test, expect, expectAccessible, appReady } from './fixtures';
+import { test, expect, expectAccessible, expectAccessibleAtBothWidths, appReady } from './fixtures';
 import { ALICE_SECRET, PASSWORD, totp } from './demo';
 
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
-
-async function checkState(page: Page, label: string): Promise<void> {
-  for (const width of [1280, 360]) {
-    await page.setViewportSize({ width, height: 900 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${label} scrolls sideways at ${width}px`).toBeLessThanOrEqual(0);
-    await expectAccessible(page, `${label} at ${width}px`);
-  }
-}
 
 function item(page: Page, name: string) {
   return page.locator('.checkup-item').filter({ has: page.getByRole('heading', { name: new RegExp(`^${name}`) }) });
@@ -67,7 +58,7 @@ test('bob goes from nothing set up to an all-healthy checkup, and a saved code s
   await expect(item(page, 'Recovery readiness')).toContainText('saved set of recovery codes');
   await expect(page.getByRole('main')).toContainText('1 of 4 things needs your attention');
   await page.screenshot({ path: 'test-results/screens/checkup-before.png', fullPage: true });
-  await checkState(page, 'checkup before');
+  await expectAccessibleAtBothWidths(page, 'checkup before');
 
   // The authenticator: the password again, then the QR code.
   await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
@@ -77,7 +68,7 @@ test('bob goes from nothing set up to an all-healthy checkup, and a saved code s
   await password(page);
   await expect(page.getByRole('heading', { name: 'Add your account to an authenticator app' })).toBeVisible();
   await expect(page.locator('.qr[role=img]')).toHaveAttribute('aria-label', /QR code/);
-  await checkState(page, 'authenticator QR');
+  await expectAccessibleAtBothWidths(page, 'authenticator QR');
   await page.screenshot({ path: 'test-results/screens/checkup-qr.png', fullPage: true });
   const scanned = await scanQr(page);
   const uri = new URL(scanned);
@@ -106,7 +97,7 @@ test('bob goes from nothing set up to an all-healthy checkup, and a saved code s
   await page.getByRole('button', { name: 'Generate recovery codes' }).first().click();
   await expect(page.getByRole('heading', { name: 'Save your recovery codes' })).toBeVisible();
   await expect(page.locator('#recovery-codes li')).toHaveCount(8);
-  await checkState(page, 'codes shown');
+  await expectAccessibleAtBothWidths(page, 'codes shown');
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Download' }).click(),
@@ -122,7 +113,7 @@ test('bob goes from nothing set up to an all-healthy checkup, and a saved code s
   await page.getByLabel('One of your new recovery codes').fill('0123456789abcdef');
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('alert')).toContainText('not in the new set');
-  await checkState(page, 'prove codes');
+  await expectAccessibleAtBothWidths(page, 'prove codes');
   await page.getByLabel('One of your new recovery codes').fill(codes[0].toUpperCase());
   await page.getByRole('button', { name: 'Continue' }).click();
 
@@ -134,7 +125,7 @@ test('bob goes from nothing set up to an all-healthy checkup, and a saved code s
   await expect(item(page, 'Recovery codes')).toContainText('7 are unused');
   await expect(page.locator('#recovery-codes')).toHaveCount(0);
   await page.screenshot({ path: 'test-results/screens/checkup-after.png', fullPage: true });
-  await checkState(page, 'checkup after');
+  await expectAccessibleAtBothWidths(page, 'checkup after');
 
   // Regenerating warns that the old set stops at once.
   await page.getByRole('button', { name: 'Generate a new set of recovery codes' }).click();
@@ -163,7 +154,7 @@ test('bob goes from nothing set up to an all-healthy checkup, and a saved code s
   await page.getByRole('button', { name: 'Replace or remove your authenticator app' }).click();
   await password(page);
   await expect(page.getByRole('main')).toContainText('Your recovery codes are removed with it');
-  await checkState(page, 'remove authenticator');
+  await expectAccessibleAtBothWidths(page, 'remove authenticator');
   await page.getByRole('button', { name: 'Remove the authenticator app and recovery codes' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'removed' })).toBeVisible();
   await expect(item(page, 'Two-factor authentication')).toContainText('Important');

@@ -39,6 +39,17 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
   expect(summary, `axe violations on ${label}`).toEqual([]);
 }
 
+/** axe and no sideways scrolling at the desktop and the phone width; the
+ *  page is left at the phone's. */
+export async function expectAccessibleAtBothWidths(page: Page, label: string): Promise<void> {
+  for (const width of [1280, 360]) {
+    await page.setViewportSize({ width, height: 900 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${label} scrolls sideways at ${width}px`).toBeLessThanOrEqual(0);
+    await expectAccessible(page, `${label} at ${width}px`);
+  }
+}
+
 /** Wait until the Leptos app has mounted (the main landmark exists). */
 export async function appReady(page: Page): Promise<void> {
   await expect(page.locator('main#main-content')).toBeVisible();

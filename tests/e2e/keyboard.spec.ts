@@ -18,8 +18,17 @@ test('a request is filed with the keyboard alone', async ({ page }) => {
   await page.goto('/request?reason=lost_2fa');
   await appReady(page);
 
+  const submit = async () => {
+    await tabTo(page, 'button[type=submit]');
+    await page.keyboard.press('Enter');
+  };
   await tabTo(page, '#username');
   await page.keyboard.type(username);
+  await submit();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('What happened?');
+  // A radio group is one Tab stop; Space picks the focused option.
+  await tabTo(page, 'input[type=radio][name="recovery-codes-status"]');
+  await page.keyboard.press('Space');
   await tabTo(page, '#details');
   await page.keyboard.type('I lost the phone with my authenticator app in May.');
   await tabTo(page, '#lost-access-on-day');
@@ -28,17 +37,13 @@ test('a request is filed with the keyboard alone', async ({ page }) => {
   await page.keyboard.type('5');
   await page.keyboard.press('Tab');
   await page.keyboard.type('2026');
+  await submit();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('What can support check?');
+  await submit();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('How can support reach you?');
   await tabTo(page, '#contact-email');
   await page.keyboard.type(`${username}@example.org`);
-  // A radio group is one Tab stop; Space picks the focused option.
-  await tabTo(page, 'input[type=radio][name="recovery-codes-status"]');
-  await page.keyboard.press('Space');
-  await tabTo(page, '#accepted-code-of-conduct');
-  await page.keyboard.press('Space');
-  await tabTo(page, '#acknowledged-delay');
-  await page.keyboard.press('Space');
-  await tabTo(page, 'button[type=submit]');
-  await page.keyboard.press('Enter');
+  await submit();
 
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your answers before sending your request');
   await tabTo(page, 'button.button:not(.button--secondary):not(.button--warning)');

@@ -1,8 +1,8 @@
-// The recovery request in the browser: fill, fail, fix, check, submit, and
-// follow it on /status; failures of the network and the server never lose
+// The recovery request in the browser: its question pages filled, failed
+// and fixed, checked, submitted, and followed on /status; failures of the network and the server never lose
 // the draft nor create two requests.
 import type { Page } from '@playwright/test';
-import { test, expect, expectAccessible, appReady } from './fixtures';
+import { test, expect, expectAccessible, expectAccessibleAtBothWidths, appReady } from './fixtures';
 import { requestIdsFor, setStatus, showRequest } from './operator';
 
 let counter = 0;
@@ -12,26 +12,53 @@ function freshUsername(): string {
   return `e2e-${Date.now().toString(36)}-${counter}`;
 }
 
-async function fillValidRequest(page: Page, username: string): Promise<void> {
+const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
+
+async function next(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+/** The first question page, filled in and continued. */
+async function answerAccount(page: Page, username: string): Promise<void> {
+  await expect(h1(page)).toHaveText('Which account do you need back?');
   await page.getByLabel('Username', { exact: true }).fill(username);
+  await next(page);
+}
+
+/** "What happened?", filled in and continued; `codes` when it asks about them. */
+async function answerWhatHappened(page: Page, codes = true): Promise<void> {
+  await expect(h1(page)).toHaveText('What happened?');
   await page.getByLabel('I lost my phone or my authenticator app').check();
+  if (codes) await page.getByLabel('I have recovery codes but they do not work').check();
   await page
     .getByLabel('Tell us what happened')
     .fill('I lost the phone with my authenticator app in May and my recovery codes were on it too.');
   await page.getByLabel('Day').fill('14');
   await page.getByLabel('Month').fill('5');
   await page.getByLabel('Year').fill('2026');
-  await page.locator('#previous-emails-0').fill(`old-${username}@example.com`);
-  await page.locator('#packages-0').fill('example-package');
-  await page.getByLabel('Contact email address').fill(`${username}@example.org`);
-  await page.getByLabel('I have recovery codes but they do not work').check();
-  await page.getByLabel('I agree to follow the Code of Conduct').check();
-  await page.getByLabel(/I understand that it may take a significant amount of time/).check();
+  await next(page);
 }
 
-async function continueToCheck(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your answers before sending your request');
+async function answerEvidence(page: Page, username: string): Promise<void> {
+  await expect(h1(page)).toHaveText('What can support check?');
+  await page.locator('#previous-emails-0').fill(`old-${username}@example.com`);
+  await page.locator('#packages-0').fill('example-package');
+  await next(page);
+}
+
+async function answerContact(page: Page, username: string): Promise<void> {
+  await expect(h1(page)).toHaveText('How can support reach you?');
+  await page.getByLabel('Contact email address').fill(`${username}@example.org`);
+  await next(page);
+}
+
+/** Every question page answered, from the first to "Check your answers". */
+async function answerEveryQuestion(page: Page, username: string, codes = true): Promise<void> {
+  await answerAccount(page, username);
+  await answerWhatHappened(page, codes);
+  await answerEvidence(page, username);
+  await answerContact(page, username);
+  await expect(h1(page)).toHaveText('Check your answers before sending your request');
 }
 
 /** A fresh, valid request filled in and shown on "Check your answers". */
@@ -39,10 +66,11 @@ async function readyToSend(page: Page): Promise<string> {
   const username = freshUsername();
   await page.goto('/request');
   await appReady(page);
-  await fillValidRequest(page, username);
-  await continueToCheck(page);
+  await answerEveryQuestion(page, username);
   return username;
 }
+
+const SEND = 'Accept and send';
 
 async function readConfirmation(page: Page, timeout = 10_000): Promise<{ id: string; token: string }> {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Recovery request sent', { timeout });
@@ -60,21 +88,35 @@ test('a newcomer goes from the start page to a sent request and sees it on /stat
   const started = Date.now();
   await page.getByRole('link', { name: /start now/i }).click();
   // The start leads through the recovery options; the request is the last resort.
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('What happened?');
+  await expect(h1(page)).toHaveText('What happened?');
   await page.getByLabel('I lost my phone or my authenticator app').check();
   await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('No, or none of them work').check();
+  await page.getByLabel('No, I lost them').check();
   await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toContainText('Prove you can read');
+  await expect(h1(page)).toContainText('Prove you can read');
   await page.getByRole('button', { name: 'I cannot read the email address of my account' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ask support to recover your account');
-  // The reason chosen in the wizard is preselected.
+  // The handoff lands on the first question, its heading in view.
+  await expect(h1(page)).toHaveText('Which account do you need back?');
+  await expect(h1(page)).toBeInViewport();
+  await expectAccessibleAtBothWidths(page, 'first question');
+  await answerAccount(page, username);
+  // The reason chosen in the wizard is preselected, and what it said about
+  // the codes is not asked again.
   await expect(page.getByLabel('I lost my phone or my authenticator app')).toBeChecked();
-  await expectAccessible(page, 'request form');
-  await fillValidRequest(page, username);
-  await continueToCheck(page);
-  await expectAccessible(page, 'check your answers');
-  await page.getByRole('button', { name: 'Send recovery request' }).click();
+  await expect(page.getByText('What about your recovery codes?')).toHaveCount(0);
+  await expectAccessibleAtBothWidths(page, 'what happened');
+  await answerWhatHappened(page, false);
+  await expectAccessibleAtBothWidths(page, 'what support can check');
+  await answerEvidence(page, username);
+  await expectAccessibleAtBothWidths(page, 'contact');
+  await answerContact(page, username);
+  await expect(h1(page)).toHaveText('Check your answers before sending your request');
+  // The two acknowledgements are one declaration, made by sending.
+  await expect(page.getByRole('checkbox')).toHaveCount(0);
+  await expect(page.getByRole('main')).toContainText('By sending this request you confirm that');
+  await expect(page.getByRole('main')).toContainText('I generated recovery codes but I have lost them');
+  await expectAccessibleAtBothWidths(page, 'check your answers');
+  await page.getByRole('button', { name: SEND }).click();
   const { id, token } = await readConfirmation(page);
   console.log(`start page to confirmation, typing at machine speed: ${Date.now() - started} ms`);
   await page.screenshot({ path: 'test-results/screens/request-confirmation.png', fullPage: true });
@@ -86,7 +128,7 @@ test('a newcomer goes from the start page to a sent request and sees it on /stat
   expect(stored).toContain(`${username}@example.org`);
   expect(stored).toContain('example-package');
   expect(stored).toContain('2026-05-14');
-  expect(stored).toContain('not_working');
+  expect(stored).toContain('lost');
 
   // The draft is gone after a successful submission.
   await page.goto('/request');
@@ -107,18 +149,20 @@ test('a newcomer goes from the start page to a sent request and sees it on /stat
   await page.screenshot({ path: 'test-results/screens/status-in-review.png', fullPage: true });
 });
 
-test('errors are summarised, linked to their fields, and fixed in place', async ({ page }) => {
+test('errors are summarised on their page, linked to their fields, and fixed in place', async ({ page }) => {
   const username = freshUsername();
   await page.goto('/request');
   await appReady(page);
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await next(page);
 
   const summary = page.getByRole('alert');
   await expect(summary).toContainText('There is a problem');
   await expect(summary).toBeFocused();
   await expect(page).toHaveTitle(/^Error: /);
+  // Only this page's question: nothing about later pages yet.
+  await expect(summary.getByRole('link')).toHaveCount(1);
   await page.screenshot({ path: 'test-results/screens/request-errors.png', fullPage: true });
-  await expectAccessible(page, 'request form with errors');
+  await expectAccessibleAtBothWidths(page, 'first question with errors');
 
   // Each summary entry links to its field, with the same words as inline.
   const first = summary.getByRole('link').first();
@@ -126,49 +170,61 @@ test('errors are summarised, linked to their fields, and fixed in place', async 
   await first.click();
   await expect(page.getByLabel('Username', { exact: true })).toBeFocused();
   await expect(page.locator('#username-error')).toContainText(words);
+  await answerAccount(page, username);
 
   // A recovery code pasted into the description is refused, and explained.
-  await fillValidRequest(page, username);
+  await expect(h1(page)).toHaveText('What happened?');
+  await page.getByLabel('I lost my phone or my authenticator app').check();
+  await page.getByLabel('I have recovery codes but they do not work').check();
   await page
     .getByLabel('Tell us what happened')
     .fill('My codes do not work, for example 5c8e 1f0b 3d7a 9e24 says invalid.');
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await next(page);
   await expect(page.getByRole('alert')).toContainText(/recovery code/i);
   await expect(page.getByRole('alert')).toContainText(/never share/i);
-  await expectAccessible(page, 'leak guard error');
+  await expectAccessibleAtBothWidths(page, 'leak guard error');
+  await page.getByLabel('Tell us what happened').fill('I lost my phone with the authenticator app.');
+  await next(page);
+  await answerEvidence(page, username);
 
   // The contact address must not be one listed as lost.
-  await page.getByLabel('Tell us what happened').fill('I lost my phone with the authenticator app.');
   await page.getByLabel('Contact email address').fill(`old-${username}@example.com`);
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await next(page);
   await expect(page.getByRole('alert')).toContainText(/contact email/i);
-
   await page.getByLabel('Contact email address').fill(`${username}@example.org`);
-  await continueToCheck(page);
+  await next(page);
+  await expect(h1(page)).toHaveText('Check your answers before sending your request');
 
-  // A Change link returns to the field, and Continue back to the summary.
-  await page.getByRole('link', { name: /Change.*contact email/i }).click();
-  await expect(page.getByLabel('Contact email address')).toBeVisible();
-  await page.getByLabel('Contact email address').fill(`new-${username}@example.org`);
-  await continueToCheck(page);
-  await expect(page.getByRole('main')).toContainText(`new-${username}@example.org`);
+  // A Change link opens the field's page, and Continue goes back to the summary.
+  await page.getByRole('link', { name: /Change.*packages/i }).click();
+  await expect(h1(page)).toHaveText('What can support check?');
+  await expect(page.locator('#packages-0')).toBeFocused();
+  await page.locator('#packages-0').fill('other-package');
+  await next(page);
+  await expect(h1(page)).toHaveText('Check your answers before sending your request');
+  await expect(page.getByRole('main')).toContainText('other-package');
 });
 
-test('the draft survives a reload, and Start again clears it', async ({ page }) => {
+test('the draft survives a reload, Back keeps the answers, and Start again clears them', async ({ page }) => {
   const username = freshUsername();
   await page.goto('/request');
   await appReady(page);
-  await fillValidRequest(page, username);
+  await answerAccount(page, username);
+  await page.getByLabel('I lost my phone or my authenticator app').check();
+  await page.getByLabel('I have recovery codes but they do not work').check();
+  await page.getByLabel('Tell us what happened').fill('My phone fell in the lake.');
   await page.reload();
   await appReady(page);
-  await expect(page.getByLabel('Username', { exact: true })).toHaveValue(username);
-  await expect(page.getByLabel('Contact email address')).toHaveValue(`${username}@example.org`);
+  await expect(h1(page)).toHaveText('What happened?');
+  await expect(page.getByLabel('Tell us what happened')).toHaveValue('My phone fell in the lake.');
   await expect(page.getByLabel('I have recovery codes but they do not work')).toBeChecked();
   // Nothing secret-shaped is in web storage: the draft holds answers only.
   const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }));
   expect(stored).toContain(username);
   expect(stored).not.toMatch(/status_token|password/i);
 
+  await page.getByRole('link', { name: 'Back' }).click();
+  await expect(page.getByLabel('Username', { exact: true })).toHaveValue(username);
   await page.getByRole('button', { name: 'Start again' }).click();
   await expect(page.getByLabel('Username', { exact: true })).toHaveValue('');
   await page.reload();
@@ -178,7 +234,7 @@ test('the draft survives a reload, and Start again clears it', async ({ page }) 
 
 test('a double click sends one request', async ({ page }) => {
   const username = await readyToSend(page);
-  await page.getByRole('button', { name: 'Send recovery request' }).dblclick();
+  await page.getByRole('button', { name: SEND }).dblclick();
   await readConfirmation(page);
   expect(requestIdsFor(username)).toHaveLength(1);
 });
@@ -198,7 +254,7 @@ test('offline while sending: the draft is kept and a retry lands once', async ({
       await route.continue();
     }
   });
-  await page.getByRole('button', { name: 'Send recovery request' }).click();
+  await page.getByRole('button', { name: SEND }).click();
   const { id } = await readConfirmation(page);
   expect(attempts).toBeGreaterThanOrEqual(2);
   expect(requestIdsFor(username)).toEqual([id]);
@@ -221,7 +277,7 @@ test('a 5xx answer is retried with the same key and lands once', async ({ page, 
       await route.continue();
     }
   });
-  await page.getByRole('button', { name: 'Send recovery request' }).click();
+  await page.getByRole('button', { name: SEND }).click();
   await expect(page.getByRole('status').filter({ hasText: /try|sending/i }).first()).toBeVisible();
   const { id } = await readConfirmation(page);
   expect(keys.length).toBe(3);
@@ -247,7 +303,7 @@ test('a 429 answer counts down the Retry-After wait, then sends', async ({ page 
       await route.continue();
     }
   });
-  await page.getByRole('button', { name: 'Send recovery request' }).click();
+  await page.getByRole('button', { name: SEND }).click();
   await expect(page.getByText(/Try again in \d+ s/)).toBeVisible();
   await expectAccessible(page, 'rate limited state');
   // After the wait the app sends again by itself, with the same key.
@@ -272,7 +328,7 @@ test('a 409 (the same key still in flight) waits and retries: one request', asyn
       await route.continue();
     }
   });
-  await page.getByRole('button', { name: 'Send recovery request' }).click();
+  await page.getByRole('button', { name: SEND }).click();
   const { id } = await readConfirmation(page);
   expect(keys.length).toBe(2);
   expect(keys[0]).toBe(keys[1]);
@@ -294,8 +350,10 @@ test('server field errors (422) are placed on the fields', async ({ page }) => {
       }),
     }),
   );
-  await page.getByRole('button', { name: 'Send recovery request' }).click();
-  // The app words known codes itself (one place for copy), on the right field.
+  await page.getByRole('button', { name: SEND }).click();
+  // Back on the page that asks, with the app's own words for a known code
+  // (one place for copy), on the right field.
+  await expect(h1(page)).toHaveText('What can support check?');
   const words = /Enter the package name as it appears on the index/;
   await expect(page.getByRole('alert')).toContainText(words);
   await expect(page.locator('#packages-0-error')).toContainText(words);
@@ -317,11 +375,11 @@ test('a reload while sending reuses the idempotency key: one request', async ({ 
     }
     await route.continue();
   });
-  await page.getByRole('button', { name: 'Send recovery request' }).click();
+  await page.getByRole('button', { name: SEND }).click();
   await expect.poll(() => stored).toBe(true);
   await page.reload();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your answers before sending your request');
-  await page.getByRole('button', { name: 'Send recovery request' }).click();
+  await expect(h1(page)).toHaveText('Check your answers before sending your request');
+  await page.getByRole('button', { name: SEND }).click();
   await readConfirmation(page);
   expect(keys.length).toBe(2);
   expect(keys[0]).toBe(keys[1]);

@@ -1,20 +1,10 @@
 // The recovery wizard, every branch walked to its end against the real
 // server and its demo accounts, with axe on every step at 360 px and 1280 px.
 import type { Page } from '@playwright/test';
-import { test, expect, expectAccessible, appReady } from './fixtures';
+import { test, expect, expectAccessible, expectAccessibleAtBothWidths, appReady } from './fixtures';
 import { ALICE_CODES, ALICE_OLD_CODES, ALICE_SECRET, API_TOKEN, PASSWORD, newestMatch, outbox, totp } from './demo';
 
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
-
-/** axe at the phone and the desktop width, then back to the phone. */
-async function checkStep(page: Page, label: string): Promise<void> {
-  for (const width of [1280, 360]) {
-    await page.setViewportSize({ width, height: 900 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow, `${label} scrolls sideways at ${width}px`).toBeLessThanOrEqual(0);
-    await expectAccessible(page, `${label} at ${width}px`);
-  }
-}
 
 async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/screens/wizard-${name}.png`, fullPage: true });
@@ -29,11 +19,23 @@ async function choose(page: Page, answer: RegExp): Promise<void> {
 }
 
 /** "I lost my phone or my authenticator app", then the question about codes. */
-async function lostAuthenticator(page: Page, hasCodes: boolean): Promise<void> {
+async function lostAuthenticator(page: Page, codes = 'Yes, I have recovery codes'): Promise<void> {
   await choose(page, /I lost my phone or my authenticator app/);
   await expect(h1(page)).toHaveText('Do you have recovery codes?');
-  await page.getByLabel(hasCodes ? 'Yes, I have recovery codes' : 'No, or none of them work').check();
+  await page.getByLabel(codes).check();
   await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+/** A handoff to the request: its first question, heading in view, then
+ *  "What happened?" with the wizard's `reason` chosen. */
+async function handedToRequest(page: Page, reason: string): Promise<void> {
+  await expect(h1(page)).toHaveText('Which account do you need back?');
+  await expect(h1(page)).toBeInViewport();
+  await page.getByLabel('Username', { exact: true }).fill('alice');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(h1(page)).toHaveText('What happened?');
+  await expect(h1(page)).toBeInViewport();
+  await expect(page.getByLabel(reason)).toBeChecked();
 }
 
 async function signIn(page: Page, username: string, password = PASSWORD): Promise<void> {
@@ -61,7 +63,7 @@ test('"What happened?" asks once, keeps the answer, and Back agrees with the bro
   await page.goto('/recover');
   await appReady(page);
   await expect(h1(page)).toHaveText('What happened?');
-  await checkStep(page, 'what happened');
+  await expectAccessibleAtBothWidths(page, 'what happened');
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('alert')).toContainText('Select what happened');
   await expect(page).toHaveTitle(/^Error: /);
@@ -85,7 +87,7 @@ test('"What happened?" asks once, keeps the answer, and Back agrees with the bro
   // The question about codes is in the same bundle: no page load.
   await expect(page).toHaveURL(/\/recover\/lost-authenticator$/);
   await expect(h1(page)).toHaveText('Do you have recovery codes?');
-  await checkStep(page, 'do you have recovery codes');
+  await expectAccessibleAtBothWidths(page, 'do you have recovery codes');
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('alert')).toContainText('Select yes if you have recovery codes');
   await page.getByLabel('Yes, I have recovery codes').check();
@@ -165,14 +167,14 @@ async function resetPassword(page: Page, user: string, email: string, newPasswor
 
 test('forgot password: the mailed link sets a new password that then signs in', async ({ page }) => {
   await choose(page, /I forgot my password/);
-  await checkStep(page, 'reset form');
+  await expectAccessibleAtBothWidths(page, 'reset form');
   await page.getByRole('button', { name: 'Send a reset link' }).click();
   await expect(page.getByRole('alert')).toContainText('Enter your username or the email address of your account');
   await page.getByLabel('Username or email address').fill('bob');
   await page.getByRole('button', { name: 'Send a reset link' }).click();
   await expect(h1(page)).toHaveText('Check your email');
   await expect(page.getByRole('main')).toContainText('works for 6 hours');
-  await checkStep(page, 'check your email');
+  await expectAccessibleAtBothWidths(page, 'check your email');
   await screenshot(page, 'reset-sent');
 
   const [link] = await newestMatch(page.request, 'bob@example.org', /http:\/\/[^\s]+\/recover\/reset-password\?token=\S+/);
@@ -180,7 +182,7 @@ test('forgot password: the mailed link sets a new password that then signs in', 
   await page.goto(path);
   await expect(h1(page)).toHaveText('Choose a new password');
   expect(page.url()).not.toContain('token');
-  await checkStep(page, 'new password');
+  await expectAccessibleAtBothWidths(page, 'new password');
   // The server's rules are shown and checked before sending.
   await expect(page.getByRole('main')).toContainText('At least 8 characters');
   await page.getByLabel('New password', { exact: true }).fill('short');
@@ -192,7 +194,7 @@ test('forgot password: the mailed link sets a new password that then signs in', 
   await page.getByLabel('New password again').fill('a long new passphrase');
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(h1(page)).toHaveText('Your password has been changed');
-  await checkStep(page, 'password changed');
+  await expectAccessibleAtBothWidths(page, 'password changed');
 
   await page.getByRole('link', { name: 'Sign in' }).click();
   await signIn(page, 'bob', 'a long new passphrase');
@@ -205,7 +207,7 @@ test('forgot password: the mailed link sets a new password that then signs in', 
   await page.getByLabel('New password again').fill('yet another passphrase');
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(h1(page)).toHaveText('This reset link does not work');
-  await checkStep(page, 'dead reset link');
+  await expectAccessibleAtBothWidths(page, 'dead reset link');
   await expect(page.getByRole('link', { name: 'Ask for a new reset link' })).toBeVisible();
 
   // Put bob's demo password back for the other tests.
@@ -221,9 +223,8 @@ test('forgot password for an unverified address: the same answer, and no mail', 
   expect(await outbox(page.request, 'carol@example.org')).toEqual([]);
   // Nothing came: the request, with the reason chosen.
   await page.getByRole('button', { name: 'No email came: ask support' }).click();
-  await expect(h1(page)).toHaveText('Ask support to recover your account');
-  await expect(page.getByLabel('I forgot my password and cannot reset it')).toBeChecked();
-  // Not about codes: the form does not ask about them.
+  await handedToRequest(page, 'I forgot my password and cannot reset it');
+  // Not about codes: the request does not ask about them.
   await expect(page.locator('#recovery-codes-status')).toHaveCount(0);
 });
 
@@ -238,7 +239,7 @@ test('a rate-limited reset says how long to wait, live', async ({ page }) => {
   await expect(page.getByRole('alert')).toContainText('too many attempts');
   await expect(page.getByRole('status').filter({ hasText: 'Try again in' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Send a reset link' })).toBeDisabled();
-  await checkStep(page, 'rate limited');
+  await expectAccessibleAtBothWidths(page, 'rate limited');
 });
 
 test('forgot username: a reminder by mail, the same answer for any address', async ({ page }) => {
@@ -250,7 +251,7 @@ test('forgot username: a reminder by mail, the same answer for any address', asy
   await page.getByLabel('Email address').fill('alice@example.org');
   await page.getByRole('button', { name: 'Email me my username' }).click();
   await expect(h1(page)).toHaveText('Check your email');
-  await checkStep(page, 'username sent');
+  await expectAccessibleAtBothWidths(page, 'username sent');
   await newestMatch(page.request, 'alice@example.org', /alice/);
 });
 
@@ -264,7 +265,7 @@ test('authenticator codes refused: the checks, the clock, then a code that works
   const main = page.getByRole('main');
   await expect(main).toContainText('update automatically');
   await expect(main).toContainText('TestPyPI');
-  await checkStep(page, 'authenticator checks');
+  await expectAccessibleAtBothWidths(page, 'authenticator checks');
   await page.getByRole('button', { name: 'Continue to sign in' }).click();
   await signIn(page, 'alice');
   await expect(h1(page)).toHaveText('Enter a code from your authenticator app');
@@ -278,15 +279,15 @@ test('authenticator codes refused: the checks, the clock, then a code that works
   await codeRefused(page, /clock on your phone is off/);
   // One way to a recovery code, not two.
   await expect(page.getByRole('button', { name: /use a recovery code/i })).toHaveCount(1);
-  await checkStep(page, 'out of sync');
+  await expectAccessibleAtBothWidths(page, 'out of sync');
   await enterCode(page, totp(ALICE_SECRET));
   await expect(h1(page)).toHaveText('You are signed in');
 });
 
 test('lost 2FA: every wrong kind of code is named, then a recovery code signs in', async ({ page }) => {
-  await lostAuthenticator(page, true);
+  await lostAuthenticator(page);
   await expect(h1(page)).toHaveText('Sign in with a recovery code');
-  await checkStep(page, 'lost 2fa password');
+  await expectAccessibleAtBothWidths(page, 'lost 2fa password');
   await signIn(page, 'alice', 'not her password');
   await expect(page.getByRole('alert')).toContainText('The username or password is not right');
   await signIn(page, 'alice');
@@ -296,7 +297,7 @@ test('lost 2FA: every wrong kind of code is named, then a recovery code signs in
   // (other tests burn codes of the same set)
   await expect(page.getByRole('main')).toContainText(/\d of its 8 codes are unused/);
   await expect(page.locator('#code')).toHaveAttribute('autocomplete', 'one-time-code');
-  await checkStep(page, 'recovery code step');
+  await expectAccessibleAtBothWidths(page, 'recovery code step');
 
   await enterCode(page, totp(ALICE_SECRET));
   await codeRefused(page, /That is an authenticator code. Enter a 16-character recovery code/);
@@ -308,7 +309,7 @@ test('lost 2FA: every wrong kind of code is named, then a recovery code signs in
   await codeRefused(page, /API token/);
   await enterCode(page, 'zzzz');
   await codeRefused(page, /16 character hexadecimal/);
-  await checkStep(page, 'code refused');
+  await expectAccessibleAtBothWidths(page, 'code refused');
   // Burned, then stale: the server's words.
   await enterCode(page, ALICE_CODES[0]);
   await codeRefused(page, /Recovery code has been previously used/);
@@ -320,7 +321,7 @@ test('lost 2FA: every wrong kind of code is named, then a recovery code signs in
   await enterCode(page, code);
   await expect(h1(page)).toHaveText('You are signed in');
   await expect(page.getByRole('link', { name: 'Check the security of your account' })).toHaveAttribute('href', '/checkup');
-  await checkStep(page, 'signed in');
+  await expectAccessibleAtBothWidths(page, 'signed in');
   await screenshot(page, 'signed-in');
   // Back from here does not reopen the used step.
   await page.goBack();
@@ -337,7 +338,7 @@ test('stale codes: the diagnosis, and after refusals the request about them', as
   await expect(main).toContainText('Only the newest set works');
   await expect(main).toContainText('PyPI-Recovery-Codes-');
   await expect(main).toContainText('password manager');
-  await checkStep(page, 'stale diagnosis');
+  await expectAccessibleAtBothWidths(page, 'stale diagnosis');
   // On a phone the code field is in view at once; the explanations fold below it.
   await page.setViewportSize({ width: 360, height: 640 });
   await page.evaluate(() => window.scrollTo(0, 0));
@@ -351,9 +352,9 @@ test('stale codes: the diagnosis, and after refusals the request about them', as
   await enterCode(page, ALICE_OLD_CODES[2]);
   await codeRefused(page, /Invalid recovery code/);
   await page.getByRole('button', { name: 'Ask support to recover your account' }).click();
-  await expect(h1(page)).toHaveText('Ask support to recover your account');
-  await expect(page.getByLabel('My recovery codes do not work')).toBeChecked();
-  await expect(page.getByLabel('I have recovery codes but they do not work')).toBeChecked();
+  await handedToRequest(page, 'My recovery codes do not work');
+  // The wizard knows the codes are refused: not asked again.
+  await expect(page.locator('#recovery-codes-status')).toHaveCount(0);
 });
 
 test('lost email: who can sign in changes it; who cannot asks support, previous addresses first', async ({ page }) => {
@@ -361,51 +362,54 @@ test('lost email: who can sign in changes it; who cannot asks support, previous 
   await expect(h1(page)).toHaveText('Can you still sign in to your PyPI account?');
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('alert')).toContainText('Select yes if you can still sign in');
-  await checkStep(page, 'can you sign in');
+  await expectAccessibleAtBothWidths(page, 'can you sign in');
   await page.getByLabel('Yes, I can still sign in').check();
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(h1(page)).toHaveText('Change the email address of your account');
   await expect(page.getByRole('link', { name: 'PyPI account settings' })).toHaveAttribute('href', 'https://pypi.org/manage/account/');
-  await checkStep(page, 'change email');
+  await expectAccessibleAtBothWidths(page, 'change email');
   await page.getByRole('link', { name: 'Back' }).click();
   await expect(page.getByLabel('Yes, I can still sign in')).toBeChecked();
   await page.getByLabel('No, I cannot sign in').check();
   await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(h1(page)).toHaveText('Ask support to recover your account');
-  await expect(page.getByLabel('I lost access to the email address of my account')).toBeChecked();
-  await expect(page.locator('#previous-emails-0')).toBeFocused();
+  await handedToRequest(page, 'I lost access to the email address of my account');
   await expect(page.locator('#recovery-codes-status')).toHaveCount(0);
+  await page.getByLabel('Tell us what happened').fill('My old mail provider closed.');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(h1(page)).toHaveText('What can support check?');
+  await expect(page.getByRole('main')).toContainText('Start with the address you lost access to');
 });
 
 test('no codes: the email proven by a one-time code, then a request with the proof', async ({ page }) => {
-  await lostAuthenticator(page, false);
+  await lostAuthenticator(page, 'No, I never saved any');
   await expect(h1(page)).toHaveText('Prove you can read your account\u2019s email');
-  await checkStep(page, 'prove email');
+  await expectAccessibleAtBothWidths(page, 'prove email');
   await page.getByLabel('Email address of your account').fill('alice@example.org');
   await page.getByRole('button', { name: 'Send the code' }).click();
   await expect(h1(page)).toHaveText('Enter the code from the email');
   await expect(page.locator('#code')).toHaveAttribute('inputmode', 'numeric');
   await expect(page.getByRole('button', { name: /Send a new code \(in \d+ s\)/ })).toBeDisabled();
-  await checkStep(page, 'email code');
+  await expectAccessibleAtBothWidths(page, 'email code');
   await enterCode(page, '123456');
   await codeRefused(page, /That is an authenticator code. Enter the 8-digit code from the email/);
   await enterCode(page, '00000000');
   await codeRefused(page, /latest email/);
   const [, code] = await newestMatch(page.request, 'alice@example.org', /one-time code is:\s+(\d{8})/);
   await enterCode(page, code);
-  await expect(h1(page)).toHaveText('Ask support to recover your account');
-  await expect(page.getByRole('main')).toContainText('proof that you can read alice@example.org');
-  await expect(page.getByLabel('I lost my phone or my authenticator app')).toBeChecked();
-  await expect(page.getByLabel('Contact email address')).toHaveValue('alice@example.org');
-  await page.getByLabel('Username', { exact: true }).fill('alice');
+  await handedToRequest(page, 'I lost my phone or my authenticator app');
+  // "No, I never saved any" answered the codes question already.
+  await expect(page.locator('#recovery-codes-status')).toHaveCount(0);
   await page.getByLabel('Tell us what happened').fill('My phone with the authenticator app broke and I never saved the recovery codes.');
-  await page.getByLabel('I never generated recovery codes').check();
-  await page.getByLabel('I agree to follow the Code of Conduct').check();
-  await page.getByLabel(/I understand that it may take a significant amount of time/).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(h1(page)).toHaveText('How can support reach you?');
+  await expect(page.getByRole('main')).toContainText('proof that you can read alice@example.org');
+  await expect(page.getByLabel('Contact email address')).toHaveValue('alice@example.org');
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(h1(page)).toHaveText('Check your answers before sending your request');
   await expect(page.getByRole('main')).toContainText('Yes: alice@example.org, with a one-time code');
-  await page.getByRole('button', { name: 'Send recovery request' }).click();
+  await expect(page.getByRole('main')).toContainText('I never generated recovery codes');
+  await page.getByRole('button', { name: 'Accept and send' }).click();
   await expect(h1(page)).toHaveText('Recovery request sent');
 });
 
@@ -415,10 +419,9 @@ test('compromised: the urgent steps first, then a request marked compromised', a
   const main = page.getByRole('main');
   await expect(main).toContainText('Revoke every API token');
   await expect(page.getByRole('link', { name: 'PyPI security' })).toHaveAttribute('href', 'https://pypi.org/security/');
-  await checkStep(page, 'urgent steps');
+  await expectAccessibleAtBothWidths(page, 'urgent steps');
   await page.getByRole('button', { name: 'Ask support to secure your account' }).click();
-  await expect(h1(page)).toHaveText('Ask support to recover your account');
-  await expect(page.getByLabel('Someone else has taken over or used my account')).toBeChecked();
+  await handedToRequest(page, 'Someone else has taken over or used my account');
   await expect(page.locator('#recovery-codes-status')).toHaveCount(0);
   // The leak guard refuses an API token pasted into the request.
   await page.getByLabel('Tell us what happened').fill(`Someone uploaded with my token ${API_TOKEN}`);
@@ -435,7 +438,7 @@ test('an expired code step restarts sign-in and says why', async ({ page }) => {
       body: JSON.stringify({ type: 'urn:reclaim:problem:challenge_expired', title: 'The sign-in step has expired', status: 401, code: 'challenge_expired' }),
     }),
   );
-  await lostAuthenticator(page, true);
+  await lostAuthenticator(page);
   await signIn(page, 'alice');
   await enterCode(page, ALICE_CODES[4]);
   await expect(h1(page)).toHaveText('Sign in with a recovery code');
@@ -459,14 +462,14 @@ test('an unverified address gets reset links only once verified from inside the 
   await page.getByRole('button', { name: 'Verify your email address' }).click();
   await expect(page).toHaveURL(/\/checkup\/email$/);
   await expect(page.getByRole('heading', { name: 'Verify your email address' })).toBeVisible();
-  await checkStep(page, 'verify email');
+  await expectAccessibleAtBothWidths(page, 'verify email');
   await page.getByRole('button', { name: 'Send the code' }).click();
   await expect(page.getByRole('heading', { name: 'Enter the code from the email' })).toBeVisible();
   const [code] = await newestMatch(page.request, 'carol@example.org', /\b\d{8}\b/);
   await page.getByLabel('Code from the email').fill('00000000' === code ? '11111111' : '00000000');
   await page.getByRole('button', { name: 'Verify my email address' }).click();
   await expect(page.getByRole('alert').first()).toBeVisible();
-  await checkStep(page, 'wrong email code');
+  await expectAccessibleAtBothWidths(page, 'wrong email code');
   await page.getByLabel('Code from the email').fill(code);
   await page.getByRole('button', { name: 'Verify my email address' }).click();
   await expect(page).toHaveURL(/\/checkup$/);

@@ -20,11 +20,13 @@ pub use start::RecoverIndex;
 use crate::router::{use_navigate, NavigateOptions};
 use leptos::prelude::*;
 use reclaim_core::api::SecondFactorChallenge;
+use reclaim_core::request_questions::RequestQuestion;
 use reclaim_core::route::Route;
 use reclaim_core::wizard::{self, Answer, Branch, Progress, Step, Target};
 
 use super::not_found::NotFound;
-use crate::handoff::{request_href, EmailProof, Handoff};
+use crate::handoff::{EmailProof, Handoff};
+use crate::page_store::{self, KnownCodesStatus};
 
 /// What the wizard knows in this tab. Memory only: nothing here is written
 /// to web storage, and a reload starts the sign-in again.
@@ -51,8 +53,13 @@ pub struct Wizard {
 
 impl Wizard {
     pub fn new() -> Wizard {
+        // What "Do you have recovery codes?" said, in an earlier bundle.
+        let progress = Progress {
+            codes_status: page_store::get::<KnownCodesStatus>().map(|known| known.0),
+            ..Progress::default()
+        };
         Wizard {
-            progress: RwSignal::new(Progress::default()),
+            progress: RwSignal::new(progress),
             challenge: RwSignal::new(None),
             username: RwSignal::new(String::new()),
             notice: RwSignal::new(None),
@@ -82,7 +89,8 @@ pub fn href(target: Target) -> String {
             branch,
             step: Some(step),
         },
-        Target::Request(_) => Route::Request,
+        // Every handoff lands on the first question, its heading in view.
+        Target::Request(_) => Route::Request(RequestQuestion::Account),
     };
     route.path()
 }
@@ -114,7 +122,7 @@ pub fn use_answer(branch: Branch, step: Step) -> impl Fn(Answer) + Clone + 'stat
                     email_proof,
                 }
                 .store();
-                request_href(prefill).to_string()
+                href(target)
             }
             other => href(other),
         };

@@ -5,6 +5,7 @@ use crate::prefetch::prefetch_page;
 use crate::router::{use_navigate, use_router, NavigateOptions};
 use leptos::prelude::*;
 use reclaim_core::api::Reason;
+use reclaim_core::request_questions::RequestQuestion;
 use reclaim_core::route::Route;
 use reclaim_core::wizard::{Branch, Target};
 use reclaim_core::ErrorCode;
@@ -126,7 +127,7 @@ pub fn RecoverIndex() -> impl IntoView {
             </form>
             <p class="body">
                 "None of these? "
-                <a class="link" href=Route::Request.with_query(&[("reason", Reason::Other.as_str())])>"Ask support to recover your account"</a>
+                <a class="link" href=Route::Request(RequestQuestion::Account).with_query(&[("reason", Reason::Other.as_str())])>"Ask support to recover your account"</a>
                 "."
             </p>
         </Page>

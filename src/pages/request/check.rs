@@ -2,12 +2,16 @@
 
 use crate::router::{use_navigate, NavigateOptions};
 use leptos::prelude::*;
+use reclaim_core::request_questions::RequestQuestion;
 use reclaim_core::route::Route;
 
 use super::send::{send, send_as_new, SendState};
-use super::{codes_status_label, reason_label, RequestFlow};
+use super::{codes_status_label, reason_label, RequestField, RequestFlow};
 use crate::api::ApiClient;
-use crate::components::{ErrorSummary, Page, StatusMessage, SummaryItem, SummaryList, SummaryRow};
+use crate::components::{
+    ErrorSummary, FormField, Page, StatusMessage, SummaryItem, SummaryList, SummaryRow,
+};
+use crate::config::use_config;
 use crate::draft::Draft;
 
 /// `/request/check`
@@ -15,31 +19,24 @@ use crate::draft::Draft;
 pub fn CheckAnswers() -> impl IntoView {
     let flow = expect_context::<RequestFlow>();
     let client = expect_context::<ApiClient>();
+    let config = use_config();
     let navigate = use_navigate();
 
-    // No step skipping: answers that would not pass go back to the form.
-    // (Not while a submission is under way: that one owns the draft.)
-    let incomplete = {
-        let draft = flow.draft.get_untracked();
-        let body = draft.to_body();
-        !reclaim_core::validation::validate_request(
-            &body,
-            &crate::browser::today_iso(),
-            reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX,
-        )
-        .is_empty()
-    };
-    if incomplete && !flow.send.with_untracked(SendState::is_busy) {
-        let navigate = navigate.clone();
-        request_animation_frame(move || {
-            navigate(
-                &Route::Request.path(),
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            )
-        });
+    // No step skipping: answers that would not pass go back to their
+    // page. (Not while a submission is under way: that one owns the draft.)
+    if let Some(question) = flow.first_incomplete() {
+        if !flow.send.with_untracked(SendState::is_busy) {
+            let navigate = navigate.clone();
+            request_animation_frame(move || {
+                navigate(
+                    &Route::Request(question).path(),
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                )
+            });
+        }
     }
 
     let state = flow.send;
@@ -70,14 +67,28 @@ pub fn CheckAnswers() -> impl IntoView {
     };
 
     view! {
-        <Page title="Check your answers before sending your request" has_errors=has_errors back=Route::Request.path()>
+        <Page title="Check your answers before sending your request" has_errors=has_errors back=Route::Request(RequestQuestion::Contact).path()>
             <ErrorSummary items=error_items/>
             <h1 class="heading-l">"Check your answers before sending your request"</h1>
             {move || answers(&flow.draft.get())}
+            // The GOV.UK declaration pattern: sending is agreeing, so nobody
+            // has to tick boxes before they may ask for help.
             <h2 class="heading-m">"Now send your request"</h2>
-            <p class="body">
-                "By sending this request you confirm that the details you gave are correct to the best of your knowledge. Send it only once: you will get a request ID straight away."
-            </p>
+            <p class="body">"By sending this request you confirm that:"</p>
+            <ul class="list list--bullet">
+                <li>"the details you gave are correct to the best of your knowledge"</li>
+                <li>
+                    "you will follow the "
+                    <a class="link" href=config.support.code_of_conduct_url.clone() rel="external">
+                        {format!("{} Code of Conduct", config.site_name)}
+                    </a>
+                </li>
+                <li>{format!(
+                    "you understand that support checks every request by hand, which usually takes {}, and that sending more than one request does not make it faster",
+                    config.expected_response_time
+                )}</li>
+            </ul>
+            <p class="body">"Send it only once: you will get a request ID straight away."</p>
             // The button stays focusable while sending (aria-disabled, not
             // disabled) so keyboard focus is not lost; `send` ignores presses
             // while a submission is under way.
@@ -89,7 +100,7 @@ pub fn CheckAnswers() -> impl IntoView {
                         class="button"
                         aria-disabled=move || busy().then_some("true")
                     >
-                        "Send recovery request"
+                        "Accept and send"
                     </button>
                     <Show when=retrying>
                         <button type="button" class="button button--secondary" on:click=move |_| flow.retry_now.set(true)>
@@ -111,19 +122,19 @@ pub fn CheckAnswers() -> impl IntoView {
 fn answers(draft: &Draft) -> impl IntoView {
     let none = || "None given".to_string();
     let body = draft.to_body();
-    let mut rows: Vec<(&'static str, AnyView, &'static str, &'static str)> = Vec::new();
+    let mut rows: Vec<(&'static str, AnyView, RequestField, &'static str)> = Vec::new();
     if draft.unknown_username {
         rows.push((
             "Email address your account used",
             text_value(body.account_email.clone().unwrap_or_default()),
-            "account-email",
+            RequestField::AccountEmail,
             "email address your account used",
         ));
     } else {
         rows.push((
             "Username",
             text_value(body.username.clone()),
-            "username",
+            RequestField::Username,
             "username",
         ));
     }
@@ -135,13 +146,21 @@ fn answers(draft: &Draft) -> impl IntoView {
                 .unwrap_or_default()
                 .to_string(),
         ),
-        "reason",
+        RequestField::Reason,
         "why you are asking",
     ));
+    if let Some(status) = body.recovery_codes_status {
+        rows.push((
+            "Recovery codes",
+            text_value(codes_status_label(status).to_string()),
+            RequestField::RecoveryCodesStatus,
+            "recovery codes",
+        ));
+    }
     rows.push((
         "What happened",
         view! { <span class="pre-wrap">{body.details.clone()}</span> }.into_any(),
-        "details",
+        RequestField::Details,
         "what happened",
     ));
     rows.push((
@@ -152,60 +171,26 @@ fn answers(draft: &Draft) -> impl IntoView {
                 .map(format_date)
                 .unwrap_or_else(|| "Not given".to_string()),
         ),
-        "lost-access-on-day",
+        RequestField::LostAccessOn,
         "when you lost access",
     ));
     rows.push((
         "Previous email addresses",
         list_value(&body.previous_emails, none()),
-        "previous-emails-0",
+        RequestField::PreviousEmails,
         "previous email addresses",
     ));
     rows.push((
         "Packages you maintain",
         list_value(&body.packages, none()),
-        "packages-0",
+        RequestField::Packages,
         "packages you maintain",
     ));
     rows.push((
         "Contact email address",
         text_value(body.contact_email.clone()),
-        "contact-email",
+        RequestField::ContactEmail,
         "contact email address",
-    ));
-    if let Some(status) = body.recovery_codes_status {
-        rows.push((
-            "Recovery codes",
-            text_value(codes_status_label(status).to_string()),
-            "recovery-codes-status",
-            "recovery codes",
-        ));
-    }
-    rows.push((
-        "Code of Conduct",
-        text_value(
-            if body.accepted_code_of_conduct {
-                "Agreed"
-            } else {
-                "Not agreed"
-            }
-            .to_string(),
-        ),
-        "accepted-code-of-conduct",
-        "Code of Conduct",
-    ));
-    rows.push((
-        "Time it may take",
-        text_value(
-            if body.acknowledged_delay {
-                "Understood"
-            } else {
-                "Not confirmed"
-            }
-            .to_string(),
-        ),
-        "acknowledged-delay",
-        "time it may take",
     ));
     let mut rows: Vec<SummaryRow> = rows
         .into_iter()
@@ -213,7 +198,11 @@ fn answers(draft: &Draft) -> impl IntoView {
             key: key.to_string(),
             value,
             change: Some((
-                format!("{}#{target}", Route::Request.path()),
+                format!(
+                    "{}#{}",
+                    Route::Request(target.question()).path(),
+                    target.id()
+                ),
                 hidden.to_string(),
             )),
         })

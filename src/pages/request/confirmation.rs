@@ -2,6 +2,7 @@
 //! what happens next, and the opt-in "remember this request here".
 
 use leptos::prelude::*;
+use reclaim_core::request_questions::RequestQuestion;
 use reclaim_core::route::Route;
 
 use super::RequestFlow;
@@ -139,7 +140,7 @@ pub fn Confirmation() -> impl IntoView {
                 </p>
                 <p class="body">
                     "If you have not sent a request yet, "
-                    <a class="link" href=Route::Request.path()>"ask support to recover your account"</a>
+                    <a class="link" href=Route::Request(RequestQuestion::Account).path()>"ask support to recover your account"</a>
                     "."
                 </p>
             </Page>

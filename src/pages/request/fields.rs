@@ -1,6 +1,8 @@
-//! The request form's fields, in the order of the form (the error summary's
-//! order): each knows its row pointer and the id of its control.
+//! The request's fields, in the order they are asked (the error summary's
+//! order): each knows its row pointer, the id of its control and the
+//! question page that asks for it.
 
+use reclaim_core::request_questions::RequestQuestion;
 use reclaim_core::ErrorCode;
 
 use crate::components::FormField;
@@ -10,6 +12,7 @@ pub enum RequestField {
     Username,
     AccountEmail,
     Reason,
+    RecoveryCodesStatus,
     Details,
     LostAccessOn,
     /// The list as a whole (too many, say), before its rows.
@@ -19,10 +22,7 @@ pub enum RequestField {
     Packages,
     Package(usize),
     ContactEmail,
-    RecoveryCodesStatus,
     EmailProof,
-    AcceptedCodeOfConduct,
-    AcknowledgedDelay,
 }
 
 impl RequestField {
@@ -45,10 +45,13 @@ impl RequestField {
             ("contact_email", _) => F::ContactEmail,
             ("recovery_codes_status", _) => F::RecoveryCodesStatus,
             ("email_proof", _) => F::EmailProof,
-            ("accepted_code_of_conduct", _) => F::AcceptedCodeOfConduct,
-            ("acknowledged_delay", _) => F::AcknowledgedDelay,
             _ => return None,
         })
+    }
+
+    /// The page that asks for it (core's list, by the body pointer).
+    pub fn question(self) -> RequestQuestion {
+        RequestQuestion::asking(&self.pointer()).unwrap_or(RequestQuestion::Account)
     }
 
     /// Whether this field is `scope` or, for a list, one of its rows.
@@ -77,10 +80,9 @@ impl FormField for RequestField {
             F::Package(i) => format!("packages-{i}"),
             F::ContactEmail => "contact-email".into(),
             F::RecoveryCodesStatus => "recovery-codes-status".into(),
-            // Attached by the wizard, not typed: the summary links to the form's top.
-            F::EmailProof => "details".into(),
-            F::AcceptedCodeOfConduct => "accepted-code-of-conduct".into(),
-            F::AcknowledgedDelay => "acknowledged-delay".into(),
+            // Attached by the wizard, not typed: the summary links to the
+            // address it proved.
+            F::EmailProof => "contact-email".into(),
         }
     }
 
@@ -99,8 +101,6 @@ impl FormField for RequestField {
             F::ContactEmail => "/contact_email".into(),
             F::RecoveryCodesStatus => "/recovery_codes_status".into(),
             F::EmailProof => "/email_proof".into(),
-            F::AcceptedCodeOfConduct => "/accepted_code_of_conduct".into(),
-            F::AcknowledgedDelay => "/acknowledged_delay".into(),
         }
     }
 
@@ -120,10 +120,15 @@ mod tests {
             RequestField::PreviousEmails,
             RequestField::PreviousEmail(3),
             RequestField::Package(0),
-            RequestField::AcknowledgedDelay,
+            RequestField::EmailProof,
         ] {
             assert_eq!(RequestField::from_pointer(&f.pointer()), Some(f));
         }
+        assert_eq!(RequestField::from_pointer("/acknowledged_delay"), None);
+        assert_eq!(
+            RequestField::Package(3).question(),
+            RequestQuestion::Evidence
+        );
         assert!(RequestField::PreviousEmail(2).within(RequestField::PreviousEmails));
         assert!(!RequestField::Package(2).within(RequestField::PreviousEmails));
         assert!(RequestField::PreviousEmails < RequestField::PreviousEmail(0));

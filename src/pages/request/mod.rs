@@ -1,26 +1,28 @@
-//! `/request`: the recovery request (form → check answers → confirmation).
+//! `/request`: the recovery request (question pages → check answers →
+//! confirmation).
 //!
-//! The state lives in [`RequestFlow`]. The form and "Check your answers"
-//! (with sending and the confirmation) are two bundles
-//! (`reclaim_core::bundle`), a page load apart: the draft is mirrored to
-//! `sessionStorage`, and so are errors the server put on fields, until the
-//! form shows them. An in-flight submission and its answer stay on the
-//! check page's side.
+//! The state lives in [`RequestFlow`]. The question pages
+//! (`reclaim_core::request_questions`) and "Check your answers" (with
+//! sending and the confirmation) are two bundles (`reclaim_core::bundle`),
+//! a page load apart: the draft is mirrored to `sessionStorage`, and so are
+//! errors the server put on fields, until their pages show them. An
+//! in-flight submission and its answer stay on the check page's side.
 
 mod check;
 mod confirmation;
 mod fields;
-mod form;
+mod questions;
 mod send;
 
 pub use fields::RequestField;
 
 pub use check::CheckAnswers;
 pub use confirmation::Confirmation;
-pub use form::RequestForm;
+pub use questions::RequestQuestionPage;
 
 use leptos::prelude::*;
 use reclaim_core::api::{Reason, RecoveryCodesStatus, RecoveryRequestCreated};
+use reclaim_core::request_questions::RequestQuestion;
 use reclaim_core::validation::{validate_request, FieldIssue};
 use reclaim_core::ErrorCode;
 
@@ -42,8 +44,11 @@ fn take_server_errors() -> Option<Vec<(String, String)>> {
 #[derive(Debug, Clone, Copy)]
 pub struct RequestFlow {
     pub draft: RwSignal<Draft>,
-    /// Errors by field and row, and the summary.
+    /// Errors by field and row, and the summary, of the page in view.
     pub form: FormState<RequestField>,
+    /// The server's field errors not yet shown: each page shows its own
+    /// when it opens.
+    server_errors: RwSignal<Vec<(RequestField, String)>>,
     pub send: RwSignal<SendState>,
     /// Lets the user skip an automatic retry's wait.
     pub retry_now: RwSignal<bool>,
@@ -71,6 +76,7 @@ impl RequestFlow {
         let flow = RequestFlow {
             draft,
             form: FormState::new(),
+            server_errors: RwSignal::new(Vec::new()),
             send: RwSignal::new(SendState::Idle),
             retry_now: RwSignal::new(false),
             created: RwSignal::new(None),
@@ -116,6 +122,7 @@ impl RequestFlow {
             d.reason = Some(prefill.reason);
             if prefill.recovery_codes_status.is_some() {
                 d.recovery_codes_status = prefill.recovery_codes_status;
+                d.codes_known = true;
             }
             match handoff.email_proof {
                 Some(EmailProof { proof, address }) => {
@@ -140,13 +147,46 @@ impl RequestFlow {
         Draft::clear();
         self.draft.set(Draft::fresh());
         self.form.clear();
+        self.server_errors.set(Vec::new());
         self.send.set(SendState::Idle);
     }
 
-    /// Validate every field (Continue): returns whether all is well.
-    pub fn validate_all(&self) -> bool {
-        self.form
-            .show_all(self.findings().into_iter().map(|(f, _, words)| (f, words)))
+    /// A question page opens: its errors from the server show, any other
+    /// page's errors go.
+    pub fn open(&self, question: RequestQuestion) {
+        let mine: Vec<(RequestField, String)> = self.server_errors.with_untracked(|e| {
+            e.iter()
+                .filter(|(f, _)| f.question() == question)
+                .cloned()
+                .collect()
+        });
+        if mine.is_empty() {
+            self.form.clear();
+        } else {
+            self.server_errors
+                .update(|e| e.retain(|(f, _)| f.question() != question));
+            self.form.show_all(mine);
+        }
+    }
+
+    /// Validate the fields of one page (Continue): returns whether all is well.
+    pub fn validate_question(&self, question: RequestQuestion) -> bool {
+        self.form.show_all(
+            self.findings()
+                .into_iter()
+                .filter(|(f, _, _)| f.question() == question)
+                .map(|(f, _, words)| (f, words)),
+        )
+    }
+
+    /// The first page with an answer that would not pass, or a server
+    /// error still to show: where "Check your answers" sends the user back.
+    pub fn first_incomplete(&self) -> Option<RequestQuestion> {
+        let findings = self.findings().into_iter().map(|(f, _, _)| f.question());
+        let pending = self
+            .server_errors
+            .with_untracked(|e| e.iter().map(|(f, _)| f.question()).collect::<Vec<_>>());
+        findings.chain(pending).min()
     }
 
     /// Validate one field, or a list and its rows (on blur or change). An
@@ -156,13 +196,17 @@ impl RequestFlow {
         self.form.recheck(move |f| f.within(field), self.findings());
     }
 
-    /// Place errors the server sent (422) on the fields.
+    /// Keep errors the server sent (422) for the pages of their fields.
     fn set_server_errors(&self, fields: Vec<(String, String)>) {
         let draft = self.draft.get_untracked();
-        self.form
-            .show_all(fields.into_iter().filter_map(|(pointer, words)| {
-                RequestField::from_pointer(&row_pointer(&pointer, &draft)).map(|f| (f, words))
-            }));
+        self.server_errors.set(
+            fields
+                .into_iter()
+                .filter_map(|(pointer, words)| {
+                    RequestField::from_pointer(&row_pointer(&pointer, &draft)).map(|f| (f, words))
+                })
+                .collect(),
+        );
     }
 
     /// The shared rules' findings, by field and row, with their words
@@ -213,7 +257,7 @@ pub fn row_pointer(pointer: &str, draft: &Draft) -> String {
     }
 }
 
-/// How each reason reads on the form and on the check page.
+/// How each reason reads on its question and on the check page.
 pub fn reason_label(reason: Reason) -> &'static str {
     match reason {
         Reason::Lost2fa => "I lost my phone or my authenticator app",

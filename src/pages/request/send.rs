@@ -4,6 +4,7 @@
 use crate::router::NavigateOptions;
 use leptos::prelude::*;
 use reclaim_core::api::RecoveryRequestCreated;
+use reclaim_core::request_questions::RequestQuestion;
 use reclaim_core::route::Route;
 use reclaim_core::ProblemCode;
 
@@ -240,13 +241,29 @@ pub fn send(
                     // The wait is over: send again, same key, same answers.
                 }
                 Err(ApiError::Validation { fields, .. }) => {
+                    // Back to the first page that asks for a refused answer.
+                    // A refusal no page asks about (the declaration's
+                    // acknowledgements) is the server's words here.
+                    let Some(question) = fields
+                        .iter()
+                        .filter_map(|f| RequestQuestion::asking(&f.pointer))
+                        .min()
+                    else {
+                        let message = fields
+                            .iter()
+                            .map(|f| f.text())
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        flow.send.set(SendState::Problem { message });
+                        return;
+                    };
                     flow.send.set(SendState::Idle);
                     let fields: Vec<_> = fields
                         .iter()
                         .map(|f| (f.pointer.clone(), f.text()))
                         .collect();
                     flow.hand_errors_to_form(&fields);
-                    navigate(&Route::Request.path(), NavigateOptions::default());
+                    navigate(&Route::Request(question).path(), NavigateOptions::default());
                     return;
                 }
                 Err(ApiError::Problem {
