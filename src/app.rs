@@ -24,7 +24,7 @@ use crate::pages::recover::{
 use crate::pages::request::{CheckAnswers, Confirmation, RequestFlow, RequestQuestionPage};
 use crate::pages::sign_in::{SignInFirst, SignInPage};
 use crate::pages::start::StartPage;
-use crate::pages::status::StatusPage;
+use crate::pages::status::{NewTokenPage, StatusKeys, StatusPage};
 use crate::router::Router;
 use crate::session::Session;
 
@@ -73,7 +73,7 @@ pub const REQUEST_REVIEW: BundleApp = BundleApp {
 /// The status of a sent request.
 pub const STATUS: BundleApp = BundleApp {
     bundle: Bundle::Status,
-    provide: provide_nothing,
+    provide: provide_status_keys,
     pages: status_pages,
 };
 /// Sign-in, also for a signed-out browser on a checkup page.
@@ -123,6 +123,10 @@ fn provide_wizard() {
 
 fn provide_request_flow() {
     provide_context(RequestFlow::restore());
+}
+
+fn provide_status_keys() {
+    provide_context(StatusKeys::new());
 }
 
 fn provide_nothing() {}
@@ -202,6 +206,7 @@ fn request_review_pages(route: Route) -> Option<PageOf> {
 fn status_pages(route: Route) -> Option<PageOf> {
     Some(match route {
         Route::Status => |_| view! { <StatusPage/> }.into_any(),
+        Route::StatusNewToken => |_| view! { <NewTokenPage/> }.into_any(),
         _ => return None,
     })
 }

@@ -8,7 +8,7 @@ pub const NETWORK_ERROR: &str = "We could not reach the server. Check your inter
 pub const SERVER_ERROR: &str = "Sorry, there is a problem with the service.";
 /// Automatic retries are exhausted.
 pub const SEND_FAILED: &str =
-    "Your request has not been sent yet. Your answers are saved in this browser tab. Check your connection, then select \u{201c}Send recovery request\u{201d} again.";
+    "Your request has not been sent yet. Your answers are saved in this browser tab. Check your connection, then select \u{201c}Accept and send\u{201d} again.";
 /// A request with other answers was already sent with this draft's key.
 pub const KEY_REUSED: &str =
     "A request from this form may already have been sent with different answers. Check your email, including your spam folder, for a message from support before you send another.";

@@ -34,6 +34,15 @@ fn endpoints() -> Vec<(&'static str, Value)> {
             json!({ "email": unique_email(), "code": "123456" }),
         ),
         ("/recovery-requests", request_body(&unique_username())),
+        ("/password-reset/check", json!({ "token": "rst_bogus" })),
+        (
+            "/recovery-requests/RR-2026-000001/status-code",
+            json!({ "contact_email": unique_email() }),
+        ),
+        (
+            "/recovery-requests/RR-2026-000001/status-token",
+            json!({ "code": "12345678" }),
+        ),
     ]
 }
 
@@ -226,6 +235,10 @@ fn crlf_in_emails_is_refused() {
             "/email-verification/confirm",
             &json!({ "email": bad, "code": "123456" }),
         ));
+        assert_4xx(&client.post_json(
+            "/recovery-requests/RR-2026-000001/status-code",
+            &json!({ "contact_email": bad }),
+        ));
         if bad.contains('\n') {
             assert_4xx(&client.post_json("/password-reset", &json!({ "identifier": bad })));
         }
@@ -364,6 +377,17 @@ fn odd_bodies_never_cause_a_server_error() {
             .get(&format!("/recovery-requests/{id}"))
             .header("Authorization", "Bearer x")
             .send();
+        assert_4xx(&r);
+        // and on getting a lost token back (202 for any id, as for a real one)
+        let r = client.post_json(
+            &format!("/recovery-requests/{id}/status-code"),
+            &json!({ "contact_email": unique_email() }),
+        );
+        assert!(r.status < 500, "{id}: {} {}", r.status, r.text());
+        let r = client.post_json(
+            &format!("/recovery-requests/{id}/status-token"),
+            &json!({ "code": "12345678" }),
+        );
         assert_4xx(&r);
     }
     let r = client

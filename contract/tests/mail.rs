@@ -2,7 +2,10 @@
 //! a recipient the relay refuses is marked failed and skipped (a fake SMTP
 //! relay here answers 550), no live secret stays in the stored copy of a sent
 //! mail, and the operator view says which address an email proof proved.
-//! The demo outbox answers only a loopback `Host` (DNS rebinding).
+//! The demo outbox answers only a loopback `Host` (DNS rebinding). Mails
+//! carry what they mention: a request's mails its request ID and status
+//! page, a notice its time with the zone and, where it says to contact
+//! support, the support address.
 //!
 //! These start reference servers with flags of their own (`--mail-budget`,
 //! `--smtp-url`) or read the operator view, so against your API they are
@@ -14,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use reclaim_contract::{
-    api, demo, demo_api, own_server, request_body, submit_request, unique, Api, Mail,
+    api, demo, demo_api, fresh_api, own_server, request_body, submit_request, unique, Api, Mail,
 };
 use serde_json::json;
 
@@ -328,4 +331,106 @@ fn the_demo_outbox_answers_only_a_loopback_host() {
             assert_eq!(r.status, 200, "Host {host}: {}", r.text());
         }
     }
+}
+
+#[test]
+fn a_requests_mails_name_its_request_id_and_lead_to_its_status_page() {
+    let Some(api) = demo_api("a_requests_mails_name_its_request_id_and_lead_to_its_status_page")
+    else {
+        return;
+    };
+    let body = request_body(&unique("ct"));
+    let contact = body["contact_email"].as_str().unwrap().to_string();
+    let r = submit_request(&api.client(), &unique("key"), &body);
+    r.expect(201);
+    let created: api::RecoveryRequestCreated = r.parse();
+    let page = format!("/status?id={}", created.id);
+    let check = |mail: &Mail| {
+        assert!(
+            mail.text.contains(&format!("request ID {}", created.id))
+                || mail.text.contains(&format!("request ID is {}", created.id)),
+            "{}",
+            mail.text
+        );
+        let link = mail.link().expect("a link to the status page");
+        assert!(link.ends_with(&page), "{link}");
+        if api.local {
+            assert_eq!(link, format!("{}{page}", api.app));
+        }
+        assert!(
+            mail.text.contains("I do not have my status token"),
+            "how to get a lost token back: {}",
+            mail.text
+        );
+        assert!(!mail.text.contains(&created.status_token), "{}", mail.text);
+    };
+    let received = api
+        .wait_for_mail(&contact, Duration::from_secs(5), |m| {
+            m.text.contains(&created.id)
+        })
+        .expect("the request's confirmation");
+    check(&received);
+    // Support's update, from the operator command: the link leads to the
+    // server that took the request.
+    if api
+        .operator(&["requests", "set-status", &created.id, "in_review"])
+        .is_some()
+    {
+        let updated = api
+            .wait_for_mail(&contact, Duration::from_secs(5), |m| {
+                m.subject.contains("updated")
+            })
+            .expect("the update");
+        check(&updated);
+    }
+}
+
+#[test]
+fn a_notice_names_its_time_with_the_zone_and_the_support_address() {
+    let Some(api) = fresh_api(
+        "a_notice_names_its_time_with_the_zone_and_the_support_address",
+        true,
+    ) else {
+        return;
+    };
+    let client = api.client();
+    client
+        .post_json("/password-reset", &json!({"identifier": "bob"}))
+        .expect(202);
+    let link = api
+        .wait_for_mail(demo::bob_email(), Duration::from_secs(5), |m| {
+            m.text.contains("token=")
+        })
+        .and_then(|m| m.link())
+        .expect("a reset link");
+    let token = link.split("token=").nth(1).unwrap().to_string();
+    let r = client.post_json(
+        "/password-reset/confirm",
+        &json!({ "token": token, "new_password": "a-new-long-password-for-bob" }),
+    );
+    assert!(r.status == 200 || r.status == 204, "{}", r.text());
+    let notice = api
+        .wait_for_mail(demo::bob_email(), Duration::from_secs(5), |m| {
+            m.subject
+                .to_ascii_lowercase()
+                .contains("password was changed")
+        })
+        .expect("the password-changed notice");
+    assert!(
+        notice.text.contains(" UTC"),
+        "a time with its zone: {}",
+        notice.text
+    );
+    let said = notice.text.matches("contact support").count();
+    let addressed = notice
+        .text
+        .match_indices("contact support at ")
+        .filter(|(i, m)| {
+            notice.text[i + m.len()..]
+                .split_whitespace()
+                .next()
+                .is_some_and(|address| address.contains('@'))
+        })
+        .count();
+    assert!(said > 0 && said == addressed, "{}", notice.text);
 }

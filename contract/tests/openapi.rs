@@ -6,6 +6,8 @@ use serde_json::Value;
 
 const ENDPOINTS: &[(&str, &str)] = &[
     ("post", "/password-reset"),
+    ("post", "/password-reset/check"),
+    ("post", "/password-reset/confirm"),
     ("post", "/username-reminder"),
     ("post", "/login"),
     ("post", "/login/recovery-code"),
@@ -14,6 +16,8 @@ const ENDPOINTS: &[(&str, &str)] = &[
     ("post", "/email-verification/confirm"),
     ("post", "/recovery-requests"),
     ("get", "/recovery-requests/{id}"),
+    ("post", "/recovery-requests/{id}/status-code"),
+    ("post", "/recovery-requests/{id}/status-token"),
     ("get", "/account/security"),
     ("post", "/account/reauth"),
     ("post", "/account/recovery-codes"),

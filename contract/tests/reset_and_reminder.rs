@@ -1,12 +1,18 @@
 //! `POST /password-reset` and `POST /username-reminder`: one uniform `202`,
-//! mail only where an account with a verified email exists, 5 resets a day.
+//! mail only where an account with a verified email exists, 5 resets a day;
+//! `POST /password-reset/check` tells a live link from a dead one without
+//! using it, 30 checks an hour per client.
 //!
 //! Demo mode: the outbox checks and the limit test (which also needs a fresh
 //! server or RECLAIM_CONTRACT_DESTRUCTIVE=1).
 
 use std::time::Duration;
 
-use reclaim_contract::{api, demo, demo_api, fresh_api, unique_email, unique_username, Resp};
+use reclaim_contract::api::ResetLinkValid;
+use reclaim_contract::{
+    api, assert_problem, concurrently, demo, demo_api, fresh_api, note, unique_email,
+    unique_username, Resp,
+};
 use serde_json::json;
 
 fn reset(api: &reclaim_contract::Api, identifier: &str) -> Resp {
@@ -301,4 +307,99 @@ fn a_password_reset_does_not_bypass_the_second_factor() {
         .get("/account/security")
         .send()
         .problem(401, Some("unauthenticated"));
+}
+
+fn check(api: &reclaim_contract::Api, token: &str) -> Resp {
+    api.client()
+        .post_json("/password-reset/check", &json!({ "token": token }))
+}
+
+/// The token of the newest reset link mailed to `address`.
+fn reset_token(api: &reclaim_contract::Api, address: &str) -> String {
+    let mail = api
+        .wait_for_mail(address, Duration::from_secs(5), is_reset_mail)
+        .expect("a reset link");
+    let link = mail.link().unwrap();
+    link.split(['?', '&', '#'])
+        .find_map(|p| p.strip_prefix("token="))
+        .unwrap_or_else(|| panic!("the link carries ?token=: {link}"))
+        .to_string()
+}
+
+#[test]
+fn a_reset_link_is_checked_without_being_used() {
+    let Some(api) = fresh_api("a_reset_link_is_checked_without_being_used", true) else {
+        return;
+    };
+    reset(&api, "bob").expect(202);
+    let token = reset_token(&api, demo::bob_email());
+    // Checked twice: live both times, for at most the link's 6 hours.
+    for _ in 0..2 {
+        let r = check(&api, &token);
+        r.expect(200);
+        let valid: ResetLinkValid = r.parse();
+        assert!(
+            (1..=6 * 3600).contains(&valid.valid_for),
+            "{}",
+            valid.valid_for
+        );
+    }
+    // The checks used nothing up: the link sets the password.
+    let client = api.client();
+    let ok = client.post_json(
+        "/password-reset/confirm",
+        &json!({ "token": token, "new_password": "a-new-long-password-for-bob" }),
+    );
+    assert!(
+        ok.status == 200 || ok.status == 204,
+        "{} {}",
+        ok.status,
+        ok.text()
+    );
+    // Now it is dead, and the check says so as the confirmation does.
+    let used = check(&api, &token);
+    used.problem(400, Some("reset_token_invalid"));
+    let confirm_again = client.post_json(
+        "/password-reset/confirm",
+        &json!({ "token": token, "new_password": "yet-another-password-1" }),
+    );
+    assert_eq!(
+        (used.status, used.json()["code"].clone()),
+        (confirm_again.status, confirm_again.json()["code"].clone())
+    );
+    let bogus = check(&api, "rst_bogus0123456789");
+    assert_eq!(
+        (bogus.status, bogus.text()),
+        (used.status, used.text()),
+        "an unknown token answers like a used one"
+    );
+}
+
+#[test]
+fn reset_link_checks_are_cut_at_thirty_per_client() {
+    let Some(api) = fresh_api("reset_link_checks_are_cut_at_thirty_per_client", false) else {
+        return;
+    };
+    let answers = concurrently(40, |i| check(&api, &format!("rst_not-a-real-token-{i}")));
+    let (mut dead, mut limited) = (0, 0);
+    for r in &answers {
+        match r.status {
+            400 => {
+                r.problem(400, Some("reset_token_invalid"));
+                dead += 1;
+            }
+            429 => {
+                assert_problem(r);
+                limited += 1;
+            }
+            s => panic!("POST /password-reset/check: unexpected {s} {}", r.text()),
+        }
+    }
+    note(&format!(
+        "POST /password-reset/check: 40 concurrent, {dead} checked, {limited} refused (429)"
+    ));
+    assert!(
+        (1..=30).contains(&dead),
+        "30 checks an hour per client, every one counting: {dead} checked"
+    );
 }

@@ -413,6 +413,27 @@ pub struct EmailVerificationConfirmBody {
     pub code: String,
 }
 
+/// Body of `POST /recovery-requests/{id}/status-code`: the request's
+/// contact address, to which a code for a new status token is mailed when
+/// it is the request's. The answer is the same whether it is or not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StatusTokenCodeBody {
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::email))]
+    #[validate(custom(function = "rule::email"))]
+    pub contact_email: String,
+}
+
+/// `200` answer of `POST /recovery-requests/{id}/status-token`: a new status
+/// token for the request; the one before it no longer opens the status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewStatusToken {
+    /// Secret bearer token for the status page; shown once.
+    pub status_token: String,
+}
+
 /// A proof that the user controls an email address, attachable to a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -462,6 +483,23 @@ pub struct PasswordResetConfirmBody {
     pub new_password: String,
 }
 
+/// Body of `POST /password-reset/check`: the token from the reset link, in
+/// the body (never in a URL, where logs and referrers keep it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetCheckBody {
+    pub token: String,
+}
+
+/// `200` answer of `POST /password-reset/check`: the link still works.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResetLinkValid {
+    /// Seconds until the link stops working.
+    pub valid_for: u32,
+}
+
 /// `GET /account/security`: what the checkup grades.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -471,7 +509,8 @@ pub struct AccountSecurity {
     pub email_verified: bool,
     pub totp_enabled: bool,
     pub recovery_codes: RecoveryCodesInfo,
-    /// Seconds left in the fresh re-authentication window (0 when none).
+    /// Seconds left in the fresh re-authentication window (0 when none):
+    /// opened by the sign-in that made the session, and by `POST /account/reauth`.
     pub reauth_valid_for: u32,
     /// When an authenticator app was last added or removed (RFC 3339),
     /// `None` if never. Codes generated before it may be a forgotten set.
@@ -539,13 +578,18 @@ pub struct RecoveryCodesGenerated {
     pub filename: String,
 }
 
-/// Body of `POST /account/recovery-codes/confirm` and `POST /account/totp/confirm`.
+/// Body of the calls that take one code the user types: `POST
+/// /account/recovery-codes/confirm`, `POST /account/totp/confirm`, `POST
+/// /account/email-verification/confirm` and `POST
+/// /recovery-requests/{id}/status-token`. The code is checked by the server
+/// alone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CodeBody {
-    /// A recovery code or a TOTP code; whitespace (and, for recovery codes,
-    /// dashes and case) is normalised away before checking.
+    /// A recovery code, a TOTP code or a mailed one-time code; whitespace
+    /// (and, for recovery codes, dashes and case) is normalised away before
+    /// checking.
     #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub code: String,
 }

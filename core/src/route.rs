@@ -27,6 +27,9 @@ pub enum Route {
     RequestConfirmation,
     /// `/status`
     Status,
+    /// `/status/new-token`: a lost status token replaced through the
+    /// request's contact address.
+    StatusNewToken,
     /// `/sign-in`
     SignIn,
     /// `/checkup`
@@ -68,6 +71,7 @@ impl Route {
             ["request", "confirmation"] => Route::RequestConfirmation,
             ["request", question] => Route::Request(RequestQuestion::parse(question)?),
             ["status"] => Route::Status,
+            ["status", "new-token"] => Route::StatusNewToken,
             ["sign-in"] => Route::SignIn,
             ["checkup"] => Route::Checkup,
             ["checkup", "authenticator"] => Route::CheckupAuthenticator,
@@ -96,6 +100,7 @@ impl Route {
             Route::RequestCheck => "/request/check".into(),
             Route::RequestConfirmation => "/request/confirmation".into(),
             Route::Status => "/status".into(),
+            Route::StatusNewToken => "/status/new-token".into(),
             Route::SignIn => "/sign-in".into(),
             Route::Checkup => "/checkup".into(),
             Route::CheckupAuthenticator => "/checkup/authenticator".into(),
@@ -116,6 +121,7 @@ impl Route {
             Route::RequestCheck,
             Route::RequestConfirmation,
             Route::Status,
+            Route::StatusNewToken,
             Route::SignIn,
             Route::Checkup,
             Route::CheckupAuthenticator,
@@ -150,7 +156,7 @@ impl Route {
             // The questions follow one another without a page load.
             Route::Request(_) => Bundle::Request,
             Route::RequestCheck | Route::RequestConfirmation => Bundle::RequestReview,
-            Route::Status => Bundle::Status,
+            Route::Status | Route::StatusNewToken => Bundle::Status,
             Route::SignIn => Bundle::SignIn,
             // Removing the authenticator is a warning and a button: with the
             // overview, so that the QR code's bundle holds the setup only.

@@ -8,7 +8,7 @@ use reclaim_core::{
     api::{
         EmailVerificationBody, EmailVerificationConfirmBody, FieldError, LoginBody,
         PasswordResetBody, PasswordResetConfirmBody, Reason, ReauthBody, RecoveryCodesStatus,
-        RecoveryRequestBody, UsernameReminderBody,
+        RecoveryRequestBody, StatusTokenCodeBody, UsernameReminderBody,
     },
     limits::{MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS},
     validation::{check, check_request, validate_email, validate_request, Validate},
@@ -127,12 +127,15 @@ proptest! {
             codes(check(&PasswordResetBody { identifier: text.clone() })),
             expected.map(|c| ("/identifier", c)).into_iter().collect::<Vec<_>>()
         );
-        // The three bodies with an address: `validate_email` at `/email`.
+        // The bodies with an address: `validate_email` at its field.
         let expected: Vec<_> = validate_email(&text).err().map(|c| ("/email", c)).into_iter().collect();
         prop_assert_eq!(codes(check(&UsernameReminderBody { email: text.clone() })), expected.clone());
         prop_assert_eq!(codes(check(&EmailVerificationBody { email: text.clone() })), expected.clone());
         let confirm = EmailVerificationConfirmBody { email: text.clone(), code: text.clone() };
-        prop_assert_eq!(codes(check(&confirm)), expected);
+        prop_assert_eq!(codes(check(&confirm)), expected.clone());
+        // A request's contact address, for a code to a new status token.
+        let contact: Vec<_> = expected.iter().map(|&(_, c)| ("/contact_email", c)).collect();
+        prop_assert_eq!(codes(check(&StatusTokenCodeBody { contact_email: text.clone() })), contact);
         // POST /password-reset/confirm: too short (empty too), too long.
         let new_password = "p".repeat(password_len);
         let expected = if password_len < MIN_PASSWORD_CHARS {

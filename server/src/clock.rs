@@ -1,5 +1,6 @@
-//! Time in one place: unix seconds for storage, RFC 3339 for the wire, and an
-//! offset tests can move forward to expire things without sleeping.
+//! Time in one place: unix seconds for storage, RFC 3339 for the wire, words
+//! with the zone for mails, and an offset tests can move forward to expire
+//! things without sleeping.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -47,6 +48,20 @@ pub fn rfc3339(unix: i64) -> String {
     at(unix).format(&Rfc3339).unwrap_or_default()
 }
 
+/// A time as people read it in a mail, always naming its zone (a reader
+/// elsewhere must not take it for their own): `4 December 2026 at 04:52 UTC`.
+pub fn human_utc(unix: i64) -> String {
+    let dt = at(unix);
+    format!(
+        "{} {} {} at {:02}:{:02} UTC",
+        dt.day(),
+        dt.month(),
+        dt.year(),
+        dt.hour(),
+        dt.minute()
+    )
+}
+
 /// The unix time of an RFC 3339 text (the demo fixture's times).
 pub fn parse_rfc3339(text: &str) -> Option<i64> {
     OffsetDateTime::parse(text, &Rfc3339)
@@ -67,5 +82,16 @@ mod tests {
         c.advance(301);
         assert!(c.now() >= before + 301);
         assert_eq!(c.today().len(), 10);
+    }
+
+    #[test]
+    fn mail_times_are_words_with_the_zone() {
+        let t = parse_rfc3339("2026-12-04T04:52:55Z").unwrap();
+        assert_eq!(human_utc(t), "4 December 2026 at 04:52 UTC");
+        assert_eq!(human_utc(0), "1 January 1970 at 00:00 UTC");
+        assert_eq!(human_utc(1_778_752_800), "14 May 2026 at 10:00 UTC");
+        // Another zone's offset in the text changes nothing: always UTC.
+        let t = parse_rfc3339("2026-12-31T23:59:00-02:00").unwrap();
+        assert_eq!(human_utc(t), "1 January 2027 at 01:59 UTC");
     }
 }

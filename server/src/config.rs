@@ -156,14 +156,36 @@ pub struct ServeArgs {
     pub password_workers: Option<usize>,
 }
 
-/// Site name and TOTP issuer from the app's `config.json`, so the server
-/// names things the way the app does.
-fn branding(dist: &Path) -> (String, String) {
+/// Support's address when `config.json` names none: PyPI's, like the
+/// other defaults (the site name, the API-token prefix).
+pub const DEFAULT_SUPPORT_EMAIL: &str = "admin@pypi.org";
+
+/// What the server names the way the app does, from its `config.json`.
+#[derive(Debug, PartialEq, Eq)]
+struct Branding {
+    site_name: String,
+    totp_issuer: String,
+    /// `support.email`: every mail that says "contact support" gives it.
+    support_email: String,
+}
+
+fn branding(dist: &Path) -> Branding {
     let text = std::fs::read_to_string(dist.join("config.json")).unwrap_or_default();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-    let site = v["site_name"].as_str().unwrap_or("PyPI").to_string();
-    let issuer = v["totp_issuer"].as_str().unwrap_or(&site).to_string();
-    (site, issuer)
+    let site_name = v["site_name"].as_str().unwrap_or("PyPI").to_string();
+    let totp_issuer = v["totp_issuer"].as_str().unwrap_or(&site_name).to_string();
+    // The app refuses a config whose address has no `@`; so does this.
+    let support_email = v["support"]["email"]
+        .as_str()
+        .map(str::trim)
+        .filter(|e| e.contains('@'))
+        .unwrap_or(DEFAULT_SUPPORT_EMAIL)
+        .to_string();
+    Branding {
+        site_name,
+        totp_issuer,
+        support_email,
+    }
 }
 
 pub fn serve(args: ServeArgs) -> Result<(), String> {
@@ -230,7 +252,11 @@ async fn run(args: ServeArgs) -> Result<(), String> {
         .trim_end_matches('/')
         .to_string();
     let secure = public_url.starts_with("https://") || !addr.ip().is_loopback();
-    let (site_name, totp_issuer) = branding(&args.dist);
+    let Branding {
+        site_name,
+        totp_issuer,
+        support_email,
+    } = branding(&args.dist);
     let files = StaticFiles::load(&args.dist);
     let headers = SecurityHeaders::new(&files.bundle_pages(), secure);
     let passwords = PasswordWork::for_this_machine(
@@ -259,6 +285,7 @@ async fn run(args: ServeArgs) -> Result<(), String> {
             site_name: site_name.clone(),
             totp_issuer,
             public_url,
+            support_email,
             secure,
             demo: args.demo,
             api_token_prefix: args.api_token_prefix.clone(),
@@ -270,6 +297,12 @@ async fn run(args: ServeArgs) -> Result<(), String> {
         files,
         headers,
     });
+    let letterhead = state.settings.letterhead();
+    state
+        .db
+        .call(move |c| Ok(crate::store::letterhead::record(c, &letterhead)?))
+        .await
+        .map_err(|e| format!("recording the letterhead failed: {}", e.code))?;
     if state.files.is_empty() {
         println!(
             "no app bundle in {} (serving the API only; build it with `trunk build --release`)",
@@ -413,11 +446,28 @@ mod tests {
             r#"{"site_name":"Crates","totp_issuer":"crates.io"}"#,
         )
         .unwrap();
-        assert_eq!(branding(&dir), ("Crates".into(), "crates.io".into()));
+        let brand = |site: &str, issuer: &str, support: &str| Branding {
+            site_name: site.into(),
+            totp_issuer: issuer.into(),
+            support_email: support.into(),
+        };
+        assert_eq!(
+            branding(&dir),
+            brand("Crates", "crates.io", DEFAULT_SUPPORT_EMAIL)
+        );
+        std::fs::write(
+            dir.join("config.json"),
+            r#"{"site_name":"Crates","support":{"email":" help@crates.io "}}"#,
+        )
+        .unwrap();
+        assert_eq!(branding(&dir), brand("Crates", "Crates", "help@crates.io"));
+        // An address the app would refuse is no address.
+        std::fs::write(dir.join("config.json"), r#"{"support":{"email":"help"}}"#).unwrap();
+        assert_eq!(branding(&dir).support_email, DEFAULT_SUPPORT_EMAIL);
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(
             branding(Path::new("/nonexistent")),
-            ("PyPI".into(), "PyPI".into())
+            brand("PyPI", "PyPI", DEFAULT_SUPPORT_EMAIL)
         );
     }
 }

@@ -40,6 +40,10 @@ pub const PASSWORD_RESET_PER_CLIENT: &[Window] = &[w(20, HOUR)];
 /// Failed reset-link confirmations per client (a link's token is 256 bits;
 /// this only stops a client from making the server hash passwords for free).
 pub const RESET_CONFIRM_PER_CLIENT: &[Window] = &[w(10, 5 * MINUTE)];
+/// Reset-link checks per client (`POST /password-reset/check`), every
+/// check counting: 30 an hour. A check reads only, so this is what keeps a
+/// client from trying tokens with it.
+pub const RESET_CHECK_PER_CLIENT: &[Window] = &[w(30, HOUR)];
 /// Username reminder: 5 a day per address typed, per client.
 pub const USERNAME_REMINDER: &[Window] = &[w(5, DAY)];
 /// Username reminders per client, whatever the addresses: 20 an hour.
@@ -79,6 +83,24 @@ pub const EMAIL_CODE_CHECK_PER_CLIENT: &[Window] = &[w(20, 15 * MINUTE)];
 /// contact address, which the requester chooses; a household or office
 /// behind one address still files a few.
 pub const RECOVERY_REQUESTS_PER_CLIENT: &[Window] = &[w(20, HOUR), w(50, DAY)];
+/// Codes for a new status token asked per request id typed, per client: 2
+/// an hour, 3 a day (the client's share of [`STATUS_CODE_MAILS`], so one
+/// client cannot spend them all; another client's asking never answers 429
+/// to this one).
+pub const STATUS_CODE_SEND: &[Window] = &[w(2, HOUR), w(3, DAY)];
+/// Codes for new status tokens asked per client, whatever the ids: 20 an
+/// hour, like the other mails anyone can trigger. A requester has a request
+/// or two; more is someone trying ids and addresses.
+pub const STATUS_CODE_SEND_PER_CLIENT: &[Window] = &[w(20, HOUR)];
+/// Codes mailed for one request, whatever the clients: 3 an hour, 5 a day,
+/// silently. Whoever knows a request's id and contact address can ask;
+/// this keeps them from filling that mailbox.
+pub const STATUS_CODE_MAILS: &[Window] = &[w(3, HOUR), w(5, DAY)];
+/// Guesses at a request's codes: 5 per 15 minutes per request id typed
+/// (shared by every client: split by client, the guesses would multiply at
+/// a 10^8 code space), and 20 per 15 minutes per client across ids.
+pub const STATUS_CODE_CHECK: &[Window] = &[w(5, 15 * MINUTE)];
+pub const STATUS_CODE_CHECK_PER_CLIENT: &[Window] = &[w(20, 15 * MINUTE)];
 /// Recovery-code sets generated per account: 5 an hour, 10 a day (each is
 /// eight argon2 hashes and a notice mail). Every generation counts.
 pub const RECOVERY_CODES_PER_ACCOUNT: &[Window] = &[w(5, HOUR), w(10, DAY)];

@@ -282,6 +282,8 @@ mod tests {
         let paths = v["paths"].as_object().unwrap();
         for p in [
             "/password-reset",
+            "/password-reset/check",
+            "/password-reset/confirm",
             "/username-reminder",
             "/login",
             "/login/recovery-code",
@@ -290,6 +292,8 @@ mod tests {
             "/email-verification/confirm",
             "/recovery-requests",
             "/recovery-requests/{id}",
+            "/recovery-requests/{id}/status-code",
+            "/recovery-requests/{id}/status-token",
             "/account/security",
             "/account/reauth",
             "/account/recovery-codes",

@@ -206,12 +206,18 @@ pub fn set_status(db: &Db, id: &str, status: &str, note: Option<&str>) -> Result
     let now = Clock::default().now();
     let id = id.to_string();
     let note = note.map(str::to_string).filter(|n| !n.trim().is_empty());
+    let letterhead = db
+        .blocking(|c| Ok(crate::store::letterhead::recorded(c)?))
+        .map_err(err)?
+        // Mailed links must lead to the site that serves the requests, which
+        // only the server's own flags and config know.
+        .ok_or("no server has started on this database yet: start `reclaim-server serve` on it once, so the mail links to its site")?;
     db.blocking(|c| {
         let tx = c.transaction()?;
         let Some(r) = store::find(&tx, &id)? else {
             return Ok(None);
         };
-        store::set_status(&tx, &r, status, note.as_deref(), now)?;
+        store::set_status(&tx, &letterhead, &r, status, note.as_deref(), now)?;
         tx.commit()?;
         Ok(Some(()))
     })

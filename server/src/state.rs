@@ -23,6 +23,8 @@ pub struct Settings {
     pub totp_issuer: String,
     /// Origin users reach the app at, for links in mails.
     pub public_url: String,
+    /// Support's address, named in mails (the app's `support.email`).
+    pub support_email: String,
     /// Served over HTTPS (directly or behind a proxy): `Secure` cookies, HSTS.
     pub secure: bool,
     /// Demo mode: outbox endpoint, seeded accounts.
@@ -41,6 +43,14 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// What mails say about this site.
+    pub fn letterhead(&self) -> crate::mail::Letterhead {
+        crate::mail::Letterhead {
+            public_url: self.public_url.clone(),
+            support_email: self.support_email.clone(),
+        }
+    }
+
     /// The budget of mail anyone can trigger.
     pub fn mail_budget(&self) -> crate::mail::Budget {
         crate::mail::Budget {
@@ -55,6 +65,7 @@ impl Settings {
             site_name: "PyPI".into(),
             totp_issuer: "PyPI".into(),
             public_url: "http://127.0.0.1:8080".into(),
+            support_email: crate::config::DEFAULT_SUPPORT_EMAIL.into(),
             secure: false,
             demo: true,
             api_token_prefix: reclaim_core::limits::DEFAULT_API_TOKEN_PREFIX.into(),

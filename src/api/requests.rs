@@ -1,7 +1,9 @@
-//! Recovery requests: submit (idempotent) and read the status.
+//! Recovery requests: submit (idempotent), read the status, and get a lost
+//! status token back through the contact address.
 
 use reclaim_core::api::{
-    RecoveryRequestBody, RecoveryRequestCreated, RecoveryRequestStatusView, IDEMPOTENCY_KEY_HEADER,
+    Accepted, CodeBody, NewStatusToken, RecoveryRequestBody, RecoveryRequestCreated,
+    RecoveryRequestStatusView, StatusTokenCodeBody, IDEMPOTENCY_KEY_HEADER,
 };
 
 use super::{ApiClient, ApiError};
@@ -31,13 +33,46 @@ impl ApiClient {
         id: &str,
         status_token: &str,
     ) -> Result<RecoveryRequestStatusView, ApiError> {
-        let path = format!(
-            "/recovery-requests/{}",
-            crate::browser::encode_component(id.trim())
-        );
-        self.call("GET", &path)
+        self.call("GET", &request_path(id, ""))
             .header("Authorization", &format!("Bearer {}", status_token.trim()))
             .answer()
             .await
     }
+
+    /// `POST /recovery-requests/{id}/status-code`: a code for a new status
+    /// token, mailed to the request's contact address if it is this one.
+    /// The same answer either way.
+    pub async fn mail_status_code(
+        &self,
+        id: &str,
+        contact_email: &str,
+    ) -> Result<Accepted, ApiError> {
+        let body = StatusTokenCodeBody {
+            contact_email: contact_email.trim().to_string(),
+        };
+        self.call("POST", &request_path(id, "/status-code"))
+            .json(&body)?
+            .answer()
+            .await
+    }
+
+    /// `POST /recovery-requests/{id}/status-token`: the mailed code for a
+    /// new status token (the old one stops working).
+    pub async fn new_status_token(&self, id: &str, code: &str) -> Result<NewStatusToken, ApiError> {
+        let body = CodeBody {
+            code: code.trim().to_string(),
+        };
+        self.call("POST", &request_path(id, "/status-token"))
+            .json(&body)?
+            .answer()
+            .await
+    }
+}
+
+/// `/recovery-requests/{id}{rest}`, the id as typed, encoded.
+fn request_path(id: &str, rest: &str) -> String {
+    format!(
+        "/recovery-requests/{}{rest}",
+        crate::browser::encode_component(id.trim())
+    )
 }

@@ -3,8 +3,8 @@
 
 use reclaim_core::api::{
     Accepted, EmailProof, EmailVerificationBody, EmailVerificationConfirmBody, LoginBody,
-    LoginOutcome, PasswordResetBody, PasswordResetConfirmBody, SecondFactorBody,
-    UsernameReminderBody,
+    LoginOutcome, PasswordResetBody, PasswordResetCheckBody, PasswordResetConfirmBody,
+    ResetLinkValid, SecondFactorBody, UsernameReminderBody,
 };
 
 use super::{ApiClient, ApiError};
@@ -63,6 +63,18 @@ impl ApiClient {
             identifier: identifier.trim().to_string(),
         };
         self.call("POST", "/password-reset")
+            .json(&body)?
+            .answer()
+            .await
+    }
+
+    /// `POST /password-reset/check`: whether the mailed link still works,
+    /// without using it up.
+    pub async fn check_password_reset(&self, token: &str) -> Result<ResetLinkValid, ApiError> {
+        let body = PasswordResetCheckBody {
+            token: token.to_string(),
+        };
+        self.call("POST", "/password-reset/check")
             .json(&body)?
             .answer()
             .await

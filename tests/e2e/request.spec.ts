@@ -1,9 +1,11 @@
 // The recovery request in the browser: its question pages filled, failed
-// and fixed, checked, submitted, and followed on /status; failures of the network and the server never lose
-// the draft nor create two requests.
+// and fixed, checked, submitted, and followed on /status, a lost status
+// token replaced; failures of the network and the server never lose the
+// draft nor create two requests.
 import type { Page } from '@playwright/test';
 import { test, expect, expectAccessible, expectAccessibleAtBothWidths, appReady } from './fixtures';
 import { requestIdsFor, setStatus, showRequest } from './operator';
+import { newestMatch, outbox } from './demo';
 
 let counter = 0;
 /** A username no other test uses, so counts of stored requests are exact. */
@@ -422,4 +424,70 @@ test('an unknown id and a wrong token get the same answer on /status', async ({ 
   await page.getByRole('button', { name: 'Check status' }).click();
   await expect(page.getByRole('alert')).toBeVisible();
   expect((await page.getByRole('alert').innerText()).trim()).toBe(unknown);
+});
+
+test('a lost status token is replaced through the contact address, and the old one stops working', async ({ page }) => {
+  const username = freshUsername();
+  const contact = `${username}@example.org`;
+  const response = await page.request.post('/api/v1/recovery-requests', {
+    headers: { 'Idempotency-Key': `lost-token-${username}` },
+    data: {
+      username,
+      contact_email: contact,
+      reason: 'forgot_password',
+      details: 'The reset link never came.',
+      accepted_code_of_conduct: true,
+      acknowledged_delay: true,
+    },
+  });
+  expect(response.status()).toBe(201);
+  const { id, status_token: oldToken } = await response.json();
+
+  // The mail about the request links to its status page, with the ID filled in.
+  const [link] = await newestMatch(page.request, contact, /http:\/\/\S+\/status\?id=\S+/);
+  await page.goto(link.replace(/^http:\/\/[^/]+/, ''));
+  await appReady(page);
+  await expect(page.getByLabel('Request ID')).toHaveValue(id);
+  await page.getByRole('link', { name: 'I do not have my status token' }).click();
+  await expect(h1(page)).toHaveText('Get a new status token');
+  await expect(page.getByLabel('Request ID')).toHaveValue(id);
+  await expectAccessibleAtBothWidths(page, 'get a new status token');
+
+  // A wrong address reads like the right one, and nothing is mailed to it.
+  const before = (await outbox(page.request, contact)).length;
+  await page.getByLabel('Contact email address').fill(`someone-else-${username}@example.org`);
+  await page.getByRole('button', { name: 'Email me a code' }).click();
+  await expect(h1(page)).toHaveText('Enter the code from the email');
+  await expect(page.locator('#code')).toBeFocused();
+  expect(await outbox(page.request, `someone-else-${username}@example.org`)).toEqual([]);
+  await page.getByRole('button', { name: 'Check the request ID and address' }).click();
+  await page.getByLabel('Contact email address').fill(contact);
+  await page.getByRole('button', { name: 'Email me a code' }).click();
+  await expect(h1(page)).toHaveText('Enter the code from the email');
+  await expectAccessibleAtBothWidths(page, 'code for a new token');
+  await expect.poll(async () => (await outbox(page.request, contact)).length).toBe(before + 1);
+  const mail = (await outbox(page.request, contact))[0];
+  expect(mail.body).toContain(id);
+  const code = mail.body.match(/\b(\d{8})\b/)![1];
+
+  await page.getByLabel('Code from the email').fill(code === '00000000' ? '11111111' : '00000000');
+  await page.getByRole('button', { name: 'Get a new status token' }).click();
+  await expect(page.getByRole('alert')).toContainText('latest email we sent');
+  await page.getByLabel('Code from the email').fill(code);
+  await page.getByRole('button', { name: 'Get a new status token' }).click();
+
+  // Back on the status page with the new token in the field, looked up.
+  await expect(h1(page)).toHaveText('Check the status of a recovery request');
+  await expect(page.getByRole('main')).toContainText('Your new status token is in the Status token field');
+  await expect(page.getByRole('heading', { name: `Request ${id}` })).toBeVisible();
+  const newToken = await page.getByLabel('Status token').inputValue();
+  expect(newToken).not.toBe(oldToken);
+  await expectAccessibleAtBothWidths(page, 'status with a new token');
+  const withOld = await page.request.get(`/api/v1/recovery-requests/${id}`, { headers: { Authorization: `Bearer ${oldToken}` } });
+  expect(withOld.status()).toBe(404);
+  const withNew = await page.request.get(`/api/v1/recovery-requests/${id}`, { headers: { Authorization: `Bearer ${newToken}` } });
+  expect(withNew.status()).toBe(200);
+  // The code worked once.
+  const again = await page.request.post(`/api/v1/recovery-requests/${id}/status-token`, { data: { code } });
+  expect(again.status()).toBe(422);
 });

@@ -204,6 +204,7 @@ mod tests {
         assert_email(&schema_of::<UsernameReminderBody>()["properties"]["email"]);
         assert_email(&schema_of::<EmailVerificationBody>()["properties"]["email"]);
         assert_email(&schema_of::<EmailVerificationConfirmBody>()["properties"]["email"]);
+        assert_email(&schema_of::<StatusTokenCodeBody>()["properties"]["contact_email"]);
     }
 
     /// The patterns say what the validators do, on inputs where it matters.

@@ -34,7 +34,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use rusqlite::Connection;
 use tokio::sync::Notify;
 
-pub use templates::Mail;
+pub use templates::{Letterhead, Mail};
 
 use crate::limits::Window;
 use crate::store::Db;
@@ -49,7 +49,13 @@ const BUDGET_BUCKET: &str = "mail:budget";
 /// budget; capped per address ([`crate::limits::NOTICES_PER_ADDRESS`]):
 /// the notice that fills the cap says so, later ones are dropped (logged)
 /// until there is room again.
-pub fn queue_notice(conn: &Connection, to: &str, mail: &Mail, now: i64) -> rusqlite::Result<()> {
+pub fn queue_notice(
+    conn: &Connection,
+    letterhead: &Letterhead,
+    to: &str,
+    mail: &Mail,
+    now: i64,
+) -> rusqlite::Result<()> {
     let bucket = format!("notice:{}", to.trim().to_lowercase());
     match crate::limits::take_silently(conn, &bucket, crate::limits::NOTICES_PER_ADDRESS, now)? {
         None => {
@@ -59,7 +65,7 @@ pub fn queue_notice(conn: &Connection, to: &str, mail: &Mail, now: i64) -> rusql
         Some(0) => insert(
             conn,
             to,
-            &templates::with_notices_held_back(mail.clone()),
+            &templates::with_notices_held_back(letterhead, mail.clone()),
             now,
         ),
         Some(_) => insert(conn, to, mail, now),

@@ -2,10 +2,16 @@
 //!
 //! A mail that carries a live secret (a reset link, a one-time code) names
 //! it in [`Mail::secret`], so the stored copy can lose it once the mail is
-//! sent, or once the secret has expired.
+//! sent, or once the secret has expired. A mail carries what it mentions:
+//! the support address where it says to contact support, the status page's
+//! link where it names a request, and every time in words with its zone
+//! ([`human_utc`]).
 
 use reclaim_core::api::RecoveryRequestBody;
 use reclaim_core::limits::{EMAIL_CODE_MINUTES, RESET_LINK_HOURS};
+use reclaim_core::route::Route;
+
+use crate::clock::human_utc;
 
 /// One mail, before it is queued.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +27,41 @@ pub struct Secret {
     pub value: String,
     pub expires_at: i64,
 }
+
+/// What mails say about the site that sends them: where its pages are and
+/// whom to write to. The server knows them from its flags and the app's
+/// `config.json`; the operator commands, from what the server recorded
+/// (`store::letterhead`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Letterhead {
+    /// The origin users reach the app at (no trailing slash).
+    pub public_url: String,
+    /// Support's address (the app's `support.email`).
+    pub support_email: String,
+}
+
+impl Letterhead {
+    /// The status page of request `id`, opened on it. The id is no secret;
+    /// a status token or a code never goes in a URL.
+    fn status_page(&self, id: &str) -> String {
+        let page = Route::Status.with_query(&[("id", id)]);
+        format!("{}{page}", self.public_url)
+    }
+
+    /// The last words of a security notice.
+    fn not_you(&self) -> String {
+        format!(
+            "If this was not you, reset your password now and contact support at {}.",
+            self.support_email
+        )
+    }
+}
+
+/// How a requester who lost the status token gets a new one (the words of
+/// the status page's link).
+const LOST_TOKEN: &str =
+    "If you lose your status token, choose \"I do not have my status token\" on the status page: \
+     it mails a code to this address, for a new token.";
 
 /// What replaces a secret in the stored copy of a sent mail.
 pub const REDACTED: &str = "[removed from our copy once sent]";
@@ -49,8 +90,6 @@ impl Mail {
             .map(|s| self.body.replace(&s.value, REDACTED))
     }
 }
-
-const NOT_YOU: &str = "If this was not you, reset your password now and contact support.";
 
 pub fn password_reset(username: &str, link: &str, token: &str, expires_at: i64) -> Mail {
     Mail::new(
@@ -84,55 +123,84 @@ pub fn email_code(code: &str, expires_at: i64) -> Mail {
     .with_secret(code, expires_at)
 }
 
-pub fn account_email_code(username: &str, code: &str, expires_at: i64) -> Mail {
+pub fn account_email_code(
+    letterhead: &Letterhead,
+    username: &str,
+    code: &str,
+    expires_at: i64,
+) -> Mail {
     Mail::new(
         "Verify your email address",
         format!(
-            "Hello {username},\n\nTo verify this email address for your account, enter this code in the security checkup:\n\n  {code}\n\nIt works for {EMAIL_CODE_MINUTES} minutes. Never give it to anyone who contacts you.\n\n{NOT_YOU}\n"
+            "Hello {username},\n\nTo verify this email address for your account, enter this code in the security checkup:\n\n  {code}\n\nIt works for {EMAIL_CODE_MINUTES} minutes. Never give it to anyone who contacts you.\n\n{}\n",
+            letterhead.not_you()
         ),
     )
     .with_secret(code, expires_at)
 }
 
-pub fn password_changed(username: &str, at: &str) -> Mail {
+/// A code to the contact address of request `id`, for a new status token.
+pub fn status_token_code(letterhead: &Letterhead, id: &str, code: &str, expires_at: i64) -> Mail {
+    Mail::new(
+        format!("Your code for a new status token for request {id}"),
+        format!(
+            "Hello,\n\nSomeone asked for a new status token for the account recovery request with request ID {id}. \
+             Your one-time code is:\n\n  {code}\n\nIt works for {EMAIL_CODE_MINUTES} minutes. Enter it on the status page, \
+             where you asked for it:\n\n  {}\n\n\
+             The new status token replaces the one you were given before, which then stops working. \
+             Never give this code to anyone who contacts you.\n\n\
+             If you did not ask for this, you can ignore this email: your status token has not changed.\n",
+            letterhead.status_page(id)
+        ),
+    )
+    .with_secret(code, expires_at)
+}
+
+pub fn password_changed(letterhead: &Letterhead, username: &str, at: i64) -> Mail {
     Mail::new(
         "Your password was changed",
         format!(
-            "Hello {username},\n\nThe password of your account was changed at {at} with a reset link, and every session was signed out.\n\n{NOT_YOU}\n"
+            "Hello {username},\n\nThe password of your account was changed on {} with a reset link, and every session was signed out.\n\n{}\n",
+            human_utc(at),
+            letterhead.not_you()
         ),
     )
 }
 
-pub fn recovery_code_used(username: &str, unused: u32) -> Mail {
+pub fn recovery_code_used(letterhead: &Letterhead, username: &str, unused: u32) -> Mail {
     Mail::new(
         "A recovery code was used to sign in",
         format!(
             "Hello {username},\n\nA recovery code was just used to sign in to your account. {unused} unused codes remain in your current set.\n\n\
              If this was you, set up your authenticator app again and generate new recovery codes in the security checkup.\n\
-             If this was not you, reset your password now and contact support.\n"
+             {}\n",
+            letterhead.not_you()
         ),
     )
 }
 
-pub fn recovery_codes_generated(username: &str, at: &str) -> Mail {
+pub fn recovery_codes_generated(letterhead: &Letterhead, username: &str, at: i64) -> Mail {
     Mail::new(
         "New recovery codes were generated",
         format!(
-            "Hello {username},\n\nA new set of recovery codes was generated for your account at {at}. The codes of any older set no longer work.\n\n{NOT_YOU}\n"
+            "Hello {username},\n\nA new set of recovery codes was generated for your account on {}. The codes of any older set no longer work.\n\n{}\n",
+            human_utc(at),
+            letterhead.not_you()
         ),
     )
 }
 
-pub fn authenticator_added(username: &str) -> Mail {
+pub fn authenticator_added(letterhead: &Letterhead, username: &str) -> Mail {
     Mail::new(
         "An authenticator app was added to your account",
         format!(
-            "Hello {username},\n\nAn authenticator app was added to your account. From now on, signing in asks for its code.\n\n{NOT_YOU}\n"
+            "Hello {username},\n\nAn authenticator app was added to your account. From now on, signing in asks for its code.\n\n{}\n",
+            letterhead.not_you()
         ),
     )
 }
 
-pub fn authenticator_removed(username: &str, codes_deleted: bool) -> Mail {
+pub fn authenticator_removed(letterhead: &Letterhead, username: &str, codes_deleted: bool) -> Mail {
     let codes = if codes_deleted {
         " Your recovery codes were deleted with it: they only work alongside an authenticator app."
     } else {
@@ -142,22 +210,25 @@ pub fn authenticator_removed(username: &str, codes_deleted: bool) -> Mail {
         "The authenticator app was removed from your account",
         format!(
             "Hello {username},\n\nThe authenticator app was removed from your account; signing in now asks for your password only.{codes}\n\n\
-             Set up an authenticator app again in the security checkup, then generate new recovery codes.\n{NOT_YOU}\n"
+             Set up an authenticator app again in the security checkup, then generate new recovery codes.\n{}\n",
+            letterhead.not_you()
         ),
     )
 }
 
 /// The last security notice to an address before its hourly cap: says that
 /// further notices are held back, so that the silence after it is news too.
-pub fn with_notices_held_back(mut mail: Mail) -> Mail {
-    mail.body.push_str(
+pub fn with_notices_held_back(letterhead: &Letterhead, mut mail: Mail) -> Mail {
+    mail.body.push_str(&format!(
         "\nThis address has been sent many security notices in a short time, so further ones are held back for up to a day. \
-         Open the security checkup to see the state of your account. If these changes were not yours, reset your password now and contact support.\n",
-    );
+         Open the security checkup to see the state of your account. If these changes were not yours, reset your password now \
+         and contact support at {}.\n",
+        letterhead.support_email
+    ));
     mail
 }
 
-pub fn request_received(id: &str, body: &RecoveryRequestBody) -> Mail {
+pub fn request_received(letterhead: &Letterhead, id: &str, body: &RecoveryRequestBody) -> Mail {
     let who = if body.username.trim().is_empty() {
         "your account".to_string()
     } else {
@@ -166,24 +237,34 @@ pub fn request_received(id: &str, body: &RecoveryRequestBody) -> Mail {
     Mail::new(
         format!("We received your account recovery request {id}"),
         format!(
-            "Hello,\n\nWe received your request to recover {who}. Its reference is {id}.\n\n\
+            "Hello,\n\nWe received your request to recover {who}. Its request ID is {id}.\n\n\
              What happens next: support checks every request by hand. This usually takes 1 to 4 weeks. \
              We may ask you to prove that you own your packages, for example by pushing a branch with a \
              token we give you to the project's public repository.\n\n\
-             Follow your request on the status page with the status token shown when you sent it. \
-             We will never ask for your password or your recovery codes.\n"
+             Follow your request on the status page with its request ID and the status token shown when you sent it:\n\n  {}\n\n\
+             {LOST_TOKEN}\n\n\
+             We will never ask for your password or your recovery codes.\n",
+            letterhead.status_page(id),
         ),
     )
 }
 
-pub fn request_updated(id: &str, status_words: &str, note: Option<&str>) -> Mail {
+pub fn request_updated(
+    letterhead: &Letterhead,
+    id: &str,
+    status_words: &str,
+    note: Option<&str>,
+) -> Mail {
     let mut body = format!(
-        "Hello,\n\nThe status of your account recovery request {id} is now: {status_words}.\n"
+        "Hello,\n\nThe status of your account recovery request with request ID {id} is now: {status_words}.\n"
     );
     if let Some(n) = note {
         body.push_str(&format!("\nA note from support:\n\n{n}\n"));
     }
-    body.push_str("\nYou can follow your request on the status page with the status token you were given when you sent it.\n");
+    body.push_str(&format!(
+        "\nFollow your request on the status page with its request ID and the status token you were given when you sent it:\n\n  {}\n\n{LOST_TOKEN}\n",
+        letterhead.status_page(id),
+    ));
     Mail::new(
         format!("Your account recovery request {id} was updated"),
         body,
@@ -193,6 +274,13 @@ pub fn request_updated(id: &str, status_words: &str, note: Option<&str>) -> Mail
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn letterhead() -> Letterhead {
+        Letterhead {
+            public_url: "https://pypi.example.org".into(),
+            support_email: "admin@pypi.example.org".into(),
+        }
+    }
 
     #[test]
     fn secrets_are_named_and_redactable() {
@@ -210,9 +298,94 @@ mod tests {
         );
         let c = email_code("12345678", 9);
         assert!(!c.redacted_body().unwrap().contains("12345678"));
-        assert_eq!(authenticator_added("bob").redacted_body(), None);
-        assert!(authenticator_removed("bob", true)
+        let s = status_token_code(&letterhead(), "RR-2026-123456", "87654321", 9);
+        let kept = s.redacted_body().unwrap();
+        assert!(!kept.contains("87654321") && kept.contains("RR-2026-123456"));
+        assert_eq!(
+            authenticator_added(&letterhead(), "bob").redacted_body(),
+            None
+        );
+        assert!(authenticator_removed(&letterhead(), "bob", true)
             .body
             .contains("recovery codes were deleted"));
+    }
+
+    #[test]
+    fn every_mail_that_says_contact_support_gives_the_address() {
+        let l = letterhead();
+        let t = crate::clock::parse_rfc3339("2026-12-04T04:52:55Z").unwrap();
+        let notices = [
+            account_email_code(&l, "bob", "12345678", t),
+            password_changed(&l, "bob", t),
+            recovery_code_used(&l, "bob", 7),
+            recovery_codes_generated(&l, "bob", t),
+            authenticator_added(&l, "bob"),
+            authenticator_removed(&l, "bob", false),
+            with_notices_held_back(&l, authenticator_added(&l, "bob")),
+        ];
+        for mail in &notices {
+            let mentions = mail.body.matches("contact support").count();
+            let addressed = mail
+                .body
+                .matches("contact support at admin@pypi.example.org.")
+                .count();
+            assert!(mentions > 0, "{}", mail.body);
+            assert_eq!(mentions, addressed, "{}", mail.body);
+        }
+        // The times say when, in words and with the zone.
+        for mail in [
+            password_changed(&l, "bob", t),
+            recovery_codes_generated(&l, "bob", t),
+        ] {
+            assert!(
+                mail.body.contains(" on 4 December 2026 at 04:52 UTC"),
+                "{}",
+                mail.body
+            );
+            assert!(!mail.body.contains("2026-12-04T"), "{}", mail.body);
+        }
+    }
+
+    #[test]
+    fn request_mails_name_the_request_id_and_lead_to_its_status_page() {
+        let l = letterhead();
+        let body: RecoveryRequestBody = serde_json::from_value(serde_json::json!({
+            "username": "bob",
+            "contact_email": "new@example.org",
+            "reason": "forgot_password",
+            "details": "I forgot it.",
+            "accepted_code_of_conduct": true,
+            "acknowledged_delay": true
+        }))
+        .unwrap();
+        let link = "https://pypi.example.org/status?id=RR-2026-123456";
+        for mail in [
+            request_received(&l, "RR-2026-123456", &body),
+            request_updated(&l, "RR-2026-123456", "in review", Some("We are looking.")),
+            status_token_code(&l, "RR-2026-123456", "87654321", 9),
+        ] {
+            assert!(
+                mail.body.contains("request ID RR-2026-123456")
+                    || mail.body.contains("request ID is RR-2026-123456"),
+                "{}",
+                mail.body
+            );
+            assert!(mail.body.contains(link), "{}", mail.body);
+            assert!(!mail.body.contains("reference"), "{}", mail.body);
+        }
+        for mail in [
+            request_received(&l, "RR-2026-123456", &body),
+            request_updated(&l, "RR-2026-123456", "in review", None),
+        ] {
+            assert!(
+                mail.body.contains("\"I do not have my status token\""),
+                "{}",
+                mail.body
+            );
+        }
+        // The code mail's link carries the id only, never the code.
+        let code = status_token_code(&l, "RR-2026-123456", "87654321", 9);
+        assert!(code.body.contains(&format!("  {link}\n")), "{}", code.body);
+        assert!(code.body.contains("works for 15 minutes"), "{}", code.body);
     }
 }

@@ -1,7 +1,8 @@
 //! The signed-in security checkup: facts, re-authentication, recovery codes
 //! and the authenticator app. Every POST and DELETE here passes the CSRF
 //! check of [`SignedIn`]; generating codes, adding an authenticator and
-//! removing it also need a password entered in the last 5 minutes.
+//! removing it also need a password entered in the last 5 minutes: at the
+//! sign-in that made the session, or again with `POST /account/reauth`.
 //!
 //! Double submits: every change is written with a condition on the state
 //! it was decided on (the pending secret that was checked, the code set that
@@ -67,7 +68,7 @@ fn require_reauth(s: &SessionRow, now: i64) -> ApiResult<()> {
         return Err(ApiError::new(ProblemCode::ReauthRequired,
             "Enter your password again",
         )
-        .detail("For this change, confirm your password first (POST /account/reauth); it counts for 5 minutes."));
+        .detail("For this change, confirm your password first (POST /account/reauth), or sign in again: either counts for 5 minutes."));
     }
     Ok(())
 }
@@ -148,7 +149,7 @@ crate::problems!(
 );
 
 #[utoipa::path(post, path = "/account/reauth", tag = "account", request_body = ReauthBody,
-    description = "Confirms the password; for 5 minutes the session may generate recovery codes and add or remove an authenticator. Needs `X-CSRF-Token`. 10 failed confirmations per 5 minutes per user.",
+    description = "Confirms the password; for 5 minutes the session may generate recovery codes and add or remove an authenticator. A completed sign-in opens the same window, so this is needed only once the 5 minutes after signing in are over. Needs `X-CSRF-Token`. 10 failed confirmations per 5 minutes per user.",
     responses(
         (status = 200, body = Reauthenticated),
         ReauthProblems,
@@ -190,7 +191,7 @@ crate::problems!(
 );
 
 #[utoipa::path(post, path = "/account/recovery-codes", tag = "account",
-    description = "Generates a new set of 8 recovery codes and deletes the old set (its codes then answer \"Invalid recovery code.\"). Only with an authenticator app set up (409 `totp_required`): a code set alone would make every sign-in demand a code until the account is locked out. Needs a fresh re-authentication and `X-CSRF-Token`. The answer is `Cache-Control: no-store`; the codes are never shown again. Of two concurrent calls one succeeds, the other is 409 `changed_meanwhile`. 5 generations an hour and 10 a day per account (every call that gets past the checks above counts).",
+    description = "Generates a new set of 8 recovery codes and deletes the old set (its codes then answer \"Invalid recovery code.\"). Only with an authenticator app set up (409 `totp_required`): a code set alone would make every sign-in demand a code until the account is locked out. Needs a fresh re-authentication (a sign-in or `POST /account/reauth` in the last 5 minutes, else 403 `reauth_required`) and `X-CSRF-Token`. The answer is `Cache-Control: no-store`; the codes are never shown again. Of two concurrent calls one succeeds, the other is 409 `changed_meanwhile`. 5 generations an hour and 10 a day per account (every call that gets past the checks above counts).",
     responses(
         (status = 200, body = RecoveryCodesGenerated),
         GenerateCodesProblems,
@@ -220,6 +221,7 @@ pub async fn generate_codes(
     })
     .await?;
     let user = s.user.clone();
+    let letterhead = state.settings.letterhead();
     state
         .db
         .call(move |c| {
@@ -233,8 +235,9 @@ pub async fn generate_codes(
             accounts::replace_recovery_codes(&tx, user.id, &hashes, now)?;
             mail::queue_notice(
                 &tx,
+                &letterhead,
                 &user.email,
-                &templates::recovery_codes_generated(&user.username, &rfc3339(now)),
+                &templates::recovery_codes_generated(&letterhead, &user.username, now),
                 now,
             )?;
             tx.commit()?;
@@ -322,7 +325,7 @@ crate::problems!(
 );
 
 #[utoipa::path(post, path = "/account/totp", tag = "account",
-    description = "Starts adding an authenticator app (one per account): a new secret to confirm within 10 minutes. Needs a fresh re-authentication and `X-CSRF-Token`. `Cache-Control: no-store`. Authenticator changes (this, its confirmation, removal) are limited to 10 an hour per account.",
+    description = "Starts adding an authenticator app (one per account): a new secret to confirm within 10 minutes. Needs a fresh re-authentication (a sign-in or `POST /account/reauth` in the last 5 minutes, else 403 `reauth_required`) and `X-CSRF-Token`. `Cache-Control: no-store`. Authenticator changes (this, its confirmation, removal) are limited to 10 an hour per account.",
     responses(
         (status = 200, body = TotpSetup),
         TotpStartProblems,
@@ -423,6 +426,7 @@ pub async fn totp_confirm(
         _ => return Err(as_field(totp_invalid())),
     };
     let user = u.clone();
+    let letterhead = state.settings.letterhead();
     let confirmed = state
         .db
         .call(move |c| {
@@ -436,8 +440,9 @@ pub async fn totp_confirm(
             }
             mail::queue_notice(
                 &tx,
+                &letterhead,
                 &user.email,
-                &templates::authenticator_added(&user.username),
+                &templates::authenticator_added(&letterhead, &user.username),
                 now,
             )?;
             tx.commit()?;
@@ -458,7 +463,7 @@ crate::problems!(
 );
 
 #[utoipa::path(delete, path = "/account/totp", tag = "account",
-    description = "Removes the authenticator app, **and deletes the recovery codes with it** (they only exist alongside an authenticator: a code set alone would make every sign-in demand a code until the account is locked out). Signing in then asks for the password only; set up an authenticator again, then generate new codes. The account's address is mailed. Needs a fresh re-authentication and `X-CSRF-Token`. Counts with the authenticator changes (10 an hour per account).",
+    description = "Removes the authenticator app, **and deletes the recovery codes with it** (they only exist alongside an authenticator: a code set alone would make every sign-in demand a code until the account is locked out). Signing in then asks for the password only; set up an authenticator again, then generate new codes. The account's address is mailed. Needs a fresh re-authentication (a sign-in or `POST /account/reauth` in the last 5 minutes, else 403 `reauth_required`) and `X-CSRF-Token`. Counts with the authenticator changes (10 an hour per account).",
     responses(
         (status = 200, description = "Removed; the updated checkup", body = AccountSecurity),
         TotpRemoveProblems,
@@ -481,6 +486,7 @@ pub async fn totp_remove(
     }
     reserve_totp_change(&state, s.user.id).await?;
     let user = s.user.clone();
+    let letterhead = state.settings.letterhead();
     state
         .db
         .call(move |c| {
@@ -491,8 +497,9 @@ pub async fn totp_remove(
             sessions::close_challenges_of(&tx, user.id)?;
             mail::queue_notice(
                 &tx,
+                &letterhead,
                 &user.email,
-                &templates::authenticator_removed(&user.username, codes > 0),
+                &templates::authenticator_removed(&letterhead, &user.username, codes > 0),
                 now,
             )?;
             tx.commit()?;

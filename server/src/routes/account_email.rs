@@ -58,6 +58,7 @@ pub async fn email_verification_start(
     let code = new_email_code();
     let key = state.key.clone();
     let uid = s.user.id;
+    let letterhead = state.settings.letterhead();
     state
         .db
         .call(move |c| {
@@ -77,12 +78,13 @@ pub async fn email_verification_start(
                 &code_hash(&key, uid, &email, &code),
                 now + EMAIL_CODE_SECS,
             )?;
-            mail::queue_notice(
-                &tx,
-                &user.email,
-                &templates::account_email_code(&user.username, &code, now + EMAIL_CODE_SECS),
-                now,
-            )?;
+            let mail = templates::account_email_code(
+                &letterhead,
+                &user.username,
+                &code,
+                now + EMAIL_CODE_SECS,
+            );
+            mail::queue_notice(&tx, &letterhead, &user.email, &mail, now)?;
             tx.commit()?;
             Ok(())
         })

@@ -19,7 +19,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use reclaim_core::api::{
     Accepted, EmailProof, EmailVerificationBody, EmailVerificationConfirmBody, PasswordResetBody,
-    PasswordResetConfirmBody, UsernameReminderBody,
+    PasswordResetCheckBody, PasswordResetConfirmBody, ResetLinkValid, UsernameReminderBody,
 };
 use reclaim_core::limits::{EMAIL_CODE_DIGITS, EMAIL_CODE_MINUTES, RESET_LINK_HOURS};
 use reclaim_core::validation::check;
@@ -33,8 +33,8 @@ use crate::extract::ApiJson;
 use crate::limits::{
     self, EMAIL_CODE_CHECK, EMAIL_CODE_CHECK_PER_CLIENT, EMAIL_CODE_MAILS_PER_ADDRESS,
     EMAIL_CODE_SEND, EMAIL_CODE_SEND_PER_CLIENT, PASSWORD_RESET, PASSWORD_RESET_PER_CLIENT,
-    REMINDER_MAILS, RESET_CONFIRM_PER_CLIENT, RESET_MAILS, USERNAME_REMINDER,
-    USERNAME_REMINDER_PER_CLIENT,
+    REMINDER_MAILS, RESET_CHECK_PER_CLIENT, RESET_CONFIRM_PER_CLIENT, RESET_MAILS,
+    USERNAME_REMINDER, USERNAME_REMINDER_PER_CLIENT,
 };
 use crate::mail::{self, templates};
 use crate::openapi::JSON_BODY;
@@ -130,6 +130,63 @@ pub async fn password_reset(
     Ok(accepted(RESET_ANSWER))
 }
 
+/// The answer to a reset link that does not work (unknown, used or expired).
+fn reset_token_invalid() -> ApiError {
+    ApiError::new(
+        ProblemCode::ResetTokenInvalid,
+        "This reset link does not work",
+    )
+    .detail("It may have expired (links work for 6 hours) or been used. Ask for a new one.")
+}
+
+crate::problems!(
+    /// What `POST /password-reset/check` answers besides 200.
+    PasswordResetCheckProblems: JSON_BODY, &[ProblemCode::ResetTokenInvalid, ProblemCode::RateLimited]
+);
+
+/// Checks a reset link without using it.
+///
+/// Attack review (utoipa makes the line above the operation's summary in
+/// the OpenAPI document; the description is its own, so these stay here):
+/// - Who may call it: anyone, without a session: it is for the page the
+///   mailed link opens, to say at once whether the link still works.
+/// - What it reveals: whether this token is live and for how long, which
+///   only its holder can ask (256 random bits); a dead token answers
+///   exactly as `/password-reset/confirm` does.
+/// - What a stranger can spend: nothing of anyone else's. It reads, and
+///   writes only the client's own limit (30 checks an hour, every check
+///   counting): it uses no link up, and 30 guesses an hour at 256-bit
+///   tokens find none.
+#[utoipa::path(post, path = "/password-reset/check", tag = "self-service", request_body = PasswordResetCheckBody,
+    description = "Whether the token from a reset link still works, without using it: 200 with the seconds it has left, or 400 `reset_token_invalid` (unknown, used or expired), as `POST /password-reset/confirm` answers. The token goes in the body, never in a URL. Changes nothing; 30 checks an hour per client, every check counting (429).",
+    responses(
+        (status = 200, body = ResetLinkValid),
+        PasswordResetCheckProblems,
+    ))]
+pub async fn password_reset_check(
+    State(state): State<AppState>,
+    ext: axum::http::Extensions,
+    ApiJson(body): ApiJson<PasswordResetCheckBody>,
+) -> ApiResult<Json<ResetLinkValid>> {
+    let now = state.clock.now();
+    let token_hash = sha256_hex(&body.token);
+    let client = format!("reset-check:ip:{}", client_key(&ext));
+    let until = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let _ = limits::reserve(&tx, &[(&client, RESET_CHECK_PER_CLIENT)], now)?;
+            let until = reset_tokens::live_until(&tx, &token_hash, now)?;
+            tx.commit()?;
+            Ok(until)
+        })
+        .await?;
+    let until = until.ok_or_else(reset_token_invalid)?;
+    Ok(Json(ResetLinkValid {
+        valid_for: u32::try_from(until - now).unwrap_or(u32::MAX),
+    }))
+}
+
 crate::problems!(
     /// What `POST /password-reset/confirm` answers besides 204.
     PasswordResetConfirmProblems: JSON_BODY, &[ProblemCode::ResetTokenInvalid, ProblemCode::RateLimited]
@@ -147,13 +204,6 @@ pub async fn password_reset_confirm(
     ApiJson(body): ApiJson<PasswordResetConfirmBody>,
 ) -> ApiResult<StatusCode> {
     check(&body).map_err(ApiError::validation)?;
-    let invalid = || {
-        ApiError::new(
-            ProblemCode::ResetTokenInvalid,
-            "This reset link does not work",
-        )
-        .detail("It may have expired (links work for 6 hours) or been used. Ask for a new one.")
-    };
     // Failed confirmations per client, reserved first; the token is checked
     // before the new password is hashed, so a bad link costs no argon2.
     let reservation = reserve(
@@ -169,20 +219,21 @@ pub async fn password_reset_confirm(
     let th = token_hash.clone();
     let live = state
         .db
-        .call(move |c| Ok(reset_tokens::is_live(c, &th, now)?))
+        .call(move |c| Ok(reset_tokens::live_until(c, &th, now)?))
         .await?;
-    if !live {
-        return Err(invalid());
+    if live.is_none() {
+        return Err(reset_token_invalid());
     }
     let password = body.new_password;
     let new_hash = hash_work(&state, &reservation, move |h| h.hash(&password)).await?;
-    let at = crate::clock::rfc3339(now);
+    let letterhead = state.settings.letterhead();
     state
         .db
         .call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             // Checked again with the write: of two concurrent uses, one wins.
-            let uid = reset_tokens::use_link(&tx, &token_hash, now)?.ok_or_else(invalid)?;
+            let uid =
+                reset_tokens::use_link(&tx, &token_hash, now)?.ok_or_else(reset_token_invalid)?;
             accounts::set_password(&tx, uid, &new_hash, now)?;
             sessions::end_all_of(&tx, uid)?;
             // A reset may follow a compromise: no browser stays known.
@@ -190,8 +241,9 @@ pub async fn password_reset_confirm(
             if let Some(u) = accounts::user_by_id(&tx, uid)? {
                 mail::queue_notice(
                     &tx,
+                    &letterhead,
                     &u.email,
-                    &templates::password_changed(&u.username, &at),
+                    &templates::password_changed(&letterhead, &u.username, now),
                     now,
                 )?;
             }

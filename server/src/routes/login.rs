@@ -86,7 +86,7 @@ crate::problems!(
 );
 
 #[utoipa::path(post, path = "/login", tag = "sign-in", request_body = LoginBody,
-    description = "Checks the password. A completed sign-in (here, or after the second factor) sets the session cookie and a device cookie (`reclaim_device`, over https `__Host-reclaim_device`; HttpOnly, SameSite=Strict, one year): a later attempt from this browser for the same account is limited per device (10 failures per 5 min, 100 a day) instead of per username and per client, so strangers filling those cannot lock the owner's browser out. Failures are limited (429) to 10 per 5 min and 100 a day per username and 10 per 5 min per client; from a known device, to 10 per 5 min and 100 a day per device instead.",
+    description = "Checks the password. A completed sign-in (here, or after the second factor) counts as a fresh re-authentication for 5 minutes (`reauth_valid_for` in `GET /account/security`), and sets the session cookie and a device cookie (`reclaim_device`, over https `__Host-reclaim_device`; HttpOnly, SameSite=Strict, one year): a later attempt from this browser for the same account is limited per device (10 failures per 5 min, 100 a day) instead of per username and per client, so strangers filling those cannot lock the owner's browser out. Failures are limited (429) to 10 per 5 min and 100 a day per username and 10 per 5 min per client; from a known device, to 10 per 5 min and 100 a day per device instead.",
     responses(
         (status = 200, description = "Signed in (cookie set), or a second-factor challenge", body = LoginOutcome),
         LoginProblems,
@@ -303,6 +303,7 @@ pub async fn login_recovery_code(
     let now = state.clock.now();
     let hash = sha256_hex(&body.token);
     let u = user.clone();
+    let letterhead = state.settings.letterhead();
     let res = state
         .db
         .call(move |c| {
@@ -314,8 +315,9 @@ pub async fn login_recovery_code(
             let info = accounts::codes_info(&tx, &u)?;
             mail::queue_notice(
                 &tx,
+                &letterhead,
                 &u.email,
-                &templates::recovery_code_used(&u.username, info.unused),
+                &templates::recovery_code_used(&letterhead, &u.username, info.unused),
                 now,
             )?;
             let s = sessions::create(&tx, u.id, now)?;

@@ -6,6 +6,10 @@
 //! answered exactly like any new request (201, its own id and token, status
 //! `received`), so the answer reveals neither the account nor the other
 //! request. Support sees attachments together with the open case.
+//!
+//! A lost status token is got back through the contact mailbox: a code
+//! mailed to the request's contact address (`/status-code`), entered for a
+//! new token (`/status-token`) that replaces the old one.
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, Path, Request, State};
@@ -13,21 +17,28 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use reclaim_core::api::{
-    Reason, RecoveryRequestBody, RecoveryRequestCreated, RecoveryRequestStatusView, RequestStatus,
-    IDEMPOTENCY_KEY_HEADER,
+    Accepted, CodeBody, NewStatusToken, Reason, RecoveryRequestBody, RecoveryRequestCreated,
+    RecoveryRequestStatusView, RequestStatus, StatusTokenCodeBody, IDEMPOTENCY_KEY_HEADER,
 };
-use reclaim_core::validation::check_request;
+use reclaim_core::limits::EMAIL_CODE_MINUTES;
+use reclaim_core::validation::{check, check_request};
 use reclaim_core::ProblemCode;
+use rusqlite::TransactionBehavior;
 
-use super::client_key;
-use crate::crypto::{ct_eq, sha256_hex, ServerKey};
+use super::auth::{email_code_invalid, new_email_code, EMAIL_CODE_SECS};
+use super::{accepted, client_key, norm};
+use crate::crypto::{ct_eq, random_token, sha256_hex, ServerKey};
 use crate::extract::ApiJson;
 use crate::idempotency::{self, Decision};
-use crate::limits::{self, RECOVERY_REQUESTS_PER_CLIENT};
+use crate::limits::{
+    self, RECOVERY_REQUESTS_PER_CLIENT, STATUS_CODE_CHECK, STATUS_CODE_CHECK_PER_CLIENT,
+    STATUS_CODE_MAILS, STATUS_CODE_SEND, STATUS_CODE_SEND_PER_CLIENT,
+};
 use crate::mail::{self, templates};
 use crate::openapi::JSON_BODY;
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::store::email_codes;
 use crate::store::requests as store;
 
 crate::problems!(
@@ -92,6 +103,7 @@ pub async fn create(State(state): State<AppState>, req: Request) -> ApiResult<Re
     let token_hash = sha256_hex(&token);
     let k = key.clone();
     let budget = state.settings.mail_budget();
+    let letterhead = state.settings.letterhead();
     let result = state
         .db
         .call(move |c| {
@@ -112,7 +124,7 @@ pub async fn create(State(state): State<AppState>, req: Request) -> ApiResult<Re
             mail::queue_within_budget(
                 &tx,
                 body.contact_email.trim(),
-                &templates::request_received(&id, &body),
+                &templates::request_received(&letterhead, &id, &body),
                 now,
                 budget,
             )?;
@@ -256,6 +268,192 @@ pub async fn show(
         updated_at: crate::clock::rfc3339(req.updated_at),
         timeline: req.timeline,
     }))
+}
+
+/// Keyed with the request's id: a code works for its own request only, and
+/// a copy of the database alone does not give it away.
+fn status_code_hash(key: &ServerKey, id: &str, code: &str) -> String {
+    key.mac_hex("status-token-code", &format!("{id}\n{code}"))
+}
+
+crate::problems!(
+    /// What `POST /recovery-requests/{id}/status-code` answers besides 202.
+    StatusCodeProblems: JSON_BODY, &[ProblemCode::RateLimited]
+);
+
+/// Mails a code for a new status token to the request's contact address.
+///
+/// Attack review (utoipa makes the line above the operation's summary in
+/// the OpenAPI document; the description is its own, so these stay here):
+/// - Who may call it: anyone. A requester who lost the status token knows
+///   the request's id (in every mail about it) and its contact address.
+/// - What it reveals: nothing. An unknown id, a wrong address and a match
+///   get the same 202 after the same work (one write transaction with the
+///   limits and the lookup, the mail written in it), and every limit is
+///   keyed by what was typed or by the client, never by whether the request
+///   exists. The code goes only to the address the request already has,
+///   never to one the caller chose, and changes nothing until it is
+///   entered: the token in use keeps working.
+/// - What a stranger can spend: knowing the id and the address, the
+///   request's codes by mail (5 a day, at most 3 to one client, so the
+///   owner from another client still gets some), and the mail budget only
+///   within the per-client limits, like every mail anyone can trigger.
+#[utoipa::path(post, path = "/recovery-requests/{id}/status-code", tag = "recovery requests", request_body = StatusTokenCodeBody,
+    description = "For a requester who lost the status token: when `contact_email` is the request's contact address (compared ASCII case-insensitively), mails it an 8-digit one-time code (valid 15 min) for `POST /recovery-requests/{id}/status-token`. The answer is the same 202 for an unknown id, another address and a match. 2 an hour and 3 a day per request id per client, 20 an hour per client (429); silently at most 3 codes an hour and 5 a day for one request.",
+    params(("id" = String, Path, description = "e.g. `RR-2026-000123`")),
+    responses(
+        (status = 202, body = Accepted),
+        StatusCodeProblems,
+    ))]
+pub async fn mail_status_code(
+    State(state): State<AppState>,
+    ext: axum::http::Extensions,
+    id: Result<Path<String>, PathRejection>,
+    ApiJson(body): ApiJson<StatusTokenCodeBody>,
+) -> ApiResult<(StatusCode, Json<Accepted>)> {
+    check(&body).map_err(ApiError::validation)?;
+    // An undecodable id is just another unknown id.
+    let id = id.map(|Path(id)| id).unwrap_or_default();
+    // The rule refuses blanks around an address, and a request's contact
+    // address was stored trimmed: what is left to forgive is ASCII case.
+    let contact = body.contact_email;
+    let now = state.clock.now();
+    let code = new_email_code();
+    let client = client_key(&ext);
+    let key = state.key.clone();
+    let budget = state.settings.mail_budget();
+    let letterhead = state.settings.letterhead();
+    state
+        .db
+        .call(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let _ = limits::reserve(
+                &tx,
+                &[
+                    (
+                        &format!("status-code:{}:ip:{client}", norm(&id)),
+                        STATUS_CODE_SEND,
+                    ),
+                    (
+                        &format!("status-code:ip:{client}"),
+                        STATUS_CODE_SEND_PER_CLIENT,
+                    ),
+                ],
+                now,
+            )?;
+            let request = store::find_row(&tx, &id)?
+                .filter(|r| r.contact_email.eq_ignore_ascii_case(&contact));
+            let Some(request) = request else {
+                tx.commit()?;
+                return Ok(());
+            };
+            // The request's mailbox is capped silently (one client reaches
+            // at most its share); a dropped mail hands its slot back.
+            let Some(slot) = limits::mail_slot_total(
+                &tx,
+                &format!("status-code-request:{}", request.seq),
+                STATUS_CODE_MAILS,
+                now,
+            )?
+            else {
+                tx.commit()?;
+                return Ok(());
+            };
+            let expires_at = now + EMAIL_CODE_SECS;
+            let mail =
+                templates::status_token_code(&letterhead, &request.public_id, &code, expires_at);
+            if mail::queue_within_budget(&tx, &request.contact_email, &mail, now, budget)? {
+                let hash = status_code_hash(&key, &request.public_id, &code);
+                email_codes::insert_status_code(&tx, request.seq, &hash, expires_at)?;
+            } else {
+                limits::refund(&tx, &slot)?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    state.mailer.poke();
+    Ok(accepted(&format!(
+        "If this is the request's contact address, we have sent it a code for a new status token. It works for {EMAIL_CODE_MINUTES} minutes."
+    )))
+}
+
+crate::problems!(
+    /// What `POST /recovery-requests/{id}/status-token` answers besides 200.
+    StatusTokenProblems: JSON_BODY, &[ProblemCode::EmailCodeInvalid, ProblemCode::RateLimited]
+);
+
+/// Exchanges a mailed code for a new status token.
+///
+/// Attack review (not in the OpenAPI document, as above):
+/// - Who may call it: anyone with a code from the request's contact
+///   mailbox. Whoever reads that mailbox already gets every mail about the
+///   request, so the status the new token opens tells them nothing new.
+/// - What it reveals: nothing about ids. A wrong code, an expired one and
+///   an unknown id get the same 422 after the same statement. A code works
+///   once: of two concurrent uses, one gets a token.
+/// - What a stranger can lock: the 5 guesses per 15 minutes per request id
+///   are shared by every client (split by client, the guesses would
+///   multiply against 10^8 codes), so one who knows the id can keep the
+///   owner from entering a code for 15 minutes at a time. The token in use
+///   is untouched, and 20 guesses per 15 minutes per client bound how many
+///   requests one client can do that to.
+#[utoipa::path(post, path = "/recovery-requests/{id}/status-token", tag = "recovery requests", request_body = CodeBody,
+    description = "Exchanges a code from `POST /recovery-requests/{id}/status-code` for a new status token; the request's previous token stops working. The code works once. A wrong or expired code, or an unknown id, is 422 `email_code_invalid` (the same answer for each). 5 guesses per 15 minutes per request id, 20 per client (429). `Cache-Control: no-store`; the token is shown once.",
+    params(("id" = String, Path, description = "e.g. `RR-2026-000123`")),
+    responses(
+        (status = 200, body = NewStatusToken),
+        StatusTokenProblems,
+    ))]
+pub async fn renew_status_token(
+    State(state): State<AppState>,
+    ext: axum::http::Extensions,
+    id: Result<Path<String>, PathRejection>,
+    ApiJson(body): ApiJson<CodeBody>,
+) -> ApiResult<Response> {
+    let id = id.map(|Path(id)| id).unwrap_or_default();
+    let code: String = body.code.chars().filter(|c| !c.is_whitespace()).collect();
+    let now = state.clock.now();
+    let token = random_token("st_");
+    let token_hash = sha256_hex(&token);
+    let client = client_key(&ext);
+    let key = state.key.clone();
+    state
+        .db
+        .call(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // Every guess counts (a right one ends the request's codes anyway).
+            let _ = limits::reserve(
+                &tx,
+                &[
+                    (&format!("status-check:{}", norm(&id)), STATUS_CODE_CHECK),
+                    (
+                        &format!("status-check:ip:{client}"),
+                        STATUS_CODE_CHECK_PER_CLIENT,
+                    ),
+                ],
+                now,
+            )?;
+            let hash = status_code_hash(&key, &id, &code);
+            let Some(seq) = email_codes::take_status_code(&tx, &id, &hash, now)? else {
+                tx.commit()?; // keep the charged attempt
+                return Err(email_code_invalid());
+            };
+            // Replaced, not added: the old token was lost, possibly to
+            // someone else (a shared device, a forwarded mail), and must no
+            // longer open the request once its owner has proved the mailbox.
+            store::replace_status_token(&tx, seq, &token_hash, now)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    let mut res = Json(NewStatusToken {
+        status_token: token,
+    })
+    .into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use crate::state::AppState;
 pub fn api(demo: bool) -> OpenApiRouter<AppState> {
     let api = OpenApiRouter::default()
         .routes(routes!(auth::password_reset))
+        .routes(routes!(auth::password_reset_check))
         .routes(routes!(auth::password_reset_confirm))
         .routes(routes!(auth::username_reminder))
         .routes(routes!(login::login))
@@ -25,6 +26,8 @@ pub fn api(demo: bool) -> OpenApiRouter<AppState> {
         .routes(routes!(auth::email_verification_confirm))
         .routes(routes!(requests::create))
         .routes(routes!(requests::show))
+        .routes(routes!(requests::mail_status_code))
+        .routes(routes!(requests::renew_status_token))
         .routes(routes!(account::security))
         .routes(routes!(account::reauth))
         .routes(routes!(account::generate_codes))

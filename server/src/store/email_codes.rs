@@ -1,6 +1,7 @@
 //! One-time email codes (stored as a keyed hash, see `routes::auth`), the
-//! proofs a correct code gives (stored as SHA-256 of 256 random bits), and
-//! the codes a signed-in account verifies its own address with.
+//! proofs a correct code gives (stored as SHA-256 of 256 random bits), the
+//! codes a signed-in account verifies its own address with, and the codes
+//! that get a recovery request's lost status token back.
 
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -64,6 +65,10 @@ pub fn prune(c: &Connection, now: i64) -> rusqlite::Result<()> {
         "DELETE FROM account_email_codes WHERE expires_at <= ?1",
         [now],
     )?;
+    c.execute(
+        "DELETE FROM request_status_codes WHERE expires_at <= ?1",
+        [now],
+    )?;
     Ok(())
 }
 
@@ -105,4 +110,50 @@ pub fn take_account_code(
         )?;
     }
     Ok(hit > 0)
+}
+
+/// A code mailed to the contact address of request `request_seq`, for a new
+/// status token. Kept apart from the anonymous codes: it proves nothing
+/// about a mailbox to anyone but this request, and using one never voids
+/// the address's other codes.
+pub fn insert_status_code(
+    c: &Connection,
+    request_seq: i64,
+    code_hash: &str,
+    expires_at: i64,
+) -> rusqlite::Result<()> {
+    c.execute(
+        "INSERT INTO request_status_codes (request_seq, code_hash, expires_at) VALUES (?1, ?2, ?3)",
+        params![request_seq, code_hash, expires_at],
+    )?;
+    Ok(())
+}
+
+/// Use a live code of the request with public id `public_id`: its row
+/// (`seq`) if the code matched, and every code of the request goes. One
+/// statement whether or not the id exists, so an unknown id costs what a
+/// wrong code does; of two concurrent uses of one code, one gets it.
+pub fn take_status_code(
+    c: &Connection,
+    public_id: &str,
+    code_hash: &str,
+    now: i64,
+) -> rusqlite::Result<Option<i64>> {
+    let seq: Option<i64> = c
+        .query_row(
+            "DELETE FROM request_status_codes
+             WHERE request_seq = (SELECT seq FROM requests WHERE public_id = ?1)
+               AND code_hash = ?2 AND expires_at > ?3
+             RETURNING request_seq",
+            params![public_id, code_hash, now],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(seq) = seq {
+        c.execute(
+            "DELETE FROM request_status_codes WHERE request_seq = ?1",
+            params![seq],
+        )?;
+    }
+    Ok(seq)
 }

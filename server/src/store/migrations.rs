@@ -183,6 +183,24 @@ CREATE TABLE account_email_codes (
 );
 CREATE INDEX account_email_codes_user ON account_email_codes(user_id);
 "#,
+    // 4: the one-time codes that get a request's lost status token back,
+    // and what the server's mails say about the site (for the operator
+    // commands, which mail requesters too).
+    r#"
+CREATE TABLE request_status_codes (
+    id INTEGER PRIMARY KEY,
+    request_seq INTEGER NOT NULL REFERENCES requests(seq) ON DELETE CASCADE,
+    code_hash TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX request_status_codes_request ON request_status_codes(request_seq);
+
+CREATE TABLE letterhead (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    public_url TEXT NOT NULL,
+    support_email TEXT NOT NULL
+);
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

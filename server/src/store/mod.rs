@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod devices;
 pub mod email_codes;
+pub mod letterhead;
 pub mod migrations;
 pub mod outbox;
 pub mod requests;

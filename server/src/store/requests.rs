@@ -5,6 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::clock::rfc3339;
 use crate::crypto::sha256_hex;
+use crate::mail::Letterhead;
 
 #[derive(Debug, Clone)]
 pub struct StoredRequest {
@@ -233,9 +234,35 @@ pub fn attachments(c: &Connection, seq: i64) -> rusqlite::Result<Vec<String>> {
     rows.collect()
 }
 
+/// The timeline's note when a request's status token was replaced.
+pub const TOKEN_REPLACED_NOTE: &str =
+    "A new status token was issued by a code mailed to the contact address. The one before it no longer works.";
+
+/// Give request `seq` a new status token (its hash `token_hash`): the one
+/// before it stops working. A timeline entry with the request's current
+/// status says so, for the requester and for support.
+pub fn replace_status_token(
+    c: &Connection,
+    seq: i64,
+    token_hash: &str,
+    now: i64,
+) -> rusqlite::Result<()> {
+    c.execute(
+        "UPDATE requests SET status_token_hash = ?2, updated_at = ?3 WHERE seq = ?1",
+        params![seq, token_hash, now],
+    )?;
+    c.execute(
+        "INSERT INTO request_events (request_seq, status, note, at)
+         SELECT seq, status, ?2, ?3 FROM requests WHERE seq = ?1",
+        params![seq, TOKEN_REPLACED_NOTE, now],
+    )?;
+    Ok(())
+}
+
 /// Move a request to `status` with a note for the user; queues the mail.
 pub fn set_status(
     c: &Connection,
+    letterhead: &Letterhead,
     req: &StoredRequest,
     status: RequestStatus,
     note: Option<&str>,
@@ -254,7 +281,12 @@ pub fn set_status(
     crate::mail::queue_from_support(
         c,
         &req.contact_email,
-        &crate::mail::templates::request_updated(&req.public_id, status_words(status), note),
+        &crate::mail::templates::request_updated(
+            letterhead,
+            &req.public_id,
+            status_words(status),
+            note,
+        ),
         now,
     )
 }

@@ -15,15 +15,15 @@ pub fn insert(
     Ok(())
 }
 
-/// The link is unused and not expired.
-pub fn is_live(c: &Connection, token_hash: &str, now: i64) -> rusqlite::Result<bool> {
-    Ok(c.query_row(
-        "SELECT 1 FROM reset_tokens WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
+/// When the link stops working (unix s), if it is unused and not expired.
+/// Only reads: checking a link never uses it.
+pub fn live_until(c: &Connection, token_hash: &str, now: i64) -> rusqlite::Result<Option<i64>> {
+    c.query_row(
+        "SELECT expires_at FROM reset_tokens WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
         params![token_hash, now],
-        |_| Ok(()),
+        |r| r.get(0),
     )
-    .optional()?
-    .is_some())
+    .optional()
 }
 
 /// Use the link, if still live: its account. Of two concurrent uses, one

@@ -9,12 +9,15 @@ use crate::crypto::{random_token, sha256_hex};
 /// A session lasts 12 hours.
 pub const SESSION_SECS: i64 = 12 * 3600;
 
-/// Create a session row; returns (cookie token, csrf token).
+/// Create the session of a completed sign-in; returns (cookie token, csrf
+/// token). The sign-in just took the password (and the second factor where
+/// there is one), so it counts as a fresh re-entry of it (`reauth_at`): a
+/// change that needs one right after signing in does not ask again.
 pub fn create(c: &Connection, user_id: i64, now: i64) -> rusqlite::Result<(String, String)> {
     let token = random_token("ses_");
     let csrf = random_token("");
     c.execute(
-        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, reauth_at) VALUES (?1, ?2, ?3, ?4, ?5, ?4)",
         params![sha256_hex(&token), user_id, csrf, now, now + SESSION_SECS],
     )?;
     Ok((token, csrf))

@@ -2,12 +2,15 @@
 //! sealed secrets, and the security notices it mails.
 
 use super::*;
+use crate::routes::REAUTH_SECS;
 
 #[tokio::test]
 async fn checkup_regenerates_codes_and_adds_an_authenticator() {
     let t = test_app();
     let (cookie, csrf) = t.sign_in("bob").await;
     let h = [("cookie", cookie.as_str()), ("x-csrf-token", csrf.as_str())];
+    // Past the 5 minutes the sign-in counts as a fresh password.
+    t.state.clock.advance(REAUTH_SECS + 1);
     let r = t
         .req(Method::POST, "/api/v1/account/recovery-codes", None, &h)
         .await;
@@ -131,6 +134,87 @@ async fn checkup_regenerates_codes_and_adds_an_authenticator() {
 }
 
 #[tokio::test]
+async fn a_fresh_sign_in_counts_as_a_fresh_password_for_five_minutes() {
+    let t = test_app();
+    let (cookie, csrf) = t.sign_in("bob").await;
+    let h = [("cookie", cookie.as_str()), ("x-csrf-token", csrf.as_str())];
+    let r = t
+        .req(Method::GET, "/api/v1/account/security", None, &h)
+        .await;
+    let left = r.body["reauth_valid_for"].as_u64().unwrap();
+    assert!((295..=300).contains(&left), "{left}");
+    // No POST /account/reauth: the sign-in just took the password.
+    let r = t.req(Method::POST, "/api/v1/account/totp", None, &h).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let secret = totp::base32_decode(r.body["secret"].as_str().unwrap()).unwrap();
+    let code = totp::current_code(&secret, t.state.clock.now());
+    let r = t
+        .req(
+            Method::POST,
+            "/api/v1/account/totp/confirm",
+            Some(json!({"code": code})),
+            &h,
+        )
+        .await;
+    assert_eq!(r.body["totp_enabled"], true, "{}", r.text);
+    let r = t
+        .req(Method::POST, "/api/v1/account/recovery-codes", None, &h)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+
+    // Five minutes later every change that needs it is refused again.
+    t.state.clock.advance(REAUTH_SECS + 1);
+    let r = t
+        .req(Method::GET, "/api/v1/account/security", None, &h)
+        .await;
+    assert_eq!(r.body["reauth_valid_for"], 0, "{}", r.text);
+    let r = t
+        .req(Method::POST, "/api/v1/account/recovery-codes", None, &h)
+        .await;
+    r.assert_problem(403, "reauth_required");
+    let r = t
+        .req(Method::DELETE, "/api/v1/account/totp", None, &h)
+        .await;
+    r.assert_problem(403, "reauth_required");
+    let r = t.req(Method::POST, "/api/v1/account/totp", None, &h).await;
+    r.assert_problem(403, "reauth_required");
+    let r = t
+        .req(
+            Method::POST,
+            "/api/v1/account/reauth",
+            Some(json!({"password": demo::password()})),
+            &h,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = t
+        .req(Method::POST, "/api/v1/account/recovery-codes", None, &h)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+
+    // A sign-in with a second factor opens the window when it completes.
+    let token = t.alice_challenge().await;
+    let code = totp::current_code(&alice_secret(), t.state.clock.now());
+    let r = t
+        .post("/login/totp", json!({"token": token, "code": code}))
+        .await;
+    assert_eq!(r.body["result"], "session", "{}", r.text);
+    let pair = r.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let csrf = r.body["csrf_token"].as_str().unwrap().to_string();
+    let h = [("cookie", pair.as_str()), ("x-csrf-token", csrf.as_str())];
+    let r = t
+        .req(Method::POST, "/api/v1/account/recovery-codes", None, &h)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+}
+
+#[tokio::test]
 async fn security_lists_projects_and_when_the_authenticator_changed() {
     let t = test_app();
     let r = t
@@ -239,15 +323,16 @@ async fn authenticator_secrets_are_stored_sealed_and_still_work() {
 async fn security_notices_are_capped_per_address_and_say_so() {
     let t = test_app();
     let now = t.state.clock.now();
-    let notice = crate::mail::templates::authenticator_added("bob");
+    let head = t.state.settings.letterhead();
+    let notice = crate::mail::templates::authenticator_added(&head, "bob");
     t.state
         .db
         .blocking(|c| {
             for _ in 0..15 {
-                crate::mail::queue_notice(c, "Bob@Example.org", &notice, now)?;
+                crate::mail::queue_notice(c, &head, "Bob@Example.org", &notice, now)?;
             }
             // The global budget is not involved, and other addresses are not.
-            crate::mail::queue_notice(c, "alice@example.org", &notice, now)?;
+            crate::mail::queue_notice(c, &head, "alice@example.org", &notice, now)?;
             Ok(())
         })
         .unwrap();
@@ -255,13 +340,17 @@ async fn security_notices_are_capped_per_address_and_say_so() {
     assert_eq!(bob.len(), 10, "10 notices an hour per address");
     let newest = bob[0]["body"].as_str().unwrap();
     assert!(newest.contains("held back"), "the tenth says so: {newest}");
+    assert!(
+        newest.ends_with("contact support at admin@pypi.org.\n"),
+        "{newest}"
+    );
     assert!(!bob[1]["body"].as_str().unwrap().contains("held back"));
     assert_eq!(t.outbox("alice@example.org").await.len(), 1);
     // An hour later there is room again (and 30 a day in all).
     t.state
         .db
         .blocking(|c| {
-            crate::mail::queue_notice(c, "bob@example.org", &notice, now + 3601)?;
+            crate::mail::queue_notice(c, &head, "bob@example.org", &notice, now + 3601)?;
             Ok(())
         })
         .unwrap();

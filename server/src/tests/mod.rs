@@ -68,6 +68,10 @@ fn test_app_with(configure: impl FnOnce(&mut Settings)) -> T {
     let (h, now) = (hasher.clone(), clock.now());
     let key = crate::crypto::ServerKey::ephemeral();
     db.blocking(|c| demo::seed(c, &h, &key, now)).unwrap();
+    // As `serve` does at start, for the operator commands' mails.
+    let letterhead = settings.letterhead();
+    db.blocking(|c| Ok(crate::store::letterhead::record(c, &letterhead)?))
+        .unwrap();
     let mut files = StaticFiles::load(std::path::Path::new("/nonexistent"));
     // Every bundle's page, from core's list: a new bundle needs no edit here.
     for bundle in Bundle::ALL {

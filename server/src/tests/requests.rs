@@ -129,6 +129,17 @@ async fn recovery_request_idempotency_and_status() {
         .as_str()
         .unwrap()
         .contains("was updated"));
+    // Both mails name the request by its ID and lead to its status page,
+    // at the server's public URL, which the operator command read from
+    // what the server recorded.
+    let link = format!("http://127.0.0.1:8080/status?id={id}\n");
+    for mail in [&mails[0], mails.last().unwrap()] {
+        let body = mail["body"].as_str().unwrap();
+        assert!(body.contains("request ID"), "{body}");
+        assert!(body.contains(&link), "{body}");
+        assert!(body.contains("\"I do not have my status token\""), "{body}");
+        assert!(!body.contains(token), "never the token: {body}");
+    }
     assert!(crate::ops::show(&t.state.db, &id)
         .unwrap()
         .contains("attachments:"));
@@ -178,4 +189,186 @@ async fn invalid_requests_get_field_errors() {
         )
         .await;
     assert_eq!(r.body["errors"][0]["code"], "control_characters");
+}
+
+/// File the test request; its (id, status token).
+async fn file_request(t: &T, key: &str) -> (String, String) {
+    let r = t
+        .req(
+            Method::POST,
+            "/api/v1/recovery-requests",
+            Some(request_body()),
+            &[("idempotency-key", key)],
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let field = |name: &str| r.body[name].as_str().unwrap().to_string();
+    (field("id"), field("status_token"))
+}
+
+async fn status_with(t: &T, id: &str, token: &str) -> Res {
+    let auth = format!("Bearer {token}");
+    t.req(
+        Method::GET,
+        &format!("/api/v1/recovery-requests/{id}"),
+        None,
+        &[("authorization", &auth)],
+    )
+    .await
+}
+
+async fn ask_code(t: &T, id: &str, contact_email: &str) -> Res {
+    t.post(
+        &format!("/recovery-requests/{id}/status-code"),
+        json!({ "contact_email": contact_email }),
+    )
+    .await
+}
+
+async fn enter_code(t: &T, id: &str, code: &str) -> Res {
+    t.post(
+        &format!("/recovery-requests/{id}/status-token"),
+        json!({ "code": code }),
+    )
+    .await
+}
+
+/// The 8-digit code of the newest mail to `to`.
+async fn mailed_code(t: &T, to: &str) -> String {
+    let mail = t.outbox(to).await.remove(0);
+    let body = mail["body"].as_str().unwrap();
+    body.split_whitespace()
+        .find(|w| w.len() == 8 && w.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or_else(|| panic!("a code in {body}"))
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_lost_status_token_is_replaced_through_the_contact_address() {
+    let t = test_app();
+    let (id, old_token) = file_request(&t, "k-lost").await;
+    let contact = "new-address@example.org";
+    // The same answer for an unknown id, another address and a match.
+    let unknown = ask_code(&t, "RR-2026-999999", contact).await;
+    let other = ask_code(&t, &id, "someone-else@example.org").await;
+    let before = t.outbox(contact).await.len();
+    let matched = ask_code(&t, &id, "New-Address@Example.ORG").await;
+    assert_eq!(matched.status, 202, "{}", matched.text);
+    for r in [&unknown, &other] {
+        assert_eq!(
+            (r.status, &r.text, &r.headers),
+            (matched.status, &matched.text, &matched.headers)
+        );
+    }
+    let mails = t.outbox(contact).await;
+    assert_eq!(mails.len(), before + 1, "one code, to the match only");
+    assert!(t.outbox("someone-else@example.org").await.is_empty());
+    let body = mails[0]["body"].as_str().unwrap();
+    assert!(body.contains(&format!("request ID {id}")), "{body}");
+    assert!(
+        body.contains(&format!("http://127.0.0.1:8080/status?id={id}\n")),
+        "{body}"
+    );
+    assert!(body.contains("works for 15 minutes"), "{body}");
+    let code = mailed_code(&t, contact).await;
+
+    // A wrong code and an unknown id answer alike; neither uses the code.
+    let wrong = enter_code(&t, &id, "00000000").await;
+    wrong.assert_problem(422, "email_code_invalid");
+    let elsewhere = enter_code(&t, "RR-2026-999999", &code).await;
+    assert_eq!(
+        (wrong.status, &wrong.text),
+        (elsewhere.status, &elsewhere.text)
+    );
+    let r = enter_code(&t, &id, &format!(" {} {} ", &code[..4], &code[4..])).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.headers[header::CACHE_CONTROL], "no-store");
+    let new_token = r.body["status_token"].as_str().unwrap().to_string();
+    assert!(new_token.starts_with("st_") && new_token != old_token);
+    // Single use.
+    let again = enter_code(&t, &id, &code).await;
+    assert_eq!((again.status, &again.text), (wrong.status, &wrong.text));
+
+    // The new token opens the status, the old one is an unknown id's 404.
+    let r = status_with(&t, &id, &new_token).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let timeline = r.body["timeline"].as_array().unwrap();
+    assert_eq!(timeline.len(), 2, "{}", r.text);
+    assert_eq!(timeline[1]["status"], "received");
+    assert_eq!(
+        timeline[1]["note"],
+        crate::store::requests::TOKEN_REPLACED_NOTE
+    );
+    let old = status_with(&t, &id, &old_token).await;
+    let unknown = status_with(&t, "RR-2026-999999", &old_token).await;
+    assert_eq!(old.status, 404);
+    assert_eq!((old.status, &old.text), (unknown.status, &unknown.text));
+
+    // An expired code answers like a wrong one.
+    ask_code(&t, &id, contact).await;
+    let code = mailed_code(&t, contact).await;
+    t.state
+        .clock
+        .advance(crate::routes::auth::EMAIL_CODE_SECS + 1);
+    let late = enter_code(&t, &id, &code).await;
+    assert_eq!((late.status, &late.text), (wrong.status, &wrong.text));
+    let r = status_with(&t, &id, &new_token).await;
+    assert_eq!(r.status, 200, "the token in use still works");
+}
+
+#[tokio::test]
+async fn status_codes_are_limited_per_request_and_client() {
+    let t = test_app();
+    let (id, _) = file_request(&t, "k-limits").await;
+    let contact = "new-address@example.org";
+    let before = t.outbox(contact).await.len();
+    assert_eq!(ask_code(&t, &id, contact).await.status, 202);
+    assert_eq!(ask_code(&t, &id, contact).await.status, 202);
+    // 2 an hour per request id per client, an unknown id's like a real one's.
+    let r = ask_code(&t, &id, contact).await;
+    r.assert_problem(429, "rate_limited");
+    assert!(r.headers.contains_key(header::RETRY_AFTER));
+    let unknown = "RR-2026-999999";
+    assert_eq!(ask_code(&t, unknown, contact).await.status, 202);
+    assert_eq!(ask_code(&t, unknown, contact).await.status, 202);
+    ask_code(&t, unknown, contact)
+        .await
+        .assert_problem(429, "rate_limited");
+    assert_eq!(t.outbox(contact).await.len(), before + 2);
+
+    // 5 guesses per 15 minutes per request id, whoever guesses.
+    for _ in 0..5 {
+        enter_code(&t, &id, "00000000")
+            .await
+            .assert_problem(422, "email_code_invalid");
+    }
+    enter_code(&t, &id, "00000000")
+        .await
+        .assert_problem(429, "rate_limited");
+}
+
+#[tokio::test]
+async fn a_request_gets_at_most_five_status_codes_a_day_whoever_asks() {
+    let t = test_app();
+    let (id, _) = file_request(&t, "k-cap").await;
+    let contact = "new-address@example.org";
+    let before = t.outbox(contact).await.len();
+    // Three hours of asking from a new client every time: 3 an hour, and
+    // 5 a day in all, then the answer stays the same and no mail goes.
+    for hour in 0..3u8 {
+        for client in 0..4u8 {
+            let peer = std::net::SocketAddr::from(([198, 51, 100, hour * 10 + client], 4000));
+            let req = Request::builder()
+                .method(Method::POST)
+                .uri(format!("/api/v1/recovery-requests/{id}/status-code"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .extension(axum::extract::ConnectInfo(peer))
+                .body(Body::from(json!({ "contact_email": contact }).to_string()))
+                .unwrap();
+            let r = t.raw(req).await;
+            assert_eq!(r.status, 202, "{}", r.text);
+        }
+        t.state.clock.advance(crate::limits::HOUR + 1);
+    }
+    assert_eq!(t.outbox(contact).await.len(), before + 5);
 }

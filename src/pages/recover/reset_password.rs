@@ -2,6 +2,8 @@
 //!
 //! The token is taken out of the address bar before anything else (so it is
 //! not left in history, bookmarks or a shared screenshot) and kept in memory.
+//! The link is checked as the page opens (without using it up), so a used
+//! or broken one says so before anyone types a new password twice.
 
 use leptos::prelude::*;
 use reclaim_core::limits::{MIN_PASSWORD_CHARS, RESET_LINK_HOURS};
@@ -61,6 +63,8 @@ fn confirm_rule(password: &str, confirm: &str) -> Result<(), ErrorCode> {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Outcome {
+    /// The link is being checked.
+    Checking,
     Form,
     Changed,
     LinkDead,
@@ -78,11 +82,19 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let confirm = RwSignal::new(String::new());
     let sending = RwSignal::new(false);
     let cooldown = Cooldown::new();
-    let outcome = RwSignal::new(if token.with_value(Option::is_some) {
-        Outcome::Form
-    } else {
-        Outcome::LinkDead
-    });
+    let outcome = RwSignal::new(Outcome::LinkDead);
+    if let Some(token) = token.get_value() {
+        outcome.set(Outcome::Checking);
+        let client = client.clone();
+        leptos::task::spawn_local(async move {
+            // Only a dead link ends here: with the network or the server in
+            // the way, the form shows, and changing the password tells.
+            outcome.set(match client.check_password_reset(&token).await {
+                Err(err) if err.code() == Some(ProblemCode::ResetTokenInvalid) => Outcome::LinkDead,
+                _ => Outcome::Form,
+            });
+        });
+    }
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -121,6 +133,13 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let ask_again = href(Target::Step(Branch::ForgotPassword, Step::Ask));
     move || {
         match outcome.get() {
+        Outcome::Checking => view! {
+            <Page title="Checking your reset link">
+                <h1 class="heading-l">"Checking your reset link"</h1>
+                <p class="body" role="status">"One moment: we are checking that the link from the email still works."</p>
+            </Page>
+        }
+        .into_any(),
         Outcome::Changed => view! {
             <Page title="Your password has been changed">
                 <Panel title="Your password has been changed">"You can sign in with it now."</Panel>

@@ -1,6 +1,11 @@
 //! `/status`: look up a request by id and status token (or the one
 //! remembered on this device). The token never goes in a URL: it is sent in
-//! the `Authorization` header only.
+//! the `Authorization` header only. A lost token is replaced on
+//! `/status/new-token`, through the request's contact address.
+
+mod new_token;
+
+pub use new_token::NewTokenPage;
 
 use leptos::prelude::*;
 use reclaim_core::api::{RecoveryRequestStatusView, RequestStatus};
@@ -14,6 +19,36 @@ use crate::config::use_config;
 use crate::draft::RememberedRequest;
 use crate::failure_words;
 use crate::pages::request::reason_label;
+use crate::router::use_router;
+
+/// Said once the replacement token has opened the request.
+const NEW_TOKEN_IN_USE: &str = "Your new status token is in the Status token field, and the old one no longer works. Keep the new one somewhere safe, like a password manager.";
+
+/// What the status pages share, in memory only: the request ID and the
+/// status token as typed, or as `/status/new-token` got it.
+#[derive(Debug, Clone, Copy)]
+pub struct StatusKeys {
+    pub id: RwSignal<String>,
+    pub token: RwSignal<String>,
+    /// A new token just came: look the request up at once, and say so.
+    pub new_token: RwSignal<bool>,
+}
+
+impl StatusKeys {
+    pub fn new() -> StatusKeys {
+        StatusKeys {
+            id: RwSignal::new(String::new()),
+            token: RwSignal::new(String::new()),
+            new_token: RwSignal::new(false),
+        }
+    }
+}
+
+impl Default for StatusKeys {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Lookup {
@@ -27,8 +62,17 @@ enum Lookup {
 pub fn StatusPage() -> impl IntoView {
     let client = expect_context::<ApiClient>();
     let config = use_config();
-    let id = RwSignal::new(String::new());
-    let token = RwSignal::new(String::new());
+    let StatusKeys {
+        id,
+        token,
+        new_token,
+    } = expect_context::<StatusKeys>();
+    // The mails link here with the request's ID (not a secret).
+    if let Some(from_mail) = use_router().query_param("id") {
+        if id.with_untracked(String::is_empty) {
+            id.set(from_mail);
+        }
+    }
     let remembered = RwSignal::new(RememberedRequest::load());
     let id_error = RwSignal::new(None::<String>);
     let token_error = RwSignal::new(None::<String>);
@@ -128,6 +172,13 @@ pub fn StatusPage() -> impl IntoView {
         announce.set("The request is no longer remembered on this device.".to_string());
     };
 
+    // Shown, not announced: the lookup's own words take the live region.
+    let got_new_token = new_token.get_untracked();
+    if got_new_token {
+        new_token.set(false);
+        run(id.get_untracked(), token.get_untracked());
+    }
+
     let expected = config.expected_response_time.clone();
     let support_email = config.support.email.clone();
 
@@ -136,6 +187,7 @@ pub fn StatusPage() -> impl IntoView {
             <ErrorSummary items=summary focus_key=focus/>
             <h1 class="heading-l">"Check the status of a recovery request"</h1>
             <StatusMessage text=announce/>
+            {got_new_token.then(|| view! { <div class="inset-text"><p class="body">{NEW_TOKEN_IN_USE}</p></div> })}
             {move || {
                 remembered
                     .get()
@@ -188,6 +240,7 @@ pub fn StatusPage() -> impl IntoView {
                     "Check status"
                 </button>
             </form>
+            <p class="body"><a class="link" href=Route::StatusNewToken.path()>"I do not have my status token"</a></p>
             {move || match lookup.get() {
                 Lookup::Found(view) => status_view(view, &expected, &support_email).into_any(),
                 _ => ().into_any(),
