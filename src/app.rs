@@ -14,7 +14,8 @@ use reclaim_core::wizard::Branch;
 use crate::api::ApiClient;
 use crate::components::Layout;
 use crate::pages::checkup::{
-    authenticator_pages, overview_pages, recovery_code_pages, CheckupPage, Panel, PanelPages,
+    authenticator_pages, overview_pages, recovery_code_pages, security_key_pages, CheckupPage, Panel,
+    PanelPages,
 };
 use crate::pages::not_found::NotFound;
 use crate::pages::recover::{
@@ -99,6 +100,13 @@ pub const CHECKUP_RECOVERY_CODES: BundleApp = BundleApp {
     bundle: Bundle::CheckupRecoveryCodes,
     provide: provide_nothing,
     pages: checkup_recovery_code_pages,
+};
+
+/// The checkup's security keys page (the WebAuthn glue is linked here).
+pub const CHECKUP_SECURITY_KEYS: BundleApp = BundleApp {
+    bundle: Bundle::CheckupSecurityKeys,
+    provide: provide_nothing,
+    pages: checkup_security_key_pages,
 };
 
 /// The app of one bundle, once the configuration is read.
@@ -237,6 +245,11 @@ fn checkup_recovery_code_pages(route: Route) -> Option<PageOf> {
         .then_some(|route| checkup_panel(route, recovery_code_pages))
 }
 
+fn checkup_security_key_pages(route: Route) -> Option<PageOf> {
+    (route.bundle() == Bundle::CheckupSecurityKeys)
+        .then_some(|route| checkup_panel(route, security_key_pages))
+}
+
 fn checkup_panel(route: Route, pages: PanelPages) -> AnyView {
     match Panel::of(route) {
         Some(panel) => view! { <CheckupPage panel=panel pages=pages/> }.into_any(),
@@ -264,7 +277,7 @@ mod tests {
         assert_eq!(bins, names);
     }
 
-    const ALL_APPS: [&BundleApp; 10] = [
+    const ALL_APPS: [&BundleApp; 11] = [
         &START,
         &RECOVER_STEPS,
         &RECOVER_SIGN_IN,
@@ -275,6 +288,7 @@ mod tests {
         &CHECKUP,
         &CHECKUP_AUTHENTICATOR,
         &CHECKUP_RECOVERY_CODES,
+        &CHECKUP_SECURITY_KEYS,
     ];
 
     #[test]

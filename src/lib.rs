@@ -17,6 +17,7 @@ pub mod pages;
 pub mod prefetch;
 pub mod router;
 pub mod session;
+pub mod webauthn;
 
 use leptos::prelude::*;
 

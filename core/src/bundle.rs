@@ -38,10 +38,12 @@ pub enum Bundle {
     CheckupAuthenticator,
     /// The checkup's page for a new set of recovery codes.
     CheckupRecoveryCodes,
+    /// The checkup's page for security keys and passkeys (WebAuthn).
+    CheckupSecurityKeys,
 }
 
 impl Bundle {
-    pub const ALL: [Bundle; 10] = [
+    pub const ALL: [Bundle; 11] = [
         Bundle::Start,
         Bundle::RecoverSteps,
         Bundle::RecoverSignIn,
@@ -52,6 +54,7 @@ impl Bundle {
         Bundle::Checkup,
         Bundle::CheckupAuthenticator,
         Bundle::CheckupRecoveryCodes,
+        Bundle::CheckupSecurityKeys,
     ];
 
     /// The bundle's one name: its binary (`src/bin/NAME.rs`), its JS and
@@ -68,6 +71,7 @@ impl Bundle {
             Bundle::Checkup => "checkup",
             Bundle::CheckupAuthenticator => "checkup-authenticator",
             Bundle::CheckupRecoveryCodes => "checkup-recovery-codes",
+            Bundle::CheckupSecurityKeys => "checkup-security-keys",
         }
     }
 
@@ -95,9 +99,10 @@ impl Bundle {
     /// signed-in page sends the browser to sign-in itself.
     pub const fn signed_out_stand_in(self) -> Option<Bundle> {
         match self {
-            Bundle::Checkup | Bundle::CheckupAuthenticator | Bundle::CheckupRecoveryCodes => {
-                Some(Bundle::SignIn)
-            }
+            Bundle::Checkup
+            | Bundle::CheckupAuthenticator
+            | Bundle::CheckupRecoveryCodes
+            | Bundle::CheckupSecurityKeys => Some(Bundle::SignIn),
             _ => None,
         }
     }

@@ -20,6 +20,7 @@ pub enum Grade {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Item {
     TwoFactor,
+    SecurityKeys,
     RecoveryCodes,
     Email,
     Readiness,
@@ -29,9 +30,23 @@ pub enum Item {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Finding {
     AuthenticatorOn,
+    /// A security key, and no authenticator app: fine, and phishing-proof.
+    KeyOnly,
+    /// No second factor at all.
     AuthenticatorOff,
-    /// Codes exist only alongside an authenticator.
-    CodesNeedAuthenticator,
+    /// Security keys, none of them suspect.
+    Keys {
+        count: usize,
+    },
+    /// A key's signature counter went backwards: a copy may be in use.
+    KeyMayBeCopied {
+        name: String,
+    },
+    /// An authenticator app alone: a code can still be phished.
+    NoKeyWithAuthenticator,
+    NoKey,
+    /// Codes exist only alongside a second factor.
+    CodesNeedSecondFactor,
     CodesNone,
     CodesAllUsed,
     /// At most [`FEW_CODES_LEFT`] unused.
@@ -72,12 +87,18 @@ pub enum Proof {
     RecoveryCodes,
     /// A project with a public repository, to push a token branch to.
     Repository,
+    /// A second way in besides the one second factor (a single key with
+    /// no codes is one loss from a lock-out).
+    SpareSecondFactor,
 }
 
 /// What the user can do about it, on the spot or in the registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     SetUpAuthenticator,
+    AddSecurityKey,
+    /// Look at the keys (one may have been copied).
+    ReviewSecurityKeys,
     GenerateCodes,
     VerifyEmail,
     AddRepository,
@@ -93,9 +114,14 @@ pub struct Assessment {
 /// Say "few left" at this many unused codes or fewer.
 pub const FEW_CODES_LEFT: u32 = 2;
 
+/// Whether the account has a second factor (authenticator app or key).
+fn has_second_factor(sec: &AccountSecurity) -> bool {
+    sec.totp_enabled || !sec.security_keys.is_empty()
+}
+
 fn codes(sec: &AccountSecurity) -> (Grade, Finding) {
-    if !sec.totp_enabled {
-        return (Grade::Tip, Finding::CodesNeedAuthenticator);
+    if !has_second_factor(sec) {
+        return (Grade::Tip, Finding::CodesNeedSecondFactor);
     }
     let Some(generated_at) = sec.recovery_codes.generated_at.clone() else {
         return (Grade::Urgent, Finding::CodesNone);
@@ -140,6 +166,13 @@ fn readiness(sec: &AccountSecurity, codes_grade: Grade) -> (Grade, Finding) {
     if !sec.projects.iter().any(|p| p.repository_url.is_some()) {
         missing.push(Proof::Repository);
     }
+    // Each way in counts: the authenticator, each key, a saved set of codes.
+    let ways_in = usize::from(sec.totp_enabled)
+        + sec.security_keys.len()
+        + usize::from(codes_grade == Grade::Healthy);
+    if has_second_factor(sec) && ways_in < 2 {
+        missing.push(Proof::SpareSecondFactor);
+    }
     let grade = match missing.len() {
         0 => Grade::Healthy,
         1 => Grade::Tip,
@@ -153,8 +186,33 @@ fn readiness(sec: &AccountSecurity, codes_grade: Grade) -> (Grade, Finding) {
 pub fn assess(sec: &AccountSecurity) -> Vec<Assessment> {
     let two_factor = if sec.totp_enabled {
         (Grade::Healthy, Finding::AuthenticatorOn)
+    } else if !sec.security_keys.is_empty() {
+        (Grade::Healthy, Finding::KeyOnly)
     } else {
         (Grade::Important, Finding::AuthenticatorOff)
+    };
+    let keys = if let Some(copied) = sec
+        .security_keys
+        .iter()
+        .find(|k| k.counter_regressed_at.is_some())
+    {
+        (
+            Grade::Urgent,
+            Finding::KeyMayBeCopied {
+                name: copied.name.clone(),
+            },
+        )
+    } else if !sec.security_keys.is_empty() {
+        (
+            Grade::Healthy,
+            Finding::Keys {
+                count: sec.security_keys.len(),
+            },
+        )
+    } else if sec.totp_enabled {
+        (Grade::Tip, Finding::NoKeyWithAuthenticator)
+    } else {
+        (Grade::Tip, Finding::NoKey)
     };
     let codes = codes(sec);
     let email = if sec.email_verified {
@@ -175,6 +233,7 @@ pub fn assess(sec: &AccountSecurity) -> Vec<Assessment> {
     let ready = readiness(sec, codes.0);
     [
         (Item::TwoFactor, two_factor),
+        (Item::SecurityKeys, keys),
         (Item::RecoveryCodes, codes),
         (Item::Email, email),
         (Item::Readiness, ready),
@@ -199,6 +258,10 @@ pub fn actions(assessments: &[Assessment]) -> Vec<Action> {
     for a in assessments {
         match &a.finding {
             Finding::AuthenticatorOff => push(a.grade, Action::SetUpAuthenticator),
+            Finding::KeyMayBeCopied { .. } => push(a.grade, Action::ReviewSecurityKeys),
+            Finding::NoKeyWithAuthenticator | Finding::NoKey => {
+                push(a.grade, Action::AddSecurityKey)
+            }
             Finding::CodesNone
             | Finding::CodesAllUsed
             | Finding::CodesFew { .. }
@@ -245,6 +308,17 @@ mod tests {
                 name: "bobs-tool".into(),
                 repository_url: Some("https://github.com/bob/bobs-tool".into()),
             }],
+            security_keys: Vec::new(),
+        }
+    }
+
+    fn key(name: &str) -> crate::api::SecurityKey {
+        crate::api::SecurityKey {
+            id: format!("sk_{name}"),
+            name: name.into(),
+            added_at: "2026-11-01T10:00:00Z".into(),
+            last_used_at: None,
+            counter_regressed_at: None,
         }
     }
 
@@ -272,6 +346,7 @@ mod tests {
             a.iter().map(|a| a.item).collect::<Vec<_>>(),
             [
                 Item::TwoFactor,
+                Item::SecurityKeys,
                 Item::RecoveryCodes,
                 Item::Email,
                 Item::Readiness
@@ -280,7 +355,7 @@ mod tests {
         assert_eq!(grade_of(&bob(), Item::TwoFactor).0, Grade::Important);
         assert_eq!(
             grade_of(&bob(), Item::RecoveryCodes),
-            (Grade::Tip, Finding::CodesNeedAuthenticator)
+            (Grade::Tip, Finding::CodesNeedSecondFactor)
         );
         assert_eq!(
             grade_of(&bob(), Item::Readiness),
@@ -291,7 +366,10 @@ mod tests {
                 }
             )
         );
-        assert_eq!(actions(&a), vec![Action::SetUpAuthenticator]);
+        assert_eq!(
+            actions(&a),
+            vec![Action::SetUpAuthenticator, Action::AddSecurityKey]
+        );
         assert!(!all_healthy(&a));
     }
 
@@ -305,7 +383,10 @@ mod tests {
             grade_of(&sec, Item::RecoveryCodes),
             (Grade::Urgent, Finding::CodesNone)
         );
-        assert_eq!(actions(&assess(&sec)), vec![Action::GenerateCodes]);
+        assert_eq!(
+            actions(&assess(&sec)),
+            vec![Action::GenerateCodes, Action::AddSecurityKey]
+        );
     }
 
     #[test]
@@ -359,10 +440,89 @@ mod tests {
     }
 
     #[test]
-    fn all_healthy_with_authenticator_codes_email_and_repository() {
+    fn an_authenticator_alone_gets_a_tip_to_add_a_key() {
         let a = assess(&with_codes(7));
+        assert_eq!(
+            grade_of(&with_codes(7), Item::SecurityKeys),
+            (Grade::Tip, Finding::NoKeyWithAuthenticator)
+        );
+        assert_eq!(actions(&a), vec![Action::AddSecurityKey]);
+        assert!(!all_healthy(&a));
+    }
+
+    #[test]
+    fn a_key_and_saved_codes_are_healthy_without_an_authenticator() {
+        let sec = AccountSecurity {
+            totp_enabled: false,
+            security_keys: vec![key("Blue key")],
+            ..with_codes(7)
+        };
+        assert_eq!(grade_of(&sec, Item::TwoFactor), (Grade::Healthy, Finding::KeyOnly));
+        let a = assess(&sec);
         assert!(all_healthy(&a), "{a:?}");
         assert!(actions(&a).is_empty());
+        // With an authenticator as well, all the more.
+        let both = AccountSecurity {
+            security_keys: vec![key("Blue key")],
+            ..with_codes(7)
+        };
+        assert!(all_healthy(&assess(&both)));
+    }
+
+    #[test]
+    fn a_single_key_without_codes_is_one_loss_from_a_lock_out() {
+        let sec = AccountSecurity {
+            security_keys: vec![key("Blue key")],
+            ..bob()
+        };
+        assert_eq!(
+            grade_of(&sec, Item::RecoveryCodes),
+            (Grade::Urgent, Finding::CodesNone)
+        );
+        assert_eq!(
+            grade_of(&sec, Item::Readiness),
+            (
+                Grade::Important,
+                Finding::Readiness {
+                    missing: vec![Proof::RecoveryCodes, Proof::SpareSecondFactor]
+                }
+            )
+        );
+        // A second key is a spare: only the codes are missing then.
+        let two = AccountSecurity {
+            security_keys: vec![key("Blue key"), key("Spare")],
+            ..sec
+        };
+        assert_eq!(
+            grade_of(&two, Item::Readiness).1,
+            Finding::Readiness {
+                missing: vec![Proof::RecoveryCodes]
+            }
+        );
+    }
+
+    #[test]
+    fn a_key_whose_counter_went_back_is_urgent() {
+        let sec = AccountSecurity {
+            security_keys: vec![
+                key("Blue key"),
+                crate::api::SecurityKey {
+                    counter_regressed_at: Some("2026-12-01T08:00:00Z".into()),
+                    ..key("Old key")
+                },
+            ],
+            ..with_codes(7)
+        };
+        assert_eq!(
+            grade_of(&sec, Item::SecurityKeys),
+            (
+                Grade::Urgent,
+                Finding::KeyMayBeCopied {
+                    name: "Old key".into()
+                }
+            )
+        );
+        assert_eq!(actions(&assess(&sec)), vec![Action::ReviewSecurityKeys]);
     }
 
     #[test]
@@ -394,6 +554,7 @@ mod tests {
             vec![
                 Action::VerifyEmail,
                 Action::SetUpAuthenticator,
+                Action::AddSecurityKey,
                 Action::AddRepository
             ]
         );
@@ -402,6 +563,9 @@ mod tests {
             ..with_codes(7)
         };
         assert_eq!(grade_of(&no_repo, Item::Readiness).0, Grade::Tip);
-        assert_eq!(actions(&assess(&no_repo)), vec![Action::AddRepository]);
+        assert_eq!(
+            actions(&assess(&no_repo)),
+            vec![Action::AddSecurityKey, Action::AddRepository]
+        );
     }
 }

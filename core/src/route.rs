@@ -42,6 +42,8 @@ pub enum Route {
     CheckupRecoveryCodes,
     /// `/checkup/email`: verify the account's address.
     CheckupEmail,
+    /// `/checkup/security-keys`: add, rename and remove security keys.
+    CheckupSecurityKeys,
 }
 
 impl Route {
@@ -78,6 +80,7 @@ impl Route {
             ["checkup", "authenticator", "remove"] => Route::CheckupRemoveAuthenticator,
             ["checkup", "recovery-codes"] => Route::CheckupRecoveryCodes,
             ["checkup", "email"] => Route::CheckupEmail,
+            ["checkup", "security-keys"] => Route::CheckupSecurityKeys,
             _ => return None,
         })
     }
@@ -107,6 +110,7 @@ impl Route {
             Route::CheckupRemoveAuthenticator => "/checkup/authenticator/remove".into(),
             Route::CheckupRecoveryCodes => "/checkup/recovery-codes".into(),
             Route::CheckupEmail => "/checkup/email".into(),
+            Route::CheckupSecurityKeys => "/checkup/security-keys".into(),
         }
     }
 
@@ -128,6 +132,7 @@ impl Route {
             Route::CheckupRemoveAuthenticator,
             Route::CheckupRecoveryCodes,
             Route::CheckupEmail,
+            Route::CheckupSecurityKeys,
         ];
         all.extend(RequestQuestion::ALL.map(Route::Request));
         for branch in Branch::ALL {
@@ -165,6 +170,8 @@ impl Route {
             }
             Route::CheckupAuthenticator => Bundle::CheckupAuthenticator,
             Route::CheckupRecoveryCodes => Bundle::CheckupRecoveryCodes,
+            // The WebAuthn code is this page's alone.
+            Route::CheckupSecurityKeys => Bundle::CheckupSecurityKeys,
         }
     }
 
@@ -177,6 +184,7 @@ impl Route {
                 | Route::CheckupRemoveAuthenticator
                 | Route::CheckupRecoveryCodes
                 | Route::CheckupEmail
+                | Route::CheckupSecurityKeys
         )
     }
 
@@ -262,7 +270,10 @@ mod tests {
         for route in Route::all() {
             let signed_in = matches!(
                 route.bundle(),
-                Bundle::Checkup | Bundle::CheckupAuthenticator | Bundle::CheckupRecoveryCodes
+                Bundle::Checkup
+                    | Bundle::CheckupAuthenticator
+                    | Bundle::CheckupRecoveryCodes
+                    | Bundle::CheckupSecurityKeys
             );
             assert_eq!(route.needs_session(), signed_in, "{route:?}");
         }

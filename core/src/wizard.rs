@@ -21,6 +21,9 @@ pub enum Branch {
     StaleCodes,
     /// The authenticator app's codes are refused.
     TotpRefused,
+    /// Lost a security key or passkey: sign in with another second factor
+    /// (authenticator or recovery code), then remove the key in the checkup.
+    LostSecurityKey,
     LostEmail,
     /// Lost the authenticator and has no usable codes.
     NoCodes,
@@ -183,12 +186,13 @@ pub const INVALID_CODES_BEFORE_REQUEST: u32 = 2;
 
 impl Branch {
     /// Every branch.
-    pub const ALL: [Branch; 9] = [
+    pub const ALL: [Branch; 10] = [
         Branch::ForgotPassword,
         Branch::LostAuthenticator,
         Branch::Lost2fa,
         Branch::StaleCodes,
         Branch::TotpRefused,
+        Branch::LostSecurityKey,
         Branch::NoCodes,
         Branch::LostEmail,
         Branch::Compromised,
@@ -199,9 +203,10 @@ impl Branch {
     /// sees them. Losing the authenticator is one answer: a question about
     /// recovery codes follows, instead of two long answers that differ
     /// only at their ends.
-    pub const CHOICES: [Branch; 7] = [
+    pub const CHOICES: [Branch; 8] = [
         Branch::ForgotPassword,
         Branch::LostAuthenticator,
+        Branch::LostSecurityKey,
         Branch::StaleCodes,
         Branch::TotpRefused,
         Branch::LostEmail,
@@ -225,6 +230,7 @@ impl Branch {
             Branch::Lost2fa => "lost-2fa",
             Branch::StaleCodes => "stale-codes",
             Branch::TotpRefused => "authenticator-codes-refused",
+            Branch::LostSecurityKey => "lost-security-key",
             Branch::LostEmail => "lost-email",
             Branch::NoCodes => "no-codes",
             Branch::Compromised => "compromised",
@@ -241,7 +247,7 @@ impl Branch {
         match self {
             Branch::ForgotPassword | Branch::ForgotUsername => &[Step::Ask, Step::Sent],
             Branch::LostAuthenticator => &[Step::HaveCodes],
-            Branch::Lost2fa | Branch::StaleCodes => {
+            Branch::Lost2fa | Branch::StaleCodes | Branch::LostSecurityKey => {
                 &[Step::Password, Step::SecondFactor, Step::SignedIn]
             }
             Branch::TotpRefused => &[
@@ -270,9 +276,11 @@ impl Branch {
     pub fn reason(self) -> Reason {
         match self {
             Branch::ForgotPassword => Reason::ForgotPassword,
-            Branch::LostAuthenticator | Branch::Lost2fa | Branch::TotpRefused | Branch::NoCodes => {
-                Reason::Lost2fa
-            }
+            Branch::LostAuthenticator
+            | Branch::Lost2fa
+            | Branch::TotpRefused
+            | Branch::LostSecurityKey
+            | Branch::NoCodes => Reason::Lost2fa,
             Branch::StaleCodes => Reason::StaleRecoveryCodes,
             Branch::LostEmail => Reason::LostEmail,
             Branch::Compromised => Reason::Compromised,
@@ -438,6 +446,8 @@ fn nothing_worked(branch: Branch, progress: &Progress) -> Target {
             Branch::Lost2fa,
             resolve(Branch::Lost2fa, Step::SecondFactor, progress),
         ),
+        // No other second factor: prove the email, as without codes.
+        Branch::LostSecurityKey => Target::Step(Branch::NoCodes, Branch::NoCodes.first_step()),
         // Without the email, proving it is impossible: the request alone.
         Branch::NoCodes => Target::Request(prefill(branch, progress.email_proven, progress)),
         _ => Target::Request(prefill(branch, false, progress)),
@@ -787,6 +797,27 @@ mod tests {
     }
 
     #[test]
+    fn a_lost_security_key_signs_in_another_way_or_proves_the_email() {
+        let b = Branch::LostSecurityKey;
+        assert!(b.signs_in());
+        assert!(Branch::CHOICES.contains(&b));
+        let mut p = Progress::default();
+        assert_eq!(
+            advance(b, Step::Password, Answer::PasswordAccepted { second_factor: true }, &mut p),
+            Target::Step(b, Step::SecondFactor)
+        );
+        assert_eq!(
+            advance(b, Step::SecondFactor, Answer::NothingWorked, &mut p),
+            Target::Step(Branch::NoCodes, Step::Email)
+        );
+        assert_eq!(
+            advance(b, Step::SecondFactor, Answer::SignedIn, &mut p),
+            Target::Step(b, Step::SignedIn)
+        );
+        assert_eq!(b.reason(), Reason::Lost2fa);
+    }
+
+    #[test]
     fn the_request_does_not_ask_about_codes_the_wizard_was_told_of() {
         let b = Branch::LostAuthenticator;
         let mut p = Progress::default();
@@ -835,6 +866,7 @@ mod tests {
                     | Branch::Lost2fa
                     | Branch::StaleCodes
                     | Branch::TotpRefused
+                    | Branch::LostSecurityKey
                     | Branch::NoCodes
             );
             assert_eq!(asks, expected, "{b:?}");

@@ -6,6 +6,7 @@ pub mod error_summary;
 pub mod fields;
 pub mod form_state;
 pub mod govuk;
+pub mod key_sign_in;
 pub mod layout;
 pub mod pointer;
 pub mod qr;

@@ -11,6 +11,7 @@ use reclaim_core::route::Route;
 use reclaim_core::wizard::Branch;
 use reclaim_core::ProblemCode;
 
+use crate::components::key_sign_in::KeySignIn;
 use crate::components::sign_in_steps::{PasswordStep, SecondFactorStep};
 use crate::components::Page;
 use crate::prefetch::prefetch_page;
@@ -51,6 +52,9 @@ pub fn SignInPage() -> impl IntoView {
     let prefetch_next = move |_| prefetch_page(&next.get_value(), router.bundle());
     let challenge = RwSignal::new(None::<SecondFactorChallenge>);
     let notice = RwSignal::new(None::<String>);
+    // With a key on the account, the key is offered first: it cannot be
+    // phished, and a touch is quicker than typing a code.
+    let with_key = RwSignal::new(true);
 
     let done = Callback::new(move |_: ()| {
         session.signed_in();
@@ -78,6 +82,30 @@ pub fn SignInPage() -> impl IntoView {
             </Page>
         }
         .into_any(),
+        Some(c) if with_key.get() && c.methods.contains(&SecondFactor::SecurityKey) => {
+            let codes_too = c.methods.iter().any(|m| *m != SecondFactor::SecurityKey);
+            view! {
+            <Page title="Use your security key" back=Route::SignIn.path()>
+                <KeySignIn
+                    token=c.token.clone()
+                    heading="Use your security key"
+                    on_signed_in=Callback::new(move |_| done.run(()))
+                    on_expired=on_expired
+                >
+                    <p class="body">"Your account has a security key or passkey: use it to finish signing in."</p>
+                </KeySignIn>
+                {codes_too.then(|| view! {
+                    <p class="body">
+                        <button type="button" class="link-button" on:click=move |_| with_key.set(false)>
+                            "Use a code instead"
+                        </button>
+                    </p>
+                })}
+                <p class="body"><a class="link" href=Route::RecoverStep { branch: Branch::LostSecurityKey, step: None }.path()>"I lost my security key"</a></p>
+            </Page>
+            }
+            .into_any()
+        }
         Some(c) => view! {
             <Page title="Enter your code" back=Route::SignIn.path()>
                 <SecondFactorStep
@@ -89,6 +117,13 @@ pub fn SignInPage() -> impl IntoView {
                 >
                     <p class="body">"Enter the code from your authenticator app, or use one of your recovery codes."</p>
                 </SecondFactorStep>
+                {c.methods.contains(&SecondFactor::SecurityKey).then(|| view! {
+                    <p class="body">
+                        <button type="button" class="link-button" on:click=move |_| with_key.set(true)>
+                            "Use your security key instead"
+                        </button>
+                    </p>
+                })}
                 <p class="body"><a class="link" href=Route::RecoverStep { branch: Branch::Lost2fa, step: None }.path()>"I lost my authenticator app"</a></p>
             </Page>
         }

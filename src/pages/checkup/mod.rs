@@ -10,6 +10,7 @@ mod authenticator;
 mod email;
 mod reauth;
 mod recovery_codes;
+mod security_keys;
 mod words;
 
 use crate::router::{use_navigate, NavigateOptions};
@@ -36,6 +37,7 @@ pub enum Panel {
     RemoveAuthenticator,
     RecoveryCodes,
     VerifyEmail,
+    SecurityKeys,
 }
 
 impl Panel {
@@ -47,6 +49,7 @@ impl Panel {
             Panel::RemoveAuthenticator => Route::CheckupRemoveAuthenticator,
             Panel::RecoveryCodes => Route::CheckupRecoveryCodes,
             Panel::VerifyEmail => Route::CheckupEmail,
+            Panel::SecurityKeys => Route::CheckupSecurityKeys,
         }
     }
 
@@ -58,6 +61,7 @@ impl Panel {
             Route::CheckupRemoveAuthenticator => Panel::RemoveAuthenticator,
             Route::CheckupRecoveryCodes => Panel::RecoveryCodes,
             Route::CheckupEmail => Panel::VerifyEmail,
+            Route::CheckupSecurityKeys => Panel::SecurityKeys,
             _ => return None,
         })
     }
@@ -92,6 +96,16 @@ pub fn recovery_code_pages(panel: Panel, security: AccountSecurity) -> AnyView {
     match panel {
         Panel::RecoveryCodes => {
             view! { <recovery_codes::RecoveryCodes security=security/> }.into_any()
+        }
+        _ => view! { <NotFound/> }.into_any(),
+    }
+}
+
+/// The security keys' bundle.
+pub fn security_key_pages(panel: Panel, security: AccountSecurity) -> AnyView {
+    match panel {
+        Panel::SecurityKeys => {
+            view! { <security_keys::SecurityKeys security=security/> }.into_any()
         }
         _ => view! { <NotFound/> }.into_any(),
     }
@@ -298,6 +312,7 @@ fn Overview(security: AccountSecurity) -> impl IntoView {
         .filter(|a| matches!(a.grade, Grade::Important | Grade::Urgent))
         .count();
     let summary = words::summary(healthy, needing, assessments.len());
+    let has_keys = !security.security_keys.is_empty();
     let action_view = move |action: Action| {
         let label = words::action(action);
         let why = words::action_why(action);
@@ -312,6 +327,10 @@ fn Overview(security: AccountSecurity) -> impl IntoView {
             .into_any(),
             Action::VerifyEmail => view! {
                 <button type="button" class="button" on:click=move |_| checkup.open(Panel::VerifyEmail)>{label}</button>
+            }
+            .into_any(),
+            Action::AddSecurityKey | Action::ReviewSecurityKeys => view! {
+                <button type="button" class="button" on:click=move |_| checkup.open(Panel::SecurityKeys)>{label}</button>
             }
             .into_any(),
             Action::AddRepository => view! {
@@ -338,11 +357,16 @@ fn Overview(security: AccountSecurity) -> impl IntoView {
             <h2 class="heading-m">"What to do, most important first"</h2>
             <ol class="checkup-actions">{actions.into_iter().map(action_view).collect_view()}</ol>
         })}
-        {security.totp_enabled.then(|| view! {
+        {(security.totp_enabled || has_keys).then(|| view! {
             <h2 class="heading-m">"Other changes"</h2>
             <ul class="list">
                 <li><button type="button" class="link-button" on:click=move |_| checkup.open(Panel::RecoveryCodes)>"Generate a new set of recovery codes"</button></li>
-                <li><button type="button" class="link-button" on:click=move |_| checkup.open(Panel::RemoveAuthenticator)>"Replace or remove your authenticator app"</button></li>
+                {security.totp_enabled.then(|| view! {
+                    <li><button type="button" class="link-button" on:click=move |_| checkup.open(Panel::RemoveAuthenticator)>"Replace or remove your authenticator app"</button></li>
+                })}
+                {has_keys.then(|| view! {
+                    <li><button type="button" class="link-button" on:click=move |_| checkup.open(Panel::SecurityKeys)>"Add, rename or remove security keys"</button></li>
+                })}
             </ul>
         })}
     }

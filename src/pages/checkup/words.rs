@@ -18,6 +18,7 @@ pub fn grade(grade: Grade) -> (&'static str, &'static str) {
 pub fn item(item: Item) -> &'static str {
     match item {
         Item::TwoFactor => "Two-factor authentication",
+        Item::SecurityKeys => "Security keys and passkeys",
         Item::RecoveryCodes => "Recovery codes",
         Item::Email => "Email address",
         Item::Readiness => "Recovery readiness",
@@ -29,6 +30,7 @@ fn proof(proof: Proof) -> &'static str {
         Proof::VerifiedEmail => "a verified email address",
         Proof::RecoveryCodes => "a saved set of recovery codes",
         Proof::Repository => "a project with a public repository you can push to",
+        Proof::SpareSecondFactor => "a second way to sign in if you lose your only one (another key, an authenticator app or saved codes)",
     }
 }
 
@@ -44,8 +46,14 @@ fn list(items: &[&str]) -> String {
 pub fn finding(finding: &Finding, site: &str) -> String {
     match finding {
         Finding::AuthenticatorOn => "An authenticator app is set up. Signing in asks for its code.".into(),
-        Finding::AuthenticatorOff => format!("No authenticator app is set up. Anyone with your password can sign in to {site} as you."),
-        Finding::CodesNeedAuthenticator => "Recovery codes come with an authenticator app: set one up first.".into(),
+        Finding::KeyOnly => "A security key signs you in. You can add an authenticator app as a spare.".into(),
+        Finding::AuthenticatorOff => format!("No second factor is set up. Anyone with your password can sign in to {site} as you."),
+        Finding::Keys { count: 1 } => "You have 1 security key. A second one, kept somewhere safe, is a spare if you lose it.".into(),
+        Finding::Keys { count } => format!("You have {count} security keys."),
+        Finding::KeyMayBeCopied { name } => format!("Your key \u{201c}{name}\u{201d} was refused at a sign-in because it counted fewer uses than before: a copy of it may be in use. Remove it."),
+        Finding::NoKeyWithAuthenticator => "Codes from an authenticator app can be typed into a fake sign-in page. A security key or passkey cannot be phished: add one.".into(),
+        Finding::NoKey => "A security key or passkey signs you in with a touch, and cannot be phished.".into(),
+        Finding::CodesNeedSecondFactor => "Recovery codes come with a second factor: add a security key or an authenticator app first.".into(),
         Finding::CodesNone => "You have no recovery codes. If you lose the phone with your authenticator app, you cannot sign in yourself.".into(),
         Finding::CodesAllUsed => "Every code of your set has been used. Generate a new set.".into(),
         Finding::CodesFew { unused, generated_at } => format!(
@@ -84,6 +92,8 @@ pub fn finding(finding: &Finding, site: &str) -> String {
 pub fn action(action: Action) -> &'static str {
     match action {
         Action::SetUpAuthenticator => "Set up an authenticator app",
+        Action::AddSecurityKey => "Add a security key",
+        Action::ReviewSecurityKeys => "Review your security keys",
         Action::GenerateCodes => "Generate recovery codes",
         Action::VerifyEmail => "Verify your email address",
         Action::AddRepository => "Add a repository link to a project",
@@ -94,6 +104,8 @@ pub fn action(action: Action) -> &'static str {
 pub fn action_why(action: Action) -> &'static str {
     match action {
         Action::SetUpAuthenticator => "A stolen password alone is then not enough to sign in.",
+        Action::AddSecurityKey => "It signs you in with a touch, and a fake sign-in page cannot use it.",
+        Action::ReviewSecurityKeys => "Remove a key that may have been copied.",
         Action::GenerateCodes => "They let you sign in if you lose your authenticator app.",
         Action::VerifyEmail => "Password resets and support's replies go to a verified address.",
         Action::AddRepository => {

@@ -20,6 +20,7 @@ fn heading(branch: Branch) -> &'static str {
     match branch {
         Branch::StaleCodes => "Find out why your recovery codes do not work",
         Branch::TotpRefused => "Sign in with your authenticator app",
+        Branch::LostSecurityKey => "Sign in without your security key",
         _ => "Sign in with a recovery code",
     }
 }
@@ -50,6 +51,7 @@ pub fn PasswordPage(branch: Branch) -> impl IntoView {
     let intro = match branch {
         Branch::StaleCodes => "Sign in with your password first. Then we can tell you when your current set of recovery codes was made and how many are left, so you know which saved codes can still work.",
         Branch::TotpRefused => "Enter your username and password, then a code from your authenticator app.",
+        Branch::LostSecurityKey => "Enter your username and password. Then, instead of the key, use a code from your authenticator app or one of your recovery codes. After that you can remove the lost key.",
         _ => "Enter your username and password first. Then, instead of a code from your authenticator app, you can enter one of your recovery codes.",
     };
     view! {
@@ -97,11 +99,15 @@ pub fn CodePage(branch: Branch) -> impl IntoView {
     let info = challenge.recovery_codes.clone();
     let facts = codes_facts(&info, config.recovery_codes.count);
     let has_codes = info.generated_at.is_some() && info.unused > 0;
-    let first = if branch == Branch::TotpRefused {
+    let first = if matches!(branch, Branch::TotpRefused | Branch::LostSecurityKey) {
         SecondFactor::Totp
     } else {
         SecondFactor::RecoveryCode
     };
+    // With only the lost key, there is no other way in: prove the email.
+    let other_way = branch != Branch::LostSecurityKey
+        || challenge.methods.contains(&SecondFactor::Totp)
+        || has_codes;
     let last_refusal = RwSignal::new(None::<ProblemCode>);
 
     let on_signed_in = {
@@ -148,9 +154,22 @@ pub fn CodePage(branch: Branch) -> impl IntoView {
     let heading = match branch {
         Branch::TotpRefused => "Enter a code from your authenticator app",
         Branch::StaleCodes => "Your recovery codes",
+        Branch::LostSecurityKey if !other_way => "You have no other way to sign in",
+        Branch::LostSecurityKey => "Use another way to sign in",
         _ => "Enter a recovery code",
     };
     let example_file = format!("{site}-Recovery-Codes-yourname-2026-03-02T09:15:00Z.txt");
+    if !other_way {
+        return view! {
+            <Page title=heading back=back_href(branch, Step::SecondFactor)>
+                <h1 class="heading-l">{heading}</h1>
+                <p class="body">"Your account has no authenticator app and no unused recovery codes, so the lost key was its only second factor."</p>
+                <p class="body">"Prove that you can read the email address of your account. Support can then remove the key once they have checked that the account is yours."</p>
+                <button type="button" class="button" on:click=nothing_worked>"Prove your email address"</button>
+            </Page>
+        }
+        .into_any();
+    }
 
     view! {
         <Page title=heading back=back_href(branch, Step::SecondFactor)>
@@ -280,7 +299,15 @@ pub fn SignedInPage(branch: Branch) -> impl IntoView {
                 <li>"Generate a new set of recovery codes and save them somewhere safe, away from your phone. The new set replaces the old one."</li>
                 <li>"Check your email address is one you can still read."</li>
             </ol>
-            <a class="button" href=Route::Checkup.path()>"Check the security of your account"</a>
+            {if branch == Branch::LostSecurityKey {
+                view! {
+                    <p class="body">"Remove the lost key first: whoever finds it still needs your password, but it should not be able to sign in as you."</p>
+                    <a class="button" href=Route::CheckupSecurityKeys.path()>"Remove the lost security key"</a>
+                }
+                .into_any()
+            } else {
+                view! { <a class="button" href=Route::Checkup.path()>"Check the security of your account"</a> }.into_any()
+            }}
         </Page>
     }
 }

@@ -24,6 +24,10 @@ fn choice(branch: Branch) -> (&'static str, &'static str) {
             "I lost my phone or my authenticator app",
             "For example, a new phone without the app. Next, we ask about your recovery codes.",
         ),
+        Branch::LostSecurityKey => (
+            "I lost my security key or passkey",
+            "Lost, broken or stolen. You sign in another way, then remove it.",
+        ),
         Branch::StaleCodes => (
             "My recovery codes do not work",
             "You get \u{201c}Invalid recovery code\u{201d} for codes you saved.",
