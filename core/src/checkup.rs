@@ -245,6 +245,7 @@ mod tests {
                 name: "bobs-tool".into(),
                 repository_url: Some("https://github.com/bob/bobs-tool".into()),
             }],
+            security_keys: Vec::new(),
         }
     }
 
