@@ -237,10 +237,10 @@ fn recovery_codes_are_generated_after_reauth_and_confirmed_by_one_code() {
     let client = api.client();
     sign_in(&client, "bob");
     reauth(&client, demo::password()).expect(200);
-    // Codes exist only alongside an authenticator: alone, every sign-in would
+    // Codes exist only alongside a second factor: alone, every sign-in would
     // demand one until the account is locked out.
     let r = client.post_json("/account/recovery-codes", &json!({}));
-    r.problem(409, Some("totp_required"));
+    r.problem(409, Some("second_factor_required"));
     assert_eq!(unused_codes(&client), 0);
     add_authenticator(&client);
     let r = client.post_json("/account/recovery-codes", &json!({}));
@@ -469,7 +469,7 @@ fn a_fresh_sign_in_needs_no_reauth_for_five_minutes() {
     let client = api.client();
     sign_in(&client, "bob");
     let r = client.post_json("/account/recovery-codes", &json!({}));
-    r.problem(409, Some("totp_required"));
+    r.problem(409, Some("second_factor_required"));
     add_authenticator(&client);
     let r = client.post_json("/account/recovery-codes", &json!({}));
     r.expect(200);

@@ -342,6 +342,9 @@ pub struct LoginBody {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SecondFactor {
+    /// A security key or passkey (WebAuthn): `POST /login/security-key/options`,
+    /// then `POST /login/security-key`.
+    SecurityKey,
     Totp,
     RecoveryCode,
 }
@@ -360,6 +363,8 @@ pub struct RecoveryCodesInfo {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SecondFactorChallenge {
     pub token: String,
+    /// What the account has, in the order to offer them: a security key
+    /// (it cannot be phished), the authenticator app, a recovery code.
     pub methods: Vec<SecondFactor>,
     pub recovery_codes: RecoveryCodesInfo,
     /// Seconds until the challenge expires (300 at issue).
@@ -389,6 +394,45 @@ pub struct SecondFactorBody {
     /// dashes and case) is normalised away before checking.
     #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub code: String,
+}
+
+/// Body of `POST /login/security-key/options`: the sign-in step whose
+/// account's security keys the browser is to ask.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChallengeBody {
+    /// The `token` of the [`SecondFactorChallenge`].
+    pub token: String,
+}
+
+/// `200` answer of `POST /login/security-key/options`: the browser's
+/// `PublicKeyCredentialRequestOptions` in WebAuthn's JSON form (binary
+/// fields as base64url text, as `PublicKeyCredential.parseRequestOptionsFromJSON`
+/// reads them), for `navigator.credentials.get({ publicKey })`: the
+/// challenge, `rpId`, the account's keys in `allowCredentials`,
+/// `userVerification` and `timeout`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(value_type = Object))]
+#[serde(transparent)]
+pub struct SecurityKeyRequestOptions(pub serde_json::Value);
+
+/// Body of `POST /login/security-key`: the key's answer to the options of
+/// this sign-in step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SecurityKeyAssertionBody {
+    /// The `token` of the [`SecondFactorChallenge`].
+    pub token: String,
+    /// The `PublicKeyCredential` that `navigator.credentials.get()` gave, in
+    /// WebAuthn's JSON form (`PublicKeyCredential.toJSON()`): `id`, `rawId`,
+    /// `type` and `response` (`clientDataJSON`, `authenticatorData`,
+    /// `signature`, `userHandle`) as base64url text, and
+    /// `clientExtensionResults`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub credential: serde_json::Value,
 }
 
 /// Body of `POST /email-verification`.
@@ -533,6 +577,11 @@ pub struct AccountSecurity {
     /// project's public repository, so these say whether that path exists.
     #[serde(default)]
     pub projects: Vec<AccountProject>,
+    /// The account's security keys and passkeys, oldest first (a second
+    /// factor like the authenticator app: with either, recovery codes can
+    /// be generated).
+    #[serde(default)]
+    pub security_keys: Vec<SecurityKey>,
 }
 
 /// One project of the account, for the checkup's recovery readiness.
@@ -604,6 +653,75 @@ pub struct TotpSetup {
     pub otpauth_uri: String,
     /// Seconds until this pending secret expires unless confirmed.
     pub expires_in: u32,
+}
+
+/// One security key (or passkey) of the account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecurityKey {
+    /// Its id in `/account/security-keys/{id}` (random, not a count).
+    pub id: String,
+    /// The name the user gave it.
+    pub name: String,
+    /// When it was added (RFC 3339).
+    pub added_at: String,
+    /// When it last completed a sign-in (RFC 3339), `None` if never.
+    #[serde(default)]
+    pub last_used_at: Option<String>,
+    /// When a sign-in with it was last refused because its signature
+    /// counter went backwards (RFC 3339), `None` if never: a copy of the
+    /// key may be in use, and the checkup asks to remove it.
+    #[serde(default)]
+    pub counter_regressed_at: Option<String>,
+}
+
+/// `200` answer of `GET /account/security-keys`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SecurityKeyList {
+    /// Oldest first.
+    pub keys: Vec<SecurityKey>,
+}
+
+/// `200` answer of `POST /account/security-keys/options`: the browser's
+/// `PublicKeyCredentialCreationOptions` in WebAuthn's JSON form (binary
+/// fields as base64url text, as `PublicKeyCredential.parseCreationOptionsFromJSON`
+/// reads them), for `navigator.credentials.create({ publicKey })`: `rp`,
+/// `user`, the challenge, `pubKeyCredParams`, the account's keys in
+/// `excludeCredentials`, `authenticatorSelection`, `attestation` and
+/// `timeout`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(value_type = Object))]
+#[serde(transparent)]
+pub struct SecurityKeyCreationOptions(pub serde_json::Value);
+
+/// Body of `POST /account/security-keys`: the new key's credential, for the
+/// options of `POST /account/security-keys/options`, and its name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SecurityKeyRegistrationBody {
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::security_key_name))]
+    #[validate(custom(function = "rule::security_key_name"))]
+    pub name: String,
+    /// The `PublicKeyCredential` that `navigator.credentials.create()`
+    /// gave, in WebAuthn's JSON form (`PublicKeyCredential.toJSON()`): `id`,
+    /// `rawId`, `type` and `response` (`clientDataJSON`,
+    /// `attestationObject`, base64url text; `transports`), and
+    /// `clientExtensionResults`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub credential: serde_json::Value,
+}
+
+/// Body of `PATCH /account/security-keys/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SecurityKeyRenameBody {
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::security_key_name))]
+    #[validate(custom(function = "rule::security_key_name"))]
+    pub name: String,
 }
 
 #[cfg(feature = "openapi")]

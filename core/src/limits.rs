@@ -30,6 +30,14 @@ pub const MAX_PASSWORD_CHARS: usize = 1024;
 pub const EMAIL_CODE_DIGITS: usize = 8;
 /// Lifetime of the second-factor step after a correct password, in seconds.
 pub const CHALLENGE_SECS: u32 = 300;
+/// Lifetime of a security key's registration, from the options to the
+/// key's answer, in seconds (also the browser's timeout for the key).
+pub const SECURITY_KEY_SETUP_SECS: u32 = 300;
+/// Most security keys (and passkeys) one account can have: each is offered
+/// to the browser at every sign-in.
+pub const MAX_SECURITY_KEYS: usize = 10;
+/// Longest name a security key can be given, once trimmed.
+pub const MAX_SECURITY_KEY_NAME_CHARS: usize = 64;
 /// Lifetime of a password-reset link, in hours.
 pub const RESET_LINK_HOURS: u32 = 6;
 /// Lifetime of an email one-time code, in minutes.

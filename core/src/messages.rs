@@ -149,6 +149,16 @@ pub fn problem_message(code: ProblemCode) -> Option<&'static str> {
             "Recovery code has been previously used. Each code works once: enter \
              another code from the same set"
         }
+        P::SecurityKeyInvalid => {
+            "Your security key was not accepted. Try again with a key you added to \
+             this account, or sign in another way"
+        }
+        P::SecurityKeyCounter => {
+            "This security key may have been copied: it counted fewer uses than \
+             before, so it was refused. Sign in another way, then remove the key in \
+             the security checkup"
+        }
+        P::NoSecurityKey => "There is no security key on this account. Sign in another way",
         P::ResetTokenInvalid => {
             "This reset link does not work any more. Links work once, for 6 hours. \
              Ask for a new link"
@@ -168,10 +178,20 @@ pub fn problem_message(code: ProblemCode) -> Option<&'static str> {
         P::TotpSetupExpired => {
             "The setup took too long and has ended. Start again to get a new QR code"
         }
-        P::TotpRequired => {
-            "Set up an authenticator app first. Recovery codes only work alongside one"
+        P::SecondFactorRequired => {
+            "Set up an authenticator app or a security key first. Recovery codes only \
+             work alongside one"
         }
         P::TotpNotEnabled => "There is no authenticator app to remove",
+        P::SecurityKeySetupExpired => {
+            "Adding the security key took more than 5 minutes, so it has ended. Start \
+             again"
+        }
+        P::SecurityKeyAlreadyRegistered => "This security key is already added. Use another key",
+        P::SecurityKeyLimit => {
+            "This account has 10 security keys, the most it can have. Remove one to \
+             add another"
+        }
         P::ChangedMeanwhile => {
             "Something changed on your account meanwhile, perhaps in another window. \
              Look at the checkup again, then try once more"
@@ -210,7 +230,8 @@ pub fn email_code_message(code: ErrorCode) -> &'static str {
 }
 
 /// The sentence for a code at a JSON pointer into the recovery request
-/// (`/username`, `/previous_emails/2`, …), falling back to [`message`].
+/// (`/username`, `/previous_emails/2`, …) or a security key's `/name`,
+/// falling back to [`message`].
 pub fn field_message(pointer: &str, code: ErrorCode) -> &'static str {
     // `/previous_emails/2` → `previous_emails[]`
     let field = match pointer.trim_start_matches('/').split_once('/') {
@@ -254,6 +275,8 @@ pub fn field_message(pointer: &str, code: ErrorCode) -> &'static str {
         ("email_proof", _, ControlCharacters) => {
             "The email proof is damaged. Verify your email address again"
         }
+        ("name", _, Required) => "Enter a name for the security key, like Blue key",
+        ("name", _, TooLong) => "Name must be 64 characters or fewer",
         ("accepted_code_of_conduct", _, MustAccept) => {
             "Confirm that you agree to follow the Code of Conduct"
         }
@@ -295,6 +318,16 @@ mod tests {
         assert!(m(ProblemCode::ChallengeExpired).contains(&format!("{minutes} minutes")));
         let hours = crate::limits::RESET_LINK_HOURS;
         assert!(m(ProblemCode::ResetTokenInvalid).contains(&format!("{hours} hours")));
+        let minutes = crate::limits::SECURITY_KEY_SETUP_SECS / 60;
+        assert!(m(ProblemCode::SecurityKeySetupExpired).contains(&format!("{minutes} minutes")));
+        let keys = crate::limits::MAX_SECURITY_KEYS;
+        assert!(m(ProblemCode::SecurityKeyLimit).contains(&format!("{keys} security keys")));
+        // The words the checkup's advice depends on.
+        let copied = m(ProblemCode::SecurityKeyCounter);
+        assert!(
+            copied.contains("copied") && copied.contains("remove the key"),
+            "{copied}"
+        );
         for &code in ProblemCode::ALL {
             if let Some(text) = problem_message(code) {
                 assert!(!text.ends_with('.') && !text.contains("  "), "{code}");
@@ -363,6 +396,11 @@ mod tests {
         };
         has("/username", ErrorCode::TooLong, MAX_USERNAME_CHARS);
         has("/details", ErrorCode::TooLong, MAX_DETAILS_CHARS);
+        has(
+            "/name",
+            ErrorCode::TooLong,
+            crate::limits::MAX_SECURITY_KEY_NAME_CHARS,
+        );
         has("/packages/0", ErrorCode::TooLong, MAX_PACKAGE_NAME_CHARS);
         has("/packages", ErrorCode::TooManyItems, MAX_PACKAGES);
         has(
@@ -409,6 +447,7 @@ mod tests {
             "/email_proof",
             "/accepted_code_of_conduct",
             "/acknowledged_delay",
+            "/name",
         ] {
             for code in ErrorCode::ALL {
                 let m = field_message(pointer, code);

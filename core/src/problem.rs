@@ -70,6 +70,15 @@ problem_codes! {
     /// Not in the current set: a typo or a code of an older, regenerated set.
     RecoveryCodeInvalid = "recovery_code_invalid" => 422,
     RecoveryCodeUsed = "recovery_code_used" => 422,
+    /// The security key's answer was not accepted: not a key of the
+    /// account, not for this step's options (or they were used), or its
+    /// signature did not verify.
+    SecurityKeyInvalid = "security_key_invalid" => 422,
+    /// The key's signature counter went backwards: a copy of the key may
+    /// be in use. The key is refused and the account's address told.
+    SecurityKeyCounter = "security_key_counter" => 422,
+    /// The account has no security key to sign in with.
+    NoSecurityKey = "no_security_key" => 409,
     // self-service
     ResetTokenInvalid = "reset_token_invalid" => 400,
     EmailCodeInvalid = "email_code_invalid" => 422,
@@ -81,11 +90,19 @@ problem_codes! {
     PasswordIncorrect = "password_incorrect" => 422,
     TotpAlreadyEnabled = "totp_already_enabled" => 409,
     TotpSetupExpired = "totp_setup_expired" => 409,
-    /// Recovery codes need an authenticator app first: a code set alone would
-    /// make every sign-in demand a code until the account is locked out.
-    TotpRequired = "totp_required" => 409,
+    /// Recovery codes need a second factor first (an authenticator app or a
+    /// security key): a code set alone would make every sign-in demand a
+    /// code until the account is locked out.
+    SecondFactorRequired = "second_factor_required" => 409,
     /// There is no authenticator app to remove.
     TotpNotEnabled = "totp_not_enabled" => 409,
+    /// The security key's registration was not started, or is over (5
+    /// minutes): start again.
+    SecurityKeySetupExpired = "security_key_setup_expired" => 409,
+    /// This security key is registered already (to this account or another).
+    SecurityKeyAlreadyRegistered = "security_key_already_registered" => 409,
+    /// The account has as many security keys as it may have.
+    SecurityKeyLimit = "security_key_limit" => 409,
     /// A concurrent change of the same thing won (a double submit): the
     /// other answer holds the result; reload before trying again.
     ChangedMeanwhile = "changed_meanwhile" => 409,

@@ -83,6 +83,7 @@ pub async fn housekeeping(state: AppState) {
                 crate::store::reset_tokens::prune(c, now)?;
                 crate::store::email_codes::prune(c, now)?;
                 crate::store::devices::prune(c, now)?;
+                crate::store::security_keys::prune(c, now)?;
                 crate::mail::prune(c, now)?;
                 Ok(())
             })

@@ -15,6 +15,7 @@ use crate::headers::SecurityHeaders;
 use crate::listener::ConnectionLimits;
 use crate::mail::Mailer;
 use crate::passwords::PasswordWork;
+use crate::security_keys::RelyingParty;
 use crate::state::{App, Settings};
 use crate::static_files::StaticFiles;
 use crate::store::Db;
@@ -273,6 +274,7 @@ async fn run(args: ServeArgs) -> Result<(), String> {
             .await
             .map_err(|e| format!("demo seed failed: {}", e.code))?;
     }
+    let relying_party = RelyingParty::for_public_url(&public_url, &site_name)?;
     let mailer = Mailer::default();
     mailer.start(db.clone(), args.smtp_url.clone(), args.mail_from.clone())?;
     let state = Arc::new(App {
@@ -281,6 +283,7 @@ async fn run(args: ServeArgs) -> Result<(), String> {
         passwords,
         key,
         mailer,
+        relying_party,
         settings: Settings {
             site_name: site_name.clone(),
             totp_issuer,
@@ -315,6 +318,12 @@ async fn run(args: ServeArgs) -> Result<(), String> {
     println!("database {}", args.database.display());
     if args.smtp_url.is_some() {
         println!("mail: SMTP delivery on (and the outbox table)");
+    }
+    if state.relying_party.on_localhost_instead {
+        println!(
+            "security keys and passkeys: open the app at {} (a relying party cannot be an IP address)",
+            state.relying_party.origin
+        );
     }
     // Tests read this exact line to learn the port.
     println!("listening on http://{addr}");

@@ -91,8 +91,15 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if !issues.is_empty() {
         return Err(ApiError::validation(issues));
     }
+    parse_member(value, "")
+}
+
+/// A member of a body that is free-form in the contract (a WebAuthn
+/// credential) read into the type it must have: a shape error is the same
+/// 422 `invalid_body` as in the body itself, its pointer under `at`.
+pub fn parse_member<T: DeserializeOwned>(value: Value, at: &str) -> Result<T, ApiError> {
     serde_path_to_error::deserialize::<_, T>(value).map_err(|err| {
-        let pointer = to_pointer(err.path());
+        let pointer = format!("{at}{}", to_pointer(err.path()));
         let detail = err.inner().to_string();
         ApiError::new(
             ProblemCode::InvalidBody,
@@ -185,6 +192,12 @@ mod tests {
         assert!(e.detail.unwrap().contains("admin"));
         let e = parse_body::<RecoveryRequestBody>(br#"{"packages":[1]}"#).unwrap_err();
         assert_eq!(e.errors[0].pointer, "/packages/0");
+        let e = parse_member::<LoginBody>(serde_json::json!({"username": []}), "/credential")
+            .unwrap_err();
+        assert_eq!(
+            (e.code, e.errors[0].pointer.as_str()),
+            (ProblemCode::InvalidBody, "/credential/username")
+        );
     }
 
     #[test]

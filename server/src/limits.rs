@@ -107,6 +107,11 @@ pub const RECOVERY_CODES_PER_ACCOUNT: &[Window] = &[w(5, HOUR), w(10, DAY)];
 /// Authenticator changes per account (starting a setup, confirming one,
 /// removing it): 10 an hour, every call counts.
 pub const TOTP_CHANGES_PER_ACCOUNT: &[Window] = &[w(10, HOUR)];
+/// Security-key changes per account (asking for the options to add one,
+/// adding it, renaming and removing one): 20 an hour, every call counts.
+/// More than the authenticator's 10: people add a few keys at once, and a
+/// key that was not touched in time leaves an unused start behind.
+pub const SECURITY_KEY_CHANGES_PER_ACCOUNT: &[Window] = &[w(20, HOUR)];
 /// Security notices mailed to one address: 10 an hour, 30 a day. Only an
 /// account's own actions (with its password, codes or session) send them,
 /// never a stranger's; the cap bounds what even those can queue.

@@ -18,6 +18,7 @@ mod ops;
 mod passwords;
 mod problem;
 mod routes;
+mod security_keys;
 mod state;
 mod static_files;
 mod store;

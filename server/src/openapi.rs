@@ -288,6 +288,8 @@ mod tests {
             "/login",
             "/login/recovery-code",
             "/login/totp",
+            "/login/security-key/options",
+            "/login/security-key",
             "/email-verification",
             "/email-verification/confirm",
             "/recovery-requests",
@@ -300,6 +302,9 @@ mod tests {
             "/account/recovery-codes/confirm",
             "/account/totp",
             "/account/totp/confirm",
+            "/account/security-keys/options",
+            "/account/security-keys",
+            "/account/security-keys/{id}",
             "/logout",
         ] {
             assert!(paths.contains_key(p), "missing {p}");

@@ -1,6 +1,6 @@
 //! The shared state every handler gets: the deployment's settings and the
-//! services (database, clock, password work, key, mailer, the built app,
-//! the security headers). A module of its own, below everything that uses
+//! services (database, clock, password work, key, mailer, the relying party
+//! of security keys, the built app, the security headers). A module of its own, below everything that uses
 //! it: `app.rs` assembles the router from the handlers, the handlers take
 //! this state, and nothing here names either.
 
@@ -12,6 +12,7 @@ use crate::crypto::ServerKey;
 use crate::headers::SecurityHeaders;
 use crate::mail::Mailer;
 use crate::passwords::PasswordWork;
+use crate::security_keys::RelyingParty;
 use crate::static_files::StaticFiles;
 use crate::store::Db;
 
@@ -85,6 +86,8 @@ pub struct App {
     /// Keys the hashes of one-time codes and derives status tokens.
     pub key: ServerKey,
     pub mailer: Mailer,
+    /// Security keys and passkeys: the relying party, from the public URL.
+    pub relying_party: RelyingParty,
     pub settings: Settings,
     pub files: StaticFiles,
     pub headers: SecurityHeaders,

@@ -4,7 +4,7 @@
 
 use crate::limits::{
     MAX_DETAILS_CHARS, MAX_EMAIL_CHARS, MAX_EMAIL_LOCAL_CHARS, MAX_EMAIL_PROOF_CHARS, MAX_PACKAGES,
-    MAX_PACKAGE_NAME_CHARS, MAX_PREVIOUS_EMAILS, MAX_USERNAME_CHARS,
+    MAX_PACKAGE_NAME_CHARS, MAX_PREVIOUS_EMAILS, MAX_SECURITY_KEY_NAME_CHARS, MAX_USERNAME_CHARS,
 };
 use utoipa::openapi::schema::{
     ArrayBuilder, KnownFormat, ObjectBuilder, SchemaFormat, SchemaType, Type,
@@ -42,6 +42,20 @@ pub fn email() -> ObjectBuilder {
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
         .max_length(Some(MAX_EMAIL_CHARS))
         .pattern(Some(format!("^{}$", email_pattern())))
+}
+
+/// A security key's name ([`crate::validation::validate_security_key_name`]):
+/// its bound is on the trimmed name, so no maxLength (it would refuse a
+/// name with spaces around it that the server takes).
+pub fn security_key_name() -> ObjectBuilder {
+    string()
+        .description(Some(format!(
+            "The name the user gives the key, like \"Blue key\": 1 to \
+             {MAX_SECURITY_KEY_NAME_CHARS} characters once trimmed (it is stored trimmed), \
+             no control characters."
+        )))
+        .min_length(Some(1))
+        .pattern(Some("\\S"))
 }
 
 /// Blank is allowed (only with `account_email`), so the length limit lives

@@ -87,6 +87,11 @@ pub fn identifier(input: &str) -> Result<(), ValidationError> {
     Ok(validate_identifier(input)?)
 }
 
+/// A security key's name ([`validate_security_key_name`]).
+pub fn security_key_name(input: &str) -> Result<(), ValidationError> {
+    Ok(validate_security_key_name(input)?)
+}
+
 /// At most [`MAX_PASSWORD_CHARS`] (the shortest is a `length` rule).
 pub fn password_not_too_long(input: &str) -> Result<(), ValidationError> {
     if input.chars().count() > MAX_PASSWORD_CHARS {

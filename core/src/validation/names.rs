@@ -1,4 +1,5 @@
-//! Usernames (PyPI) and package names (PEP 508, PEP 503 normalisation).
+//! Usernames (PyPI), package names (PEP 508, PEP 503 normalisation) and the
+//! names people give their security keys.
 
 use super::*;
 
@@ -85,4 +86,21 @@ pub fn normalize_package_name(name: &str) -> String {
         }
     }
     out
+}
+
+// ---------------------------------------------------------------- security-key names
+
+/// The name someone gives a security key ("Blue key", "Laptop"): any text
+/// without control characters, [`ErrorCode::Required`] when blank,
+/// [`ErrorCode::TooLong`] over [`MAX_SECURITY_KEY_NAME_CHARS`] once trimmed
+/// (the server stores it trimmed).
+pub fn validate_security_key_name(input: &str) -> Result<(), ErrorCode> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err(ErrorCode::Required);
+    }
+    if trimmed.chars().count() > MAX_SECURITY_KEY_NAME_CHARS {
+        return Err(ErrorCode::TooLong);
+    }
+    check_control_characters(trimmed, false)
 }

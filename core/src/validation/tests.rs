@@ -111,6 +111,44 @@ fn pep503_normalisation() {
     assert_eq!(normalize_package_name(&once), once);
 }
 
+// ------------------------------------------------------------ security-key names
+
+#[test]
+fn security_key_names() {
+    for ok in [
+        "Blue key",
+        "a",
+        "  Laptop  ",
+        "Clé de Zoë 🔑",
+        &"k".repeat(64),
+    ] {
+        assert_eq!(validate_security_key_name(ok), Ok(()), "{ok}");
+    }
+    assert_eq!(validate_security_key_name(""), Err(ErrorCode::Required));
+    assert_eq!(validate_security_key_name(" \t "), Err(ErrorCode::Required));
+    // The bound is on what is stored: the trimmed name.
+    let padded = format!("  {}  ", "k".repeat(MAX_SECURITY_KEY_NAME_CHARS));
+    assert_eq!(validate_security_key_name(&padded), Ok(()));
+    assert_eq!(
+        validate_security_key_name(&"k".repeat(MAX_SECURITY_KEY_NAME_CHARS + 1)),
+        Err(ErrorCode::TooLong)
+    );
+    for bad in ["Blue\nkey", "key\u{202e}yek", "a\u{0}b"] {
+        assert_eq!(
+            validate_security_key_name(bad),
+            Err(ErrorCode::ControlCharacters),
+            "{bad:?}"
+        );
+    }
+    // As the bodies declare it, on `/name`.
+    let body = crate::api::SecurityKeyRenameBody { name: " ".into() };
+    let errors = check(&body).unwrap_err();
+    assert_eq!(
+        (errors[0].pointer.as_str(), errors[0].code.as_str()),
+        ("/name", "required")
+    );
+}
+
 // ------------------------------------------------------------ email
 
 #[test]

@@ -12,6 +12,7 @@ use reclaim_core::limits::{EMAIL_CODE_MINUTES, RESET_LINK_HOURS};
 use reclaim_core::route::Route;
 
 use crate::clock::human_utc;
+use crate::store::accounts::Remaining;
 
 /// One mail, before it is queued.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,18 +201,80 @@ pub fn authenticator_added(letterhead: &Letterhead, username: &str) -> Mail {
     )
 }
 
-pub fn authenticator_removed(letterhead: &Letterhead, username: &str, codes_deleted: bool) -> Mail {
-    let codes = if codes_deleted {
-        " Your recovery codes were deleted with it: they only work alongside an authenticator app."
-    } else {
-        ""
-    };
+/// What a removal notice says the account signs in with now.
+fn after_removal(remaining: Remaining) -> &'static str {
+    match remaining {
+        Remaining::AnotherFactor => {
+            "Signing in still asks for your other second factor, and your recovery codes still work.\n"
+        }
+        Remaining::PasswordOnly { codes_deleted: true } => {
+            "It was your last second factor: signing in now asks for your password only, and your recovery codes \
+             were deleted with it (they only work alongside an authenticator app or a security key).\n\n\
+             Add a security key or an authenticator app again in the security checkup, then generate new recovery codes.\n"
+        }
+        Remaining::PasswordOnly {
+            codes_deleted: false,
+        } => {
+            "It was your last second factor: signing in now asks for your password only.\n\n\
+             Add a security key or an authenticator app again in the security checkup, then generate new recovery codes.\n"
+        }
+    }
+}
+
+pub fn authenticator_removed(
+    letterhead: &Letterhead,
+    username: &str,
+    remaining: Remaining,
+) -> Mail {
     Mail::new(
         "The authenticator app was removed from your account",
         format!(
-            "Hello {username},\n\nThe authenticator app was removed from your account; signing in now asks for your password only.{codes}\n\n\
-             Set up an authenticator app again in the security checkup, then generate new recovery codes.\n{}\n",
+            "Hello {username},\n\nThe authenticator app was removed from your account. {}{}\n",
+            after_removal(remaining),
             letterhead.not_you()
+        ),
+    )
+}
+
+pub fn security_key_added(letterhead: &Letterhead, username: &str, name: &str) -> Mail {
+    Mail::new(
+        "A security key was added to your account",
+        format!(
+            "Hello {username},\n\nThe security key \"{name}\" was added to your account. From now on, signing in can ask for it.\n\n{}\n",
+            letterhead.not_you()
+        ),
+    )
+}
+
+pub fn security_key_removed(
+    letterhead: &Letterhead,
+    username: &str,
+    name: &str,
+    remaining: Remaining,
+) -> Mail {
+    Mail::new(
+        "A security key was removed from your account",
+        format!(
+            "Hello {username},\n\nThe security key \"{name}\" was removed from your account. {}{}\n",
+            after_removal(remaining),
+            letterhead.not_you()
+        ),
+    )
+}
+
+/// A sign-in with the key `name` was refused at `at`: its signature
+/// counter went backwards, as when a copy of the key is used.
+pub fn security_key_copied(letterhead: &Letterhead, username: &str, name: &str, at: i64) -> Mail {
+    Mail::new(
+        "A security key of your account may have been copied",
+        format!(
+            "Hello {username},\n\nA sign-in to your account with the security key \"{name}\" was refused on {}: the key \
+             counted fewer uses than it had before, which is what happens when a copy of the key is used. The sign-in came \
+             after your password, so whoever has the copy may have your password too.\n\n\
+             Reset your password now. Then sign in another way and remove this key in the security checkup; add your key \
+             again afterwards, or another one. If you cannot sign in, contact support at {}.\n",
+            human_utc(at),
+            letterhead.support_email
         ),
     )
 }
@@ -305,9 +368,21 @@ mod tests {
             authenticator_added(&letterhead(), "bob").redacted_body(),
             None
         );
-        assert!(authenticator_removed(&letterhead(), "bob", true)
+        let last = Remaining::PasswordOnly {
+            codes_deleted: true,
+        };
+        assert!(authenticator_removed(&letterhead(), "bob", last)
             .body
             .contains("recovery codes were deleted"));
+        assert!(security_key_removed(&letterhead(), "bob", "Blue key", last)
+            .body
+            .contains("recovery codes were deleted"));
+        let kept = security_key_removed(&letterhead(), "bob", "Blue key", Remaining::AnotherFactor);
+        assert!(
+            kept.body.contains("recovery codes still work"),
+            "{}",
+            kept.body
+        );
     }
 
     #[test]
@@ -320,7 +395,17 @@ mod tests {
             recovery_code_used(&l, "bob", 7),
             recovery_codes_generated(&l, "bob", t),
             authenticator_added(&l, "bob"),
-            authenticator_removed(&l, "bob", false),
+            authenticator_removed(&l, "bob", Remaining::AnotherFactor),
+            security_key_added(&l, "bob", "Blue key"),
+            security_key_removed(
+                &l,
+                "bob",
+                "Blue key",
+                Remaining::PasswordOnly {
+                    codes_deleted: false,
+                },
+            ),
+            security_key_copied(&l, "bob", "Blue key", t),
             with_notices_held_back(&l, authenticator_added(&l, "bob")),
         ];
         for mail in &notices {
@@ -336,6 +421,7 @@ mod tests {
         for mail in [
             password_changed(&l, "bob", t),
             recovery_codes_generated(&l, "bob", t),
+            security_key_copied(&l, "bob", "Blue key", t),
         ] {
             assert!(
                 mail.body.contains(" on 4 December 2026 at 04:52 UTC"),

@@ -1,8 +1,9 @@
 //! The signed-in security checkup: facts, re-authentication, recovery codes
-//! and the authenticator app. Every POST and DELETE here passes the CSRF
-//! check of [`SignedIn`]; generating codes, adding an authenticator and
-//! removing it also need a password entered in the last 5 minutes: at the
-//! sign-in that made the session, or again with `POST /account/reauth`.
+//! and the authenticator app (security keys: [`super::account_keys`]).
+//! Every POST and DELETE here passes the CSRF check of [`SignedIn`];
+//! generating codes, adding an authenticator and removing it also need a
+//! password entered in the last 5 minutes: at the sign-in that made the
+//! session, or again with `POST /account/reauth`.
 //!
 //! Double submits: every change is written with a condition on the state
 //! it was decided on (the pending secret that was checked, the code set that
@@ -34,6 +35,7 @@ use crate::openapi::{JSON_BODY, SIGNED_IN, SIGNED_IN_CHANGE};
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::accounts::{self, TotpConfirmed};
+use crate::store::security_keys;
 use crate::store::sessions::{self, SessionRow};
 use crate::totp;
 
@@ -63,7 +65,7 @@ fn reauth_left(s: &SessionRow, now: i64) -> u32 {
         .map_or(0, |at| (at + REAUTH_SECS - now).max(0) as u32)
 }
 
-fn require_reauth(s: &SessionRow, now: i64) -> ApiResult<()> {
+pub(super) fn require_reauth(s: &SessionRow, now: i64) -> ApiResult<()> {
     if reauth_left(s, now) == 0 {
         return Err(ApiError::new(ProblemCode::ReauthRequired,
             "Enter your password again",
@@ -73,14 +75,14 @@ fn require_reauth(s: &SessionRow, now: i64) -> ApiResult<()> {
     Ok(())
 }
 
-fn totp_required() -> ApiError {
-    ApiError::new(ProblemCode::TotpRequired,
-        "Set up an authenticator app first",
+fn second_factor_required() -> ApiError {
+    ApiError::new(ProblemCode::SecondFactorRequired,
+        "Set up an authenticator app or a security key first",
     )
-    .detail("Recovery codes work only alongside an authenticator app: without one, every sign-in would ask for a code until none were left.")
+    .detail("Recovery codes work only alongside a second factor (an authenticator app or a security key): without one, every sign-in would ask for a code until none were left.")
 }
 
-fn changed_meanwhile() -> ApiError {
+pub(super) fn changed_meanwhile() -> ApiError {
     ApiError::new(ProblemCode::ChangedMeanwhile,
         "This was changed at the same moment by another request",
     )
@@ -104,6 +106,10 @@ pub(super) async fn security_of(state: &AppState, s: &SessionRow) -> ApiResult<A
                 })
                 .collect();
             let proven = accounts::codes_proven(c, uid)?;
+            let security_keys = security_keys::list(c, uid)?
+                .iter()
+                .map(super::account_keys::key_view)
+                .collect();
             let predate = matches!(
                 (u.codes_generated_at, u.totp_changed_at),
                 (Some(codes), Some(totp)) if codes < totp
@@ -120,6 +126,7 @@ pub(super) async fn security_of(state: &AppState, s: &SessionRow) -> ApiResult<A
                 recovery_codes_proven: proven,
                 password_changed_at: u.password_changed_at.map(rfc3339),
                 projects,
+                security_keys,
             })
         })
         .await
@@ -131,7 +138,7 @@ crate::problems!(
 );
 
 #[utoipa::path(get, path = "/account/security", tag = "account",
-    description = "What the checkup grades: email, authenticator, recovery codes (and whether they predate the last authenticator change), and the account's projects with their public repositories (support verifies ownership by a push to one).",
+    description = "What the checkup grades: email, authenticator, security keys, recovery codes (and whether they predate the last authenticator change), and the account's projects with their public repositories (support verifies ownership by a push to one).",
     responses(
         (status = 200, body = AccountSecurity),
         SecurityProblems,
@@ -149,7 +156,7 @@ crate::problems!(
 );
 
 #[utoipa::path(post, path = "/account/reauth", tag = "account", request_body = ReauthBody,
-    description = "Confirms the password; for 5 minutes the session may generate recovery codes and add or remove an authenticator. A completed sign-in opens the same window, so this is needed only once the 5 minutes after signing in are over. Needs `X-CSRF-Token`. 10 failed confirmations per 5 minutes per user.",
+    description = "Confirms the password; for 5 minutes the session may generate recovery codes, add or remove an authenticator, add a security key and remove one. A completed sign-in opens the same window, so this is needed only once the 5 minutes after signing in are over. Needs `X-CSRF-Token`. 10 failed confirmations per 5 minutes per user.",
     responses(
         (status = 200, body = Reauthenticated),
         ReauthProblems,
@@ -187,11 +194,11 @@ pub async fn reauth(
 
 crate::problems!(
     /// What `POST /account/recovery-codes` answers besides 200.
-    GenerateCodesProblems: SIGNED_IN_CHANGE, &[ProblemCode::ReauthRequired, ProblemCode::TotpRequired, ProblemCode::ChangedMeanwhile, ProblemCode::RateLimited]
+    GenerateCodesProblems: SIGNED_IN_CHANGE, &[ProblemCode::ReauthRequired, ProblemCode::SecondFactorRequired, ProblemCode::ChangedMeanwhile, ProblemCode::RateLimited]
 );
 
 #[utoipa::path(post, path = "/account/recovery-codes", tag = "account",
-    description = "Generates a new set of 8 recovery codes and deletes the old set (its codes then answer \"Invalid recovery code.\"). Only with an authenticator app set up (409 `totp_required`): a code set alone would make every sign-in demand a code until the account is locked out. Needs a fresh re-authentication (a sign-in or `POST /account/reauth` in the last 5 minutes, else 403 `reauth_required`) and `X-CSRF-Token`. The answer is `Cache-Control: no-store`; the codes are never shown again. Of two concurrent calls one succeeds, the other is 409 `changed_meanwhile`. 5 generations an hour and 10 a day per account (every call that gets past the checks above counts).",
+    description = "Generates a new set of 8 recovery codes and deletes the old set (its codes then answer \"Invalid recovery code.\"). Only with a second factor set up, an authenticator app or a security key (409 `second_factor_required`): a code set alone would make every sign-in demand a code until the account is locked out. Needs a fresh re-authentication (a sign-in or `POST /account/reauth` in the last 5 minutes, else 403 `reauth_required`) and `X-CSRF-Token`. The answer is `Cache-Control: no-store`; the codes are never shown again. Of two concurrent calls one succeeds, the other is 409 `changed_meanwhile`. 5 generations an hour and 10 a day per account (every call that gets past the checks above counts).",
     responses(
         (status = 200, body = RecoveryCodesGenerated),
         GenerateCodesProblems,
@@ -202,10 +209,14 @@ pub async fn generate_codes(
 ) -> ApiResult<Response> {
     let now = state.clock.now();
     require_reauth(&s, now)?;
-    if !s.user.totp_enabled() {
-        return Err(totp_required());
-    }
-    let seen_set = s.user.codes_generated_at;
+    let uid = s.user.id;
+    let seen = state
+        .db
+        .call(move |c| Ok(accounts::second_factors_now(c, uid)?))
+        .await?;
+    let Some((true, seen_set)) = seen else {
+        return Err(second_factor_required());
+    };
     // Counted before the eight hashes (handed back only when they cannot run).
     let reservation = reserve(
         &state,
@@ -226,9 +237,9 @@ pub async fn generate_codes(
         .db
         .call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            // Decided on this state: an authenticator, and the set we saw.
+            // Decided on this state: a second factor, and the set we saw.
             match accounts::second_factors_now(&tx, user.id)? {
-                Some((false, _)) | None => return Err(totp_required()),
+                Some((false, _)) | None => return Err(second_factor_required()),
                 Some((true, set)) if set != seen_set => return Err(changed_meanwhile()),
                 Some(_) => {}
             }
@@ -463,7 +474,7 @@ crate::problems!(
 );
 
 #[utoipa::path(delete, path = "/account/totp", tag = "account",
-    description = "Removes the authenticator app, **and deletes the recovery codes with it** (they only exist alongside an authenticator: a code set alone would make every sign-in demand a code until the account is locked out). Signing in then asks for the password only; set up an authenticator again, then generate new codes. The account's address is mailed. Needs a fresh re-authentication (a sign-in or `POST /account/reauth` in the last 5 minutes, else 403 `reauth_required`) and `X-CSRF-Token`. Counts with the authenticator changes (10 an hour per account).",
+    description = "Removes the authenticator app. When it was the last second factor (no security key either), **the recovery codes are deleted with it** (they only exist alongside a second factor: a code set alone would make every sign-in demand a code until the account is locked out), and signing in then asks for the password only; set up a second factor again, then generate new codes. The account's address is mailed, saying which. Needs a fresh re-authentication (a sign-in or `POST /account/reauth` in the last 5 minutes, else 403 `reauth_required`) and `X-CSRF-Token`. Counts with the authenticator changes (10 an hour per account).",
     responses(
         (status = 200, description = "Removed; the updated checkup", body = AccountSecurity),
         TotpRemoveProblems,
@@ -491,7 +502,7 @@ pub async fn totp_remove(
         .db
         .call(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let Some(codes) = accounts::remove_totp(&tx, user.id, now)? else {
+            let Some(remaining) = accounts::remove_totp(&tx, user.id, now)? else {
                 return Err(not_enabled());
             };
             sessions::close_challenges_of(&tx, user.id)?;
@@ -499,7 +510,7 @@ pub async fn totp_remove(
                 &tx,
                 &letterhead,
                 &user.email,
-                &templates::authenticator_removed(&letterhead, &user.username, codes > 0),
+                &templates::authenticator_removed(&letterhead, &user.username, remaining),
                 now,
             )?;
             tx.commit()?;

@@ -1,5 +1,5 @@
-//! Sign-in: password, then (for accounts with two-factor) a TOTP code or a
-//! recovery code within 300 s.
+//! Sign-in: password, then (for accounts with two-factor) a security key, a
+//! TOTP code or a recovery code within 300 s.
 //!
 //! Anti-enumeration: an unknown username costs the same argon2 verification as
 //! a known one (against a dummy hash), is limited in the same bucket, and fails
@@ -16,28 +16,32 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use reclaim_core::api::{
-    LoginBody, LoginOutcome, SecondFactor, SecondFactorBody, SecondFactorChallenge,
+    ChallengeBody, LoginBody, LoginOutcome, SecondFactor, SecondFactorBody, SecondFactorChallenge,
+    SecurityKeyAssertionBody, SecurityKeyRequestOptions,
 };
 use reclaim_core::codes::{parse_recovery_code_with, parse_totp_code_with};
 use reclaim_core::limits::CHALLENGE_SECS;
 use reclaim_core::messages::{RECOVERY_CODE_INVALID, RECOVERY_CODE_USED};
 use reclaim_core::validation::Validate;
 use reclaim_core::ProblemCode;
+use webauthn_rs::prelude::PublicKeyCredential;
 
 use super::{
-    client_key, device_hash, hash_work, norm, refund, remember_device, session_cookie, SESSION_SECS,
+    client_key, commit_then, device_hash, hash_work, norm, refund, remember_device, session_cookie,
+    SESSION_SECS,
 };
 use crate::crypto::{random_token, sha256_hex};
-use crate::extract::ApiJson;
+use crate::extract::{parse_member, ApiJson};
 use crate::limits::{
     self, Reservation, Window, LOGIN_PER_CLIENT, LOGIN_PER_DEVICE, LOGIN_PER_USER, SECOND_FACTOR,
 };
 use crate::mail::{self, templates};
 use crate::openapi::JSON_BODY;
 use crate::problem::{ApiError, ApiResult};
+use crate::security_keys::Refused;
 use crate::state::AppState;
 use crate::store::accounts::{self, User};
-use crate::store::{devices, sessions};
+use crate::store::{devices, security_keys, sessions};
 use crate::totp;
 
 fn invalid_credentials() -> ApiError {
@@ -147,9 +151,13 @@ pub async fn login(
     // Only failures count.
     refund(&state, reservation).await;
 
-    let needs_second = user.totp_enabled() || user.codes_generated_at.is_some();
+    let uid = user.id;
+    let keys = state
+        .db
+        .call(move |c| Ok(security_keys::count(c, uid)?))
+        .await?;
+    let needs_second = user.totp_enabled() || user.codes_generated_at.is_some() || keys > 0;
     if !needs_second {
-        let uid = user.id;
         let (token, csrf) = state
             .db
             .call(move |c| Ok(sessions::create(c, uid, now)?))
@@ -167,6 +175,9 @@ pub async fn login(
         })
         .await?;
     let mut methods = Vec::new();
+    if keys > 0 {
+        methods.push(SecondFactor::SecurityKey);
+    }
     if user.totp_enabled() {
         methods.push(SecondFactor::Totp);
     }
@@ -331,6 +342,154 @@ pub async fn login_recovery_code(
     };
     refund(&state, reservation).await;
     Ok(signed_in(&state, &headers, &user, &token, csrf).await)
+}
+
+fn key_refused() -> ApiError {
+    ApiError::new(
+        ProblemCode::SecurityKeyInvalid,
+        "The security key's answer was not accepted",
+    )
+    .detail("Use a key added to this account, for the options of this sign-in step (ask for them again, then touch the key once).")
+}
+
+crate::problems!(
+    /// What `POST /login/security-key/options` answers besides 200.
+    LoginKeyOptionsProblems: JSON_BODY, &[ProblemCode::ChallengeExpired, ProblemCode::NoSecurityKey]
+);
+
+#[utoipa::path(post, path = "/login/security-key/options", tag = "sign-in", request_body = ChallengeBody,
+    description = "The second step with a security key or passkey, begun: the browser's `PublicKeyCredentialRequestOptions` in WebAuthn's JSON form, for `navigator.credentials.get({ publicKey })`, with the account's keys in `allowCredentials` (user verification preferred). Within 5 minutes of the password (else 401 `challenge_expired`); asking again replaces the options before. An account without a key is 409 `no_security_key` (the challenge's `methods` say what it has). Keys answer for one origin, the public URL's (on an IP address, `localhost` at the same port).",
+    responses(
+        (status = 200, description = "The request options", body = SecurityKeyRequestOptions),
+        LoginKeyOptionsProblems,
+    ))]
+pub async fn login_security_key_options(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<ChallengeBody>,
+) -> ApiResult<Json<SecurityKeyRequestOptions>> {
+    let now = state.clock.now();
+    let hash = sha256_hex(&body.token);
+    let st = state.clone();
+    let options = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let user = sessions::challenge_user(&tx, &hash, now)?.ok_or_else(challenge_expired)?;
+            let keys: Vec<String> = security_keys::list(&tx, user.id)?
+                .into_iter()
+                .map(|k| k.credential)
+                .collect();
+            if keys.is_empty() {
+                return Err(ApiError::new(
+                    ProblemCode::NoSecurityKey,
+                    "This account has no security key",
+                )
+                .detail("Answer the sign-in step with one of the challenge's methods."));
+            }
+            let (options, request) = st.relying_party.start_sign_in(&keys)?;
+            if !sessions::set_security_key_request(&tx, &hash, &request, now)? {
+                return Err(challenge_expired());
+            }
+            tx.commit()?;
+            Ok(options)
+        })
+        .await?;
+    Ok(Json(SecurityKeyRequestOptions(options)))
+}
+
+crate::problems!(
+    /// What `POST /login/security-key` answers besides 200.
+    LoginKeyProblems: JSON_BODY, &[ProblemCode::ChallengeExpired, ProblemCode::SecurityKeyInvalid, ProblemCode::SecurityKeyCounter, ProblemCode::RateLimited]
+);
+
+#[utoipa::path(post, path = "/login/security-key", tag = "sign-in", request_body = SecurityKeyAssertionBody,
+    description = "The second step with a security key: `credential` is what `navigator.credentials.get()` gave for the options of `POST /login/security-key/options`, within 5 minutes of the password (else 401 `challenge_expired`). The options work once, whatever the answer: an answer that does not verify (another key, an answer to other options, replayed, a bad signature), or one without options asked, is 422 `security_key_invalid` (ask for the options again). A key whose signature counter did not go up since its last sign-in (a copy of it may be in use) is refused with 422 `security_key_counter`; the key is marked (`counter_regressed_at`) and the account's address is mailed. Signed in, the key's last use and counter are stored. Counts with the second-factor limit: 5 attempts per 5 min, 20 an hour and 50 a day per account (429); a sign-in hands its attempt back.",
+    responses(
+        (status = 200, description = "Signed in (cookie set)", body = LoginOutcome),
+        LoginKeyProblems,
+    ))]
+pub async fn login_security_key(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<SecurityKeyAssertionBody>,
+) -> ApiResult<Response> {
+    let assertion: PublicKeyCredential = parse_member(body.credential, "/credential")?;
+    let (user, reservation) = challenge_user(&state, &body.token).await?;
+    let now = state.clock.now();
+    let hash = sha256_hex(&body.token);
+    let st = state.clone();
+    let u = user.clone();
+    let letterhead = state.settings.letterhead();
+    let signed = state
+        .db
+        .call(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            // Taken in the transaction that decides: of two uses of one
+            // step, the second finds it answered (or over).
+            let request = match sessions::take_security_key_request(&tx, &hash, now)? {
+                None => return Err(challenge_expired()),
+                Some(None) => return Err(key_refused()),
+                Some(Some(request)) => request,
+            };
+            let credential_id = crate::security_keys::credential_id(assertion.raw_id.as_ref());
+            let key = security_keys::by_credential_id(&tx, u.id, &credential_id)?;
+            let verified = st.relying_party.finish_sign_in(&assertion, &request);
+            let (result, key) = match (verified, key) {
+                (Ok(result), Some(key)) => (result, key),
+                (Err(Refused::Counter), Some(key)) => {
+                    return copied(tx, &letterhead, &u, &key, now)
+                }
+                _ => return commit_then(tx, key_refused()),
+            };
+            let stored = crate::security_keys::after_use(&key.credential, &result)
+                .ok_or_else(ApiError::internal)?;
+            // webauthn-rs compared the counter with the options' copy of
+            // the key; a sign-in since may have raised the stored one.
+            if !security_keys::record_use(&tx, key.id, &stored, result.counter(), now)? {
+                return copied(tx, &letterhead, &u, &key, now);
+            }
+            sessions::close_challenge(&tx, &hash)?;
+            let s = sessions::create(&tx, u.id, now)?;
+            tx.commit()?;
+            Ok(s)
+        })
+        .await;
+    let (token, csrf) = match signed {
+        Ok(s) => s,
+        Err(e) => {
+            if e.code == ProblemCode::SecurityKeyCounter {
+                state.mailer.poke();
+            }
+            return Err(e);
+        }
+    };
+    refund(&state, reservation).await;
+    Ok(signed_in(&state, &headers, &user, &token, csrf).await)
+}
+
+/// Refuse a key whose counter went backwards: mark it, tell the account's
+/// address, and keep the step's options used.
+fn copied<T>(
+    tx: rusqlite::Transaction<'_>,
+    letterhead: &crate::mail::Letterhead,
+    user: &User,
+    key: &security_keys::KeyRow,
+    now: i64,
+) -> ApiResult<T> {
+    security_keys::mark_counter_regressed(&tx, key.id, now)?;
+    mail::queue_notice(
+        &tx,
+        letterhead,
+        &user.email,
+        &templates::security_key_copied(letterhead, &user.username, &key.name, now),
+        now,
+    )?;
+    let refusal = ApiError::new(
+        ProblemCode::SecurityKeyCounter,
+        "This security key may have been copied",
+    )
+    .detail("The key counted fewer uses than at its last sign-in, as a copy of it would. Sign in another way, then remove this key in the security checkup.");
+    commit_then(tx, refusal)
 }
 
 pub fn code_used() -> ApiError {

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod account_email;
+pub mod account_keys;
 pub mod auth;
 pub mod login;
 pub mod outbox;
@@ -236,6 +237,13 @@ where
             Err(e)
         }
     }
+}
+
+/// Commit what a transaction used up (a single-use step, taken) and answer
+/// the refusal that came after: the step stays used whatever its answer.
+pub fn commit_then<T>(tx: rusqlite::Transaction<'_>, refusal: ApiError) -> ApiResult<T> {
+    tx.commit()?;
+    Err(refusal)
 }
 
 /// Lowercased, trimmed key for limits and lookups.

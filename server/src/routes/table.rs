@@ -7,7 +7,7 @@
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{account, account_email, auth, login, outbox, requests};
+use super::{account, account_email, account_keys, auth, login, outbox, requests};
 use crate::state::AppState;
 
 /// The API's routes (under `/api/v1`), with those of demo mode only with
@@ -22,6 +22,8 @@ pub fn api(demo: bool) -> OpenApiRouter<AppState> {
         .routes(routes!(login::login))
         .routes(routes!(login::login_recovery_code))
         .routes(routes!(login::login_totp))
+        .routes(routes!(login::login_security_key_options))
+        .routes(routes!(login::login_security_key))
         .routes(routes!(auth::email_verification))
         .routes(routes!(auth::email_verification_confirm))
         .routes(routes!(requests::create))
@@ -34,6 +36,9 @@ pub fn api(demo: bool) -> OpenApiRouter<AppState> {
         .routes(routes!(account::confirm_code))
         .routes(routes!(account::totp_start, account::totp_remove))
         .routes(routes!(account::totp_confirm))
+        .routes(routes!(account_keys::registration_options))
+        .routes(routes!(account_keys::list, account_keys::add))
+        .routes(routes!(account_keys::rename, account_keys::remove))
         .routes(routes!(account_email::email_verification_start))
         .routes(routes!(account_email::email_verification_confirm))
         .routes(routes!(account::session))

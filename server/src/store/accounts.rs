@@ -1,5 +1,6 @@
-//! Accounts: the user row, its authenticator and recovery-code set,
-//! password, previous addresses and projects.
+//! Accounts: the user row, its authenticator and recovery-code set (and
+//! what goes when a second factor does), password, previous addresses and
+//! projects.
 
 use reclaim_core::api::RecoveryCodesInfo;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -246,33 +247,64 @@ pub fn confirm_totp(
     })
 }
 
-/// Remove the authenticator and, with it, the recovery codes (they exist
-/// only alongside one). `None` when there was none; else how many codes went.
-pub fn remove_totp(c: &Connection, user_id: i64, now: i64) -> rusqlite::Result<Option<usize>> {
+/// Remove the authenticator, and the recovery codes with it when it was the
+/// last second factor ([`after_factor_removed`]). `None` when there was none.
+pub fn remove_totp(c: &Connection, user_id: i64, now: i64) -> rusqlite::Result<Option<Remaining>> {
     let n = c.execute(
         "UPDATE users SET totp_secret = NULL, totp_last_step = NULL, totp_pending_secret = NULL,
-            totp_pending_expires = NULL, totp_changed_at = ?2, codes_generated_at = NULL
+            totp_pending_expires = NULL, totp_changed_at = ?2
          WHERE id = ?1 AND totp_secret IS NOT NULL",
         params![user_id, now],
     )?;
     if n == 0 {
         return Ok(None);
     }
+    after_factor_removed(c, user_id).map(Some)
+}
+
+/// What the account signs in with once a second factor is removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Remaining {
+    /// Another second factor (the authenticator or a security key): the
+    /// recovery codes stay.
+    AnotherFactor,
+    /// The password only; `codes_deleted` when a code set went with the
+    /// last factor.
+    PasswordOnly { codes_deleted: bool },
+}
+
+/// A second factor was just removed: if it was the last one, the recovery
+/// codes go too. They exist only alongside a second factor: a code set
+/// alone would make every sign-in demand a code until none were left.
+pub fn after_factor_removed(c: &Connection, user_id: i64) -> rusqlite::Result<Remaining> {
+    if let Some((true, _)) = second_factors_now(c, user_id)? {
+        return Ok(Remaining::AnotherFactor);
+    }
+    c.execute(
+        "UPDATE users SET codes_generated_at = NULL WHERE id = ?1",
+        params![user_id],
+    )?;
     let codes = c.execute(
         "DELETE FROM recovery_codes WHERE user_id = ?1",
         params![user_id],
     )?;
-    Ok(Some(codes))
+    Ok(Remaining::PasswordOnly {
+        codes_deleted: codes > 0,
+    })
 }
 
-/// Whether an authenticator is set up, and when the current code set was
-/// generated, as stored now (for changes decided on an earlier read).
+/// Whether a second factor (an authenticator or a security key) is set up,
+/// and when the current code set was generated, as stored now (for changes
+/// decided on an earlier read).
 pub fn second_factors_now(
     c: &Connection,
     user_id: i64,
 ) -> rusqlite::Result<Option<(bool, Option<i64>)>> {
     c.query_row(
-        "SELECT totp_secret IS NOT NULL, codes_generated_at FROM users WHERE id = ?1",
+        "SELECT totp_secret IS NOT NULL
+            OR EXISTS (SELECT 1 FROM security_keys WHERE user_id = users.id),
+            codes_generated_at
+         FROM users WHERE id = ?1",
         params![user_id],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )

@@ -201,6 +201,39 @@ CREATE TABLE letterhead (
     support_email TEXT NOT NULL
 );
 "#,
+    // 5: security keys and passkeys (WebAuthn): the account's keys, their
+    // registrations in progress (single use, 5 minutes), the sign-in
+    // step's request to its keys, and the random user handle keys are
+    // registered under.
+    r#"
+ALTER TABLE users ADD COLUMN webauthn_user_handle TEXT;
+
+CREATE TABLE security_keys (
+    id INTEGER PRIMARY KEY,
+    public_id TEXT NOT NULL UNIQUE,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    credential_id TEXT NOT NULL UNIQUE,
+    credential TEXT NOT NULL,
+    sign_count INTEGER NOT NULL DEFAULT 0,
+    name TEXT NOT NULL,
+    added_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    counter_regressed_at INTEGER
+);
+CREATE INDEX security_keys_user ON security_keys(user_id);
+
+CREATE TABLE security_key_registrations (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    challenge TEXT NOT NULL,
+    state TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+);
+CREATE INDEX security_key_registrations_user ON security_key_registrations(user_id, challenge);
+
+ALTER TABLE challenges ADD COLUMN security_key_request TEXT;
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -14,6 +14,7 @@ pub mod migrations;
 pub mod outbox;
 pub mod requests;
 pub mod reset_tokens;
+pub mod security_keys;
 pub mod sessions;
 
 use std::path::Path;

@@ -106,6 +106,46 @@ pub fn challenge_user(
     }
 }
 
+/// The sign-in step asked the account's security keys: keep the state of
+/// that request (a later request replaces it). `false` when the step is
+/// over.
+pub fn set_security_key_request(
+    c: &Connection,
+    token_hash: &str,
+    state: &str,
+    now: i64,
+) -> rusqlite::Result<bool> {
+    let n = c.execute(
+        "UPDATE challenges SET security_key_request = ?2 WHERE token_hash = ?1 AND expires_at > ?3",
+        params![token_hash, state, now],
+    )?;
+    Ok(n == 1)
+}
+
+/// Take the sign-in step's request to its keys: it is answered once.
+/// `None` when the step is over; `Some(None)` when it has no request (none
+/// was made, or it was taken).
+pub fn take_security_key_request(
+    c: &Connection,
+    token_hash: &str,
+    now: i64,
+) -> rusqlite::Result<Option<Option<String>>> {
+    let request: Option<Option<String>> = c
+        .query_row(
+            "SELECT security_key_request FROM challenges WHERE token_hash = ?1 AND expires_at > ?2",
+            params![token_hash, now],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if matches!(request, Some(Some(_))) {
+        c.execute(
+            "UPDATE challenges SET security_key_request = NULL WHERE token_hash = ?1",
+            params![token_hash],
+        )?;
+    }
+    Ok(request)
+}
+
 pub fn close_challenge(c: &Connection, token_hash: &str) -> rusqlite::Result<()> {
     c.execute(
         "DELETE FROM challenges WHERE token_hash = ?1",

@@ -37,7 +37,7 @@ async fn checkup_regenerates_codes_and_adds_an_authenticator() {
     let r = t
         .req(Method::POST, "/api/v1/account/recovery-codes", None, &h)
         .await;
-    r.assert_problem(409, "totp_required");
+    r.assert_problem(409, "second_factor_required");
 
     let r = t.req(Method::POST, "/api/v1/account/totp", None, &h).await;
     assert_eq!(r.status, 200, "{}", r.text);

@@ -8,6 +8,7 @@ mod api;
 mod checkup;
 mod login;
 mod requests;
+mod security_keys;
 mod self_service;
 mod static_pages;
 
@@ -87,12 +88,15 @@ fn test_app_with(configure: impl FnOnce(&mut Settings)) -> T {
         ),
     );
     let headers = SecurityHeaders::new(&files.bundle_pages(), false);
+    let relying_party =
+        crate::security_keys::RelyingParty::for_public_url(&settings.public_url, "PyPI").unwrap();
     let state = Arc::new(App {
         db,
         clock,
         passwords: PasswordWork::new(hasher, 2, 32),
         key,
         mailer: Mailer::default(),
+        relying_party,
         settings,
         files,
         headers,
