@@ -8,6 +8,7 @@ mod account;
 mod client;
 pub mod error;
 mod requests;
+mod security_keys;
 mod self_service;
 
 pub use client::ApiClient;

@@ -174,11 +174,15 @@ pub fn SecondFactorStep(
     let code = RwSignal::new(String::new());
     let sending = RwSignal::new(false);
     let cooldown = Cooldown::new();
+    // The codes this step takes; a security key has its own step
+    // (`super::key_sign_in`), on the sign-in page.
     let has = |m| challenge.methods.contains(&m);
     let method = RwSignal::new(if has(first) {
         first
+    } else if has(SecondFactor::Totp) {
+        SecondFactor::Totp
     } else {
-        challenge.methods.first().copied().unwrap_or(first)
+        SecondFactor::RecoveryCode
     });
     let can_switch = has(SecondFactor::Totp) && has(SecondFactor::RecoveryCode);
     let token = StoredValue::new(challenge.token.clone());
@@ -187,8 +191,8 @@ pub fn SecondFactorStep(
     let parse = {
         let prefix = prefix.clone();
         move |input: &str| match method.get_untracked() {
-            SecondFactor::RecoveryCode => parse_recovery_code_with(input, &prefix),
             SecondFactor::Totp => parse_totp_code_with(input, &prefix),
+            _ => parse_recovery_code_with(input, &prefix),
         }
     };
     let parse_on_blur = parse.clone();
@@ -209,8 +213,8 @@ pub fn SecondFactorStep(
         leptos::task::spawn_local(async move {
             let token = token.get_value();
             let result = match kind {
-                SecondFactor::RecoveryCode => client.login_recovery_code(&token, &normalised).await,
                 SecondFactor::Totp => client.login_totp(&token, &normalised).await,
+                _ => client.login_recovery_code(&token, &normalised).await,
             };
             sending.set(false);
             match result {
@@ -243,7 +247,7 @@ pub fn SecondFactorStep(
         method.update(|m| {
             *m = match *m {
                 SecondFactor::Totp => SecondFactor::RecoveryCode,
-                SecondFactor::RecoveryCode => SecondFactor::Totp,
+                _ => SecondFactor::Totp,
             }
         });
         code.set(String::new());
@@ -257,7 +261,7 @@ pub fn SecondFactorStep(
         <form novalidate on:submit=on_submit>
             {move || {
                 let (label, hint, inputmode) = match method.get() {
-                    SecondFactor::RecoveryCode => (
+                    SecondFactor::RecoveryCode | SecondFactor::SecurityKey => (
                         "Recovery code".to_string(),
                         "One of the 16-character codes you saved, like 0123 4567 89ab cdef. Spaces, dashes and capitals do not matter. Each code works once.".to_string(),
                         None,
@@ -292,8 +296,8 @@ pub fn SecondFactorStep(
             <p class="body">
                 <button type="button" class="link-button" on:click=switch>
                     {move || match method.get() {
-                        SecondFactor::RecoveryCode => "Use your authenticator app instead",
                         SecondFactor::Totp => "Use a recovery code instead",
+                        _ => "Use your authenticator app instead",
                     }}
                 </button>
             </p>

@@ -106,7 +106,9 @@ pub fn SignInPage() -> impl IntoView {
             }
             .into_any()
         }
-        Some(c) => view! {
+        Some(c) => {
+            let with_a_key = c.methods.contains(&SecondFactor::SecurityKey);
+            view! {
             <Page title="Enter your code" back=Route::SignIn.path()>
                 <SecondFactorStep
                     challenge=c
@@ -117,7 +119,7 @@ pub fn SignInPage() -> impl IntoView {
                 >
                     <p class="body">"Enter the code from your authenticator app, or use one of your recovery codes."</p>
                 </SecondFactorStep>
-                {c.methods.contains(&SecondFactor::SecurityKey).then(|| view! {
+                {with_a_key.then(|| view! {
                     <p class="body">
                         <button type="button" class="link-button" on:click=move |_| with_key.set(true)>
                             "Use your security key instead"
@@ -126,8 +128,9 @@ pub fn SignInPage() -> impl IntoView {
                 })}
                 <p class="body"><a class="link" href=Route::RecoverStep { branch: Branch::Lost2fa, step: None }.path()>"I lost my authenticator app"</a></p>
             </Page>
+            }
+            .into_any()
         }
-        .into_any(),
     }
     }
 }

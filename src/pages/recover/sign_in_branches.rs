@@ -283,6 +283,7 @@ pub fn SignedInPage(branch: Branch) -> impl IntoView {
     let what = match with {
         Some(SecondFactor::Totp) => "Your authenticator app works. If its codes were refused because of the phone\u{2019}s clock, keep the clock set to update automatically.",
         Some(SecondFactor::RecoveryCode) => "You used a recovery code, so it will not work again.",
+        Some(SecondFactor::SecurityKey) => "Your security key works.",
         None => "Your account does not use two-factor authentication yet: anyone with your password can sign in as you.",
     };
     view! {
