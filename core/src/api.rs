@@ -384,6 +384,16 @@ pub enum LoginOutcome {
     SecondFactor(SecondFactorChallenge),
 }
 
+/// The session fields of a [`LoginOutcome::Session`], read on their own
+/// where nothing else can come back (`GET /session`, whose `result` member
+/// is then ignored): a plain struct costs a browser bundle far less to
+/// decode than the tagged enum (serde buffers an internally tagged value).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SessionFields {
+    pub username: String,
+    pub csrf_token: String,
+}
+
 /// Body of `POST /login/recovery-code` and `POST /login/totp`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -127,8 +127,11 @@ impl RelyingParty {
             )
             .map_err(internal)?;
         let challenge = URL_SAFE_NO_PAD.encode(options.public_key.challenge.as_ref());
+        let mut options =
+            serde_json::to_value(&options.public_key).map_err(|_| ApiError::internal())?;
+        without_cred_protect(&mut options);
         Ok(Registration {
-            options: serde_json::to_value(&options.public_key).map_err(|_| ApiError::internal())?,
+            options,
             challenge,
             state: serde_json::to_string(&state).map_err(|_| ApiError::internal())?,
         })
@@ -182,6 +185,22 @@ impl RelyingParty {
             Err(WebauthnError::CredentialPossibleCompromise) => Err(Refused::Counter),
             Err(_) => Err(Refused::Invalid),
         }
+    }
+}
+
+/// webauthn-rs asks security keys for credProtect's "user verification
+/// required" (not enforced) while asking for user verification only as
+/// preferred. Chromium refuses that pair outright ("NotSupportedError:
+/// Requested protection policy is inconsistent"), and a key without a PIN
+/// could not use such a credential anyway: the extension is left out, and
+/// the key's PIN or fingerprint stays preferred.
+fn without_cred_protect(options: &mut serde_json::Value) {
+    if let Some(extensions) = options
+        .get_mut("extensions")
+        .and_then(|e| e.as_object_mut())
+    {
+        extensions.remove("credentialProtectionPolicy");
+        extensions.remove("enforceCredentialProtectionPolicy");
     }
 }
 
@@ -270,6 +289,12 @@ mod tests {
         assert_eq!(o["authenticatorSelection"]["userVerification"], "preferred");
         assert_eq!(o["timeout"], SECURITY_KEY_SETUP_SECS * 1000);
         assert!(o.get("publicKey").is_none(), "the options, unwrapped: {o}");
+        // Chromium refuses credProtect's "user verification required"
+        // beside user verification preferred (the browser test adds a key).
+        assert!(
+            o["extensions"].get("credentialProtectionPolicy").is_none(),
+            "{o}"
+        );
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! carries the CSRF token from sign-in (see [`ApiClient::request`]).
 
 use reclaim_core::api::{
-    Accepted, AccountSecurity, CodeBody, LoginOutcome, ReauthBody, Reauthenticated,
-    RecoveryCodesGenerated, RecoveryCodesInfo, TotpSetup,
+    Accepted, AccountSecurity, CodeBody, ReauthBody, Reauthenticated, RecoveryCodesGenerated,
+    RecoveryCodesInfo, SessionFields, TotpSetup,
 };
 
 use super::{ApiClient, ApiError};
@@ -13,9 +13,9 @@ impl ApiClient {
     /// sign-in (this tab's memory lost the CSRF token). Holds the token on;
     /// `false` when there is no session (a 204).
     pub async fn resume_session(&self) -> Result<bool, ApiError> {
-        let outcome: Option<LoginOutcome> = self.call("GET", "/session").answer_if_any().await?;
-        if let Some(outcome) = &outcome {
-            self.remember(outcome);
+        let session: Option<SessionFields> = self.call("GET", "/session").answer_if_any().await?;
+        if let Some(session) = session {
+            self.set_csrf_token(Some(session.csrf_token));
         }
         Ok(self.has_session())
     }

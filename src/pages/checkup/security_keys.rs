@@ -66,14 +66,16 @@ pub fn SecurityKeys(security: AccountSecurity) -> impl IntoView {
     let done = RwSignal::new(String::new());
     let keys = RwSignal::new(security.security_keys.clone());
     // Back to the list with the account as it is now, and what changed.
+    // (It runs after an await, where no context can be read: the client
+    // is taken now.)
+    let client = expect_context::<ApiClient>();
     let changed = Callback::new(move |words: String| {
-        let client = expect_context::<ApiClient>();
+        let client = client.clone();
         leptos::task::spawn_local(async move {
             match client.account_security().await {
-                Ok(sec) => {
-                    keys.set(sec.security_keys.clone());
-                    checkup.security.set(Some(sec));
-                }
+                // Only the list: the account as a whole is drawn by the
+                // checkup around this page, which would draw it anew.
+                Ok(sec) => keys.set(sec.security_keys),
                 Err(err) => {
                     panel_failure(checkup, &err);
                 }
