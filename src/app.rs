@@ -14,8 +14,8 @@ use reclaim_core::wizard::Branch;
 use crate::api::ApiClient;
 use crate::components::Layout;
 use crate::pages::checkup::{
-    authenticator_pages, overview_pages, recovery_code_pages, security_key_pages, CheckupPage, Panel,
-    PanelPages,
+    authenticator_pages, overview_pages, recovery_code_pages, security_key_pages, CheckupPage,
+    Panel, PanelPages,
 };
 use crate::pages::not_found::NotFound;
 use crate::pages::recover::{

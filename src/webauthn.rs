@@ -98,9 +98,7 @@ fn public_key_options(options: &str) -> Result<Object, KeyError> {
 
 /// `navigator.credentials.create|get({ publicKey })`, awaited.
 async fn call(method: &str, public_key: &Object) -> Result<Object, KeyError> {
-    let navigator = web_sys::window()
-        .ok_or(KeyError::Unsupported)?
-        .navigator();
+    let navigator = web_sys::window().ok_or(KeyError::Unsupported)?.navigator();
     let credentials = Reflect::get(&navigator, &"credentials".into())
         .ok()
         .filter(|c| c.is_object())
@@ -274,7 +272,10 @@ mod tests {
         }
         let bytes: Vec<u8> = (0..=255).collect();
         assert_eq!(base64url_decode(&base64url_encode(&bytes)).unwrap(), bytes);
-        assert_eq!(base64url_decode("-_8").unwrap(), base64url_decode("+/8=").unwrap());
+        assert_eq!(
+            base64url_decode("-_8").unwrap(),
+            base64url_decode("+/8=").unwrap()
+        );
         assert_eq!(base64url_decode("a b"), None);
     }
 }

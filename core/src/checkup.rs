@@ -457,7 +457,10 @@ mod tests {
             security_keys: vec![key("Blue key")],
             ..with_codes(7)
         };
-        assert_eq!(grade_of(&sec, Item::TwoFactor), (Grade::Healthy, Finding::KeyOnly));
+        assert_eq!(
+            grade_of(&sec, Item::TwoFactor),
+            (Grade::Healthy, Finding::KeyOnly)
+        );
         let a = assess(&sec);
         assert!(all_healthy(&a), "{a:?}");
         assert!(actions(&a).is_empty());

@@ -803,7 +803,14 @@ mod tests {
         assert!(Branch::CHOICES.contains(&b));
         let mut p = Progress::default();
         assert_eq!(
-            advance(b, Step::Password, Answer::PasswordAccepted { second_factor: true }, &mut p),
+            advance(
+                b,
+                Step::Password,
+                Answer::PasswordAccepted {
+                    second_factor: true
+                },
+                &mut p
+            ),
             Target::Step(b, Step::SecondFactor)
         );
         assert_eq!(

@@ -94,8 +94,13 @@ pub fn SecurityKeys(security: AccountSecurity) -> impl IntoView {
             />
         }
         .into_any(),
-        Stage::Add => view! { <AddKey changed=changed cancel=move || stage.set(Stage::List)/> }.into_any(),
-        Stage::Rename(key) => view! { <RenameKey key=key changed=changed cancel=move || stage.set(Stage::List)/> }.into_any(),
+        Stage::Add => {
+            view! { <AddKey changed=changed cancel=move || stage.set(Stage::List)/> }.into_any()
+        }
+        Stage::Rename(key) => {
+            view! { <RenameKey key=key changed=changed cancel=move || stage.set(Stage::List)/> }
+                .into_any()
+        }
         Stage::Remove(_) if needs_reauth.get() => view! {
             <ReauthForm
                 heading="Remove a security key"
@@ -271,7 +276,10 @@ fn RenameKey(
             let result = client.rename_security_key(&id, typed.trim()).await;
             busy.set(false);
             match result {
-                Ok(_) => changed.run(format!("The key is now called \u{201c}{}\u{201d}.", typed.trim())),
+                Ok(_) => changed.run(format!(
+                    "The key is now called \u{201c}{}\u{201d}.",
+                    typed.trim()
+                )),
                 Err(err) => {
                     if panel_failure(checkup, &err).is_some() {
                         form.show_api_error(cooldown, KeyName, &err);
@@ -323,7 +331,9 @@ fn RemoveKey(
             let result = client.remove_security_key(&id).await;
             busy.set(false);
             match result {
-                Ok(_) => changed.run(format!("The key \u{201c}{name}\u{201d} is removed: it can no longer sign in.")),
+                Ok(_) => changed.run(format!(
+                    "The key \u{201c}{name}\u{201d} is removed: it can no longer sign in."
+                )),
                 Err(err) => problem.set(panel_failure(checkup, &err)),
             }
         });

@@ -104,7 +104,9 @@ pub fn action(action: Action) -> &'static str {
 pub fn action_why(action: Action) -> &'static str {
     match action {
         Action::SetUpAuthenticator => "A stolen password alone is then not enough to sign in.",
-        Action::AddSecurityKey => "It signs you in with a touch, and a fake sign-in page cannot use it.",
+        Action::AddSecurityKey => {
+            "It signs you in with a touch, and a fake sign-in page cannot use it."
+        }
         Action::ReviewSecurityKeys => "Remove a key that may have been copied.",
         Action::GenerateCodes => "They let you sign in if you lose your authenticator app.",
         Action::VerifyEmail => "Password resets and support's replies go to a verified address.",
