@@ -451,8 +451,7 @@ fn security_lists_projects_with_their_repositories() {
     assert!(!s.projects.is_empty(), "bob maintains a project");
     // The fixture's repositories, at the demo server's own address.
     for p in &s.projects {
-        let fixed = demo()
-            .account("bob")
+        let fixed = demo::account("bob")
             .projects
             .iter()
             .find(|f| f.name == p.name);
