@@ -75,7 +75,7 @@ impl RepositoryPolicy {
         }
         let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
         let allowed = match url.scheme() {
-            "https" => url.port().is_none() && self.hosts.iter().any(|h| *h == host),
+            "https" => url.port().is_none() && self.hosts.contains(&host),
             "http" => self.loopback && is_loopback(&host),
             _ => false,
         };

@@ -7,6 +7,7 @@
 mod api;
 mod checkup;
 mod login;
+mod repository_proofs;
 mod requests;
 mod security_keys;
 mod self_service;
