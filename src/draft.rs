@@ -163,6 +163,7 @@ impl Draft {
                 .filter(|r| r.concerns_recovery_codes())
                 .and(self.recovery_codes_status),
             email_proof: self.email_proof.clone().filter(|p| !p.is_empty()),
+            repository_proof: None,
             accepted_code_of_conduct: true,
             acknowledged_delay: true,
         }

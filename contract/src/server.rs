@@ -243,6 +243,14 @@ impl Api {
     /// Run an operator command of the reference server on this server's
     /// database (`["requests", "show", "RR-…"]`); its standard output.
     pub fn operator(&self, args: &[&str]) -> Option<String> {
+        let (ok, out, err) = self.operator_outcome(args)?;
+        assert!(ok, "{args:?}: {err}");
+        Some(out)
+    }
+
+    /// Run an operator command that may refuse: whether it succeeded, its
+    /// standard output and its standard error.
+    pub fn operator_outcome(&self, args: &[&str]) -> Option<(bool, String, String)> {
         let db = self.database.as_ref()?;
         let out = Command::new(server_bin())
             .args(args)
@@ -250,12 +258,11 @@ impl Api {
             .arg(db)
             .output()
             .expect("run the operator command");
-        assert!(
+        Some((
             out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Some(String::from_utf8_lossy(&out.stdout).into_owned())
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        ))
     }
 }
 

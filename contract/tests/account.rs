@@ -449,10 +449,15 @@ fn security_lists_projects_with_their_repositories() {
     sign_in(&client, "bob");
     let s = security(&client);
     assert!(!s.projects.is_empty(), "bob maintains a project");
-    assert!(s.projects.iter().all(|p| p
-        .repository_url
-        .as_deref()
-        .is_some_and(|u| u.starts_with("https://"))));
+    // The fixture's repositories, at the demo server's own address.
+    for p in &s.projects {
+        let fixed = demo::account("bob")
+            .projects
+            .iter()
+            .find(|f| f.name == p.name);
+        let expected = fixed.and_then(|f| f.repository_at(&api.app));
+        assert_eq!(p.repository_url, expected, "{}", p.name);
+    }
     assert!(!s.recovery_codes_predate_totp);
 }
 

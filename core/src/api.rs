@@ -19,6 +19,8 @@ mod bound {
     pub const USERNAME: u64 = MAX_USERNAME_CHARS as u64;
     pub const PASSWORD: u64 = MAX_PASSWORD_CHARS as u64;
     pub const NEW_PASSWORD_MIN: u64 = MIN_PASSWORD_CHARS as u64;
+    pub const PROOF: u64 = MAX_EMAIL_PROOF_CHARS as u64;
+    pub const REPOSITORY_URL: u64 = MAX_REPOSITORY_URL_CHARS as u64;
 }
 
 /// Default base path of the API, relative to the app's origin.
@@ -232,6 +234,12 @@ pub struct RecoveryRequestBody {
     #[cfg_attr(feature = "openapi", schema(schema_with = schemas::request_email_proof))]
     #[validate(custom(function = "rule::email_proof_if_given"))]
     pub email_proof: Option<String>,
+    /// The `proof_id` of a checked repository proof made with the same
+    /// `email_proof`, for a project of the account the request names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = schemas::request_repository_proof))]
+    #[validate(custom(function = "rule::repository_proof_if_given"))]
+    pub repository_proof: Option<String>,
     #[cfg_attr(feature = "openapi", schema(schema_with = schemas::must_be_true))]
     #[validate(custom(function = "rule::accepted"))]
     pub accepted_code_of_conduct: bool,
@@ -242,7 +250,7 @@ pub struct RecoveryRequestBody {
 
 impl RecoveryRequestBody {
     /// The fields in their order: the order of a problem document's errors.
-    pub const FIELDS: [&'static str; 12] = [
+    pub const FIELDS: [&'static str; 13] = [
         "username",
         "account_email",
         "contact_email",
@@ -253,6 +261,7 @@ impl RecoveryRequestBody {
         "packages",
         "recovery_codes_status",
         "email_proof",
+        "repository_proof",
         "accepted_code_of_conduct",
         "acknowledged_delay",
     ];
@@ -293,6 +302,161 @@ pub struct RecoveryRequestStatusView {
     pub submitted_at: String,
     pub updated_at: String,
     pub timeline: Vec<TimelineEntry>,
+    /// What the request carries to show the account is the requester's,
+    /// in the order they were made.
+    #[serde(default)]
+    pub proofs: Vec<RequestProof>,
+    /// When the hold ends (RFC 3339), for a request that carries a proof:
+    /// until then every address of the account can cancel it, and nobody
+    /// acts on it. `None` without a proof.
+    #[serde(default)]
+    pub hold_ends_at: Option<String>,
+    /// By when support expects to answer (RFC 3339), while the request is open.
+    #[serde(default)]
+    pub expected_response_by: Option<String>,
+    /// The request's place in support's queue (1: next), while it is open.
+    #[serde(default)]
+    pub queue_position: Option<u32>,
+}
+
+/// What a proof a request carries is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ProofKind {
+    /// A one-time code mailed to an address was entered.
+    Email,
+    /// A branch (or tag) named with a token was found in a project's
+    /// public repository.
+    Repository,
+}
+
+/// One proof a request carries, as its status page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestProof {
+    pub kind: ProofKind,
+    /// When it was made (RFC 3339): the code entered, the branch found.
+    pub at: String,
+    /// For a repository proof: the repository, the ref found and its commit.
+    #[serde(default)]
+    pub repository_url: Option<String>,
+    #[serde(default)]
+    pub ref_name: Option<String>,
+    #[serde(default)]
+    pub commit: Option<String>,
+}
+
+/// Body of `POST /repository-proofs/candidates`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RepositoryCandidatesBody {
+    /// The `proof` from `POST /email-verification/confirm`.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 512))]
+    #[validate(length(min = 1, max = bound::PROOF, code = "too_long"))]
+    pub email_proof: String,
+}
+
+/// `200` answer of `POST /repository-proofs/candidates`: the public
+/// repositories that can prove an account of the proven address is yours.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RepositoryCandidates {
+    /// Empty when no account uses the address, or none has a repository
+    /// listed before the address was proven (the same answer).
+    pub candidates: Vec<RepositoryCandidate>,
+}
+
+/// A project's public repository a branch can be pushed to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RepositoryCandidate {
+    /// The project's name on the registry.
+    pub project: String,
+    pub repository_url: String,
+    /// Since when the repository is listed on the project (RFC 3339).
+    pub listed_since: String,
+}
+
+/// Body of `POST /repository-proofs`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RepositoryProofBody {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 512))]
+    #[validate(length(min = 1, max = bound::PROOF, code = "too_long"))]
+    pub email_proof: String,
+    /// One of the candidates' `repository_url`, as listed.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 512))]
+    #[validate(length(min = 1, max = bound::REPOSITORY_URL, code = "too_long"))]
+    pub repository_url: String,
+}
+
+/// `200` answer of `POST /repository-proofs`: what to push, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RepositoryProofIssued {
+    /// For `POST /repository-proofs/{proof_id}/check` and a request's
+    /// `repository_proof`.
+    pub proof_id: String,
+    /// 16 lowercase hexadecimal characters.
+    pub token: String,
+    /// `reclaim-{token}`: the branch (or tag) to push.
+    pub ref_name: String,
+    pub repository_url: String,
+    /// Shell commands that push an empty commit on that branch.
+    pub commands: Vec<String>,
+    /// When the proof stops working (RFC 3339): with its email proof.
+    pub expires_at: String,
+}
+
+/// Body of `POST /repository-proofs/{id}/check`: the email proof the
+/// repository proof was made with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RepositoryProofCheckBody {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 512))]
+    #[validate(length(min = 1, max = bound::PROOF, code = "too_long"))]
+    pub email_proof: String,
+}
+
+/// `200` answer of `POST /repository-proofs/{id}/check`: the branch was found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RepositoryProofChecked {
+    pub proof_id: String,
+    pub repository_url: String,
+    /// The full name of the ref found (`refs/heads/reclaim-…` or `refs/tags/reclaim-…`).
+    pub ref_name: String,
+    /// The commit it points to.
+    pub commit: String,
+    /// When it was found (RFC 3339).
+    pub checked_at: String,
+}
+
+/// Body of `POST /recovery-requests/{id}/cancel`: the token of the "This
+/// wasn't me" link mailed to an address of the account (the link carries
+/// it in its fragment, which browsers never send to a server).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CancelRequestBody {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 512))]
+    #[validate(length(min = 1, max = bound::PROOF, code = "too_long"))]
+    pub token: String,
+}
+
+/// `200` answer of `POST /recovery-requests/{id}/cancel`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RequestCancelled {
+    pub id: String,
+    /// `closed`.
+    pub status: RequestStatus,
+    /// RFC 3339.
+    pub cancelled_at: String,
 }
 
 /// Body of `POST /password-reset`.

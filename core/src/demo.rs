@@ -91,9 +91,43 @@ pub struct UsedCode {
 #[serde(deny_unknown_fields)]
 pub struct Project {
     pub name: String,
-    /// A public repository (support verifies a push to it), or none.
+    /// A public repository (support verifies a push to it), or none. A
+    /// path (`/demo-git/NAME.git`) is served by the demo server itself, at
+    /// that path of its public URL ([`Project::repository_at`]).
     pub repository: Option<String>,
+    /// RFC 3339: since when the repository is listed on the project (a
+    /// repository listed after a lock-out proves nothing).
+    #[serde(default)]
+    pub repository_listed_at: Option<String>,
 }
+
+impl Project {
+    /// The repository's URL for a server whose public URL is `public_url`
+    /// (no trailing slash): a path is resolved against it.
+    pub fn repository_at(&self, public_url: &str) -> Option<String> {
+        self.repository.as_ref().map(|r| {
+            if r.starts_with('/') {
+                format!("{public_url}{r}")
+            } else {
+                r.clone()
+            }
+        })
+    }
+
+    /// The name of the bare repository the demo server serves for this
+    /// project (`NAME` of `/demo-git/NAME.git`), if it serves one.
+    pub fn demo_git_name(&self) -> Option<&str> {
+        self.repository
+            .as_deref()?
+            .strip_prefix(DEMO_GIT_PATH)?
+            .strip_prefix('/')?
+            .strip_suffix(".git")
+    }
+}
+
+/// Where the demo server serves its projects' repositories (git's smart
+/// HTTP), under its public URL.
+pub const DEMO_GIT_PATH: &str = "/demo-git";
 
 /// The fixture, parsed once. Panics if the committed file does not parse
 /// (a unit test keeps it parsing).

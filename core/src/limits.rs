@@ -48,3 +48,27 @@ pub const MIN_API_TOKEN_BODY_CHARS: usize = 16;
 /// PyPI's API-token prefix; `config.json` (`api_token_prefix`) and the
 /// server's `--api-token-prefix` name another registry's.
 pub const DEFAULT_API_TOKEN_PREFIX: &str = "pypi-";
+
+/// Hexadecimal characters of a repository proof's token (64 bits, like the
+/// token PyPI's staff mail): the branch to push is `reclaim-{token}`.
+pub const REPOSITORY_TOKEN_HEX_CHARS: usize = 16;
+/// What the branch (or tag) of a repository proof is called before its token.
+pub const REPOSITORY_REF_PREFIX: &str = "reclaim-";
+/// Longest repository URL a repository proof takes (a project's URL is
+/// compared with it exactly).
+pub const MAX_REPOSITORY_URL_CHARS: usize = 512;
+/// Seconds a repository check waits for the forge before it answers
+/// `repository_unreachable`.
+pub const REPOSITORY_CHECK_TIMEOUT_SECS: u64 = 10;
+/// Most bytes of a forge's ref advertisement a check reads: beyond, the
+/// repository is `repository_unreachable` (a repository with that many
+/// branches and tags is read in pages by nobody, and a hostile host could
+/// send without end).
+pub const MAX_REF_ADVERTISEMENT_BYTES: u64 = 1024 * 1024;
+/// Default hold of a request carrying a checked repository proof, in
+/// hours: every address of the account is told and can cancel it before
+/// anyone acts on it.
+pub const DEFAULT_HOLD_WITH_REPOSITORY_HOURS: u32 = 72;
+/// Default hold of a request carrying only an email proof, in hours (7
+/// days, PyPI's waiting period when there is no project to push to).
+pub const DEFAULT_HOLD_EMAIL_ONLY_HOURS: u32 = 7 * 24;

@@ -201,6 +201,34 @@ pub fn problem_message(code: ProblemCode) -> Option<&'static str> {
              connection and try again"
         }
         P::NotFound => "There is nothing at this address",
+        P::EmailProofInvalid => {
+            "Your email address was proven more than 7 days ago, or not here. Prove it \
+             again with a new code"
+        }
+        P::RepositoryNotCandidate => {
+            "This repository does not count: it is not listed on a project of your \
+             account, or it was listed only after you lost access. Choose one from the list"
+        }
+        P::RepositoryProofInvalid => {
+            "This repository proof is not one we gave for your email proof and account. \
+             Start the repository proof again"
+        }
+        P::RepositoryRefNotFound => {
+            "We did not find the branch in the repository yet. Push it with the commands \
+             shown, wait a minute, then check again"
+        }
+        P::RepositoryProofUnchecked => {
+            "The branch of your repository proof has not been found yet. Check the \
+             repository first, then send the request"
+        }
+        P::RepositoryUnreachable => {
+            "We could not read the repository's branches. Check that the repository is \
+             public and its address has not moved, then try again"
+        }
+        P::CancelTokenInvalid => {
+            "This link does not work any more: it was used, or the waiting period is \
+             over. Contact support if someone is trying to take over your account"
+        }
         _ => return None,
     })
 }

@@ -110,6 +110,27 @@ problem_codes! {
     IdempotencyKeyMissing = "idempotency_key_missing" => 400,
     IdempotencyKeyReused = "idempotency_key_reused" => 422,
     IdempotencyInFlight = "idempotency_in_flight" => 409,
+    /// The email proof is unknown or older than its 7 days: prove the
+    /// address again.
+    EmailProofInvalid = "email_proof_invalid" => 422,
+    // repository proofs
+    /// Not the public repository of a project of an account this address
+    /// belongs to, or listed on the project only after the lock-out.
+    RepositoryNotCandidate = "repository_not_candidate" => 422,
+    /// No repository proof with this id was issued for this email proof
+    /// (or for the account the request names).
+    RepositoryProofInvalid = "repository_proof_invalid" => 422,
+    /// The repository has no branch or tag named with the proof's token
+    /// yet: push it, then check again.
+    RepositoryRefNotFound = "repository_ref_not_found" => 409,
+    /// The request carries a repository proof whose branch was not found
+    /// yet: check it first.
+    RepositoryProofUnchecked = "repository_proof_unchecked" => 409,
+    /// The repository's host did not answer as a git server does over
+    /// HTTPS in time (down, not a repository, a redirect, too large).
+    RepositoryUnreachable = "repository_unreachable" => 502,
+    /// The link's cancel token is wrong, used, or its hold is over.
+    CancelTokenInvalid = "cancel_token_invalid" => 422,
 }
 
 impl ProblemCode {

@@ -68,8 +68,8 @@ impl RequestQuestion {
                 RequestQuestion::WhatHappened
             }
             "previous_emails" | "packages" => RequestQuestion::Evidence,
-            // The proof was attached in the wizard for the contact address.
-            "contact_email" | "email_proof" => RequestQuestion::Contact,
+            // The proofs were attached in the wizard for the contact address.
+            "contact_email" | "email_proof" | "repository_proof" => RequestQuestion::Contact,
             _ => return None,
         })
     }

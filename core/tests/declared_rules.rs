@@ -56,13 +56,21 @@ fn body() -> impl Strategy<Value = RecoveryRequestBody> {
             proptest::collection::vec(edgy(20), 0..23),
             status,
             proptest::option::of(edgy(512)),
+            proptest::option::of(edgy(512)),
             any::<(bool, bool)>(),
         ),
     )
         .prop_map(
             |(
                 (username, account_email, contact_email, reason, details, lost_access_on),
-                (previous_emails, packages, recovery_codes_status, email_proof, flags),
+                (
+                    previous_emails,
+                    packages,
+                    recovery_codes_status,
+                    email_proof,
+                    repository_proof,
+                    flags,
+                ),
             )| RecoveryRequestBody {
                 username,
                 account_email,
@@ -74,6 +82,7 @@ fn body() -> impl Strategy<Value = RecoveryRequestBody> {
                 packages,
                 recovery_codes_status,
                 email_proof,
+                repository_proof,
                 accepted_code_of_conduct: flags.0,
                 acknowledged_delay: flags.1,
             },
@@ -184,6 +193,7 @@ fn the_field_order_is_the_bodys() {
         lost_access_on: Some(String::new()),
         recovery_codes_status: Some(RecoveryCodesStatus::Lost),
         email_proof: Some(String::new()),
+        repository_proof: Some(String::new()),
         reason: Some(Reason::Other),
         ..RecoveryRequestBody::default()
     };

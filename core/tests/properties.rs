@@ -88,6 +88,7 @@ proptest! {
             previous_emails: emails,
             packages,
             recovery_codes_status: None,
+            repository_proof: proof.clone(),
             email_proof: proof,
             accepted_code_of_conduct: flags.0,
             acknowledged_delay: flags.1,

@@ -12,8 +12,9 @@ use std::sync::Arc;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::middleware;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::Router;
+use reclaim_core::demo::DEMO_GIT_PATH;
 use reclaim_core::ProblemCode;
 
 use crate::extract::BODY_LIMIT;
@@ -30,9 +31,14 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT));
 
     let trusted_proxies = Arc::new(state.settings.trusted_proxies.clone());
-    Router::new()
-        .nest("/api/v1", api)
-        .fallback(app_files)
+    let mut app = Router::new().nest("/api/v1", api);
+    if state.settings.demo_git_root.is_some() {
+        app = app.route(
+            &format!("{DEMO_GIT_PATH}/{{*path}}"),
+            any(crate::demo_git::serve),
+        );
+    }
+    app.fallback(app_files)
         .layer(middleware::from_fn_with_state(
             state.settings.request_timeout,
             crate::listener::request_timeout,
@@ -84,6 +90,8 @@ pub async fn housekeeping(state: AppState) {
                 crate::store::email_codes::prune(c, now)?;
                 crate::store::devices::prune(c, now)?;
                 crate::store::security_keys::prune(c, now)?;
+                crate::store::repository_proofs::prune(c, now)?;
+                crate::store::requests::prune(c, now)?;
                 crate::mail::prune(c, now)?;
                 Ok(())
             })

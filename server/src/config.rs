@@ -12,9 +12,11 @@ use crate::client_addr::{ProxyHeader, TrustedProxies};
 use crate::clock::Clock;
 use crate::crypto::{Hasher, ServerKey};
 use crate::headers::SecurityHeaders;
+use crate::holds::Holds;
 use crate::listener::ConnectionLimits;
 use crate::mail::Mailer;
 use crate::passwords::PasswordWork;
+use crate::refs::RepositoryPolicy;
 use crate::security_keys::RelyingParty;
 use crate::state::{App, Settings};
 use crate::static_files::StaticFiles;
@@ -68,6 +70,12 @@ pub enum RequestsCommand {
     },
     /// Every field and the timeline of one request.
     Show { id: String },
+    /// Recover the account of a held request whose hold is over: remove
+    /// its second factors, sign it out everywhere, and mail a password
+    /// reset link to the address its email proof proved. Refused before
+    /// the hold ends, after a cancel, and without a proof of an address
+    /// of the account.
+    Approve { id: String },
     /// Move a request: received, in_review, awaiting_user, approved, rejected, closed.
     SetStatus {
         id: String,
@@ -155,6 +163,21 @@ pub struct ServeArgs {
     /// Password checks run at once. Default: one per core.
     #[arg(long, env = "RECLAIM_PASSWORD_WORKERS")]
     pub password_workers: Option<usize>,
+    /// Forges whose repositories a repository proof reads (over https;
+    /// exact host names, comma-separated).
+    #[arg(long, env = "RECLAIM_REPOSITORY_HOSTS", value_delimiter = ',', default_values_t = crate::refs::DEFAULT_HOSTS.iter().map(|h| h.to_string()))]
+    pub repository_hosts: Vec<String>,
+    /// How long a request with an email proof and a checked repository
+    /// proof is held before anyone acts on it (`72h`, `3d`, `30s`).
+    #[arg(long, env = "RECLAIM_HOLD_WITH_REPOSITORY", default_value = "72h", value_parser = crate::holds::parse_duration)]
+    pub hold_with_repository: i64,
+    /// How long a request with only an email proof is held.
+    #[arg(long, env = "RECLAIM_HOLD_EMAIL_ONLY", default_value = "7d", value_parser = crate::holds::parse_duration)]
+    pub hold_email_only: i64,
+    /// Days support takes to answer once a request's hold is over: the
+    /// status page's expected date.
+    #[arg(long, env = "RECLAIM_RESPONSE_DAYS", default_value_t = crate::holds::DEFAULT_RESPONSE_DAYS)]
+    pub response_days: i64,
 }
 
 /// Support's address when `config.json` names none: PyPI's, like the
@@ -266,11 +289,15 @@ async fn run(args: ServeArgs) -> Result<(), String> {
         args.password_queue,
     );
     let clock = Clock::default();
-    if args.demo {
+    let demo_git_root = args
+        .demo
+        .then(|| crate::demo_git::root_beside(&args.database));
+    if let Some(root) = &demo_git_root {
+        crate::demo_git::prepare(root)?;
         let h = passwords.hasher().clone();
         let now = clock.now();
-        let k = key.clone();
-        db.call(move |c| crate::demo::seed(c, &h, &k, now))
+        let (k, url) = (key.clone(), public_url.clone());
+        db.call(move |c| crate::demo::seed(c, &h, &k, &url, now))
             .await
             .map_err(|e| format!("demo seed failed: {}", e.code))?;
     }
@@ -296,6 +323,22 @@ async fn run(args: ServeArgs) -> Result<(), String> {
             mail_budget_per_hour: args.mail_budget,
             mail_budget_window: args.mail_budget_window,
             request_timeout: Duration::from_secs(args.request_timeout.max(1)),
+            repositories: RepositoryPolicy {
+                hosts: args
+                    .repository_hosts
+                    .iter()
+                    .map(|h| h.trim().to_ascii_lowercase())
+                    .filter(|h| !h.is_empty())
+                    .collect(),
+                // Plain http to loopback: the demo's own repositories.
+                loopback: args.demo,
+            },
+            holds: Holds {
+                with_repository: args.hold_with_repository,
+                email_only: args.hold_email_only,
+            },
+            response_days: args.response_days.max(0),
+            demo_git_root,
         },
         files,
         headers,
@@ -313,7 +356,10 @@ async fn run(args: ServeArgs) -> Result<(), String> {
         );
     }
     if args.demo {
-        print!("{}", crate::demo::banner(&site_name, clock.now()));
+        print!(
+            "{}",
+            crate::demo::banner(&site_name, &state.settings.public_url, clock.now())
+        );
     }
     println!("database {}", args.database.display());
     if args.smtp_url.is_some() {
@@ -409,6 +455,26 @@ mod tests {
         assert_eq!(a.proxy_header, ProxyHeader::XForwardedFor, "the default");
         let a = serve_args(&["--proxy-header", "forwarded"]);
         assert_eq!(a.proxy_header, ProxyHeader::Forwarded);
+        let a = serve_args(&[]);
+        assert_eq!(a.repository_hosts, crate::refs::DEFAULT_HOSTS);
+        assert_eq!(
+            (a.hold_with_repository, a.hold_email_only),
+            (72 * 3600, 7 * 86_400)
+        );
+        let a = serve_args(&[
+            "--repository-hosts",
+            "git.example.org,github.com",
+            "--hold-with-repository",
+            "2s",
+            "--hold-email-only",
+            "1d",
+        ]);
+        assert_eq!(a.repository_hosts, ["git.example.org", "github.com"]);
+        assert_eq!((a.hold_with_repository, a.hold_email_only), (2, 86_400));
+        assert!(
+            Cli::try_parse_from(["reclaim-server", "serve", "--hold-email-only", "7"]).is_err(),
+            "a unit is needed"
+        );
         assert!(
             Cli::try_parse_from(["reclaim-server", "serve", "--proxy-header", "x-real-ip"])
                 .is_err(),

@@ -55,12 +55,22 @@ fn at(text: &str) -> i64 {
 
 /// Secrets are stored sealed under `key`, like every authenticator secret
 /// (alice's is fixed and published, but the column holds no plaintext).
-pub fn seed(c: &mut Connection, hasher: &Hasher, key: &ServerKey, now: i64) -> ApiResult<bool> {
+/// The repositories the demo serves itself are at `public_url`, which can
+/// change from one start to the next (the port): they are pointed there
+/// at every start, seeded or not.
+pub fn seed(
+    c: &mut Connection,
+    hasher: &Hasher,
+    key: &ServerKey,
+    public_url: &str,
+    now: i64,
+) -> ApiResult<bool> {
     let fixture = demo();
     let Some(first) = fixture.accounts.first() else {
         return Ok(false);
     };
     if accounts::user_by_username(c, &first.username)?.is_some() {
+        point_repositories(c, public_url)?;
         return Ok(false);
     }
     let tx = c.transaction()?;
@@ -90,8 +100,13 @@ pub fn seed(c: &mut Connection, hasher: &Hasher, key: &ServerKey, now: i64) -> A
         }
         for project in &account.projects {
             tx.execute(
-                "INSERT INTO projects (user_id, name, repository_url) VALUES (?1, ?2, ?3)",
-                params![id, project.name, project.repository],
+                "INSERT INTO projects (user_id, name, repository_url, repository_listed_at) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    id,
+                    project.name,
+                    project.repository_at(public_url),
+                    project.repository_listed_at.as_deref().map(at)
+                ],
             )?;
         }
         // Replaced sets are not stored: their codes are invalid, like a typo.
@@ -113,8 +128,31 @@ pub fn seed(c: &mut Connection, hasher: &Hasher, key: &ServerKey, now: i64) -> A
     Ok(true)
 }
 
+/// Point the demo's own repositories (a path in the fixture) at
+/// `public_url`, where this start serves them.
+fn point_repositories(c: &Connection, public_url: &str) -> rusqlite::Result<()> {
+    for account in &demo().accounts {
+        for project in account
+            .projects
+            .iter()
+            .filter(|p| p.demo_git_name().is_some())
+        {
+            c.execute(
+                "UPDATE projects SET repository_url = ?3
+                 WHERE name = ?2 AND user_id = (SELECT id FROM users WHERE username = ?1)",
+                params![
+                    account.username,
+                    project.name,
+                    project.repository_at(public_url)
+                ],
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// What `serve --demo` prints at start (and the README lists).
-pub fn banner(site: &str, now: i64) -> String {
+pub fn banner(site: &str, public_url: &str, now: i64) -> String {
     let fixture = demo();
     let rfc3339 = |text: &str| crate::clock::rfc3339(at(text));
     let mut s = String::new();
@@ -179,7 +217,7 @@ pub fn banner(site: &str, now: i64) -> String {
                 project.name,
                 account.username,
                 project
-                    .repository
+                    .repository_at(public_url)
                     .as_deref()
                     .unwrap_or("no public repository")
             ));
@@ -205,6 +243,12 @@ mod tests {
                 .iter()
                 .map(|t| t.since.as_str())
                 .chain(account.previous_emails.iter().map(|p| p.until.as_str()))
+                .chain(
+                    account
+                        .projects
+                        .iter()
+                        .filter_map(|p| p.repository_listed_at.as_deref()),
+                )
                 .chain(sets.flat_map(|s| {
                     std::iter::once(s.generated_at.as_str())
                         .chain(s.used.iter().map(|u| u.at.as_str()))
@@ -221,8 +265,9 @@ mod tests {
         crate::store::migrations::migrate(&mut c).unwrap();
         let h = Hasher::fast_for_tests();
         let key = ServerKey::ephemeral();
-        assert!(seed(&mut c, &h, &key, 1_800_000_000).unwrap());
-        assert!(!seed(&mut c, &h, &key, 1_800_000_100).unwrap());
+        let url = "http://127.0.0.1:8080";
+        assert!(seed(&mut c, &h, &key, url, 1_800_000_000).unwrap());
+        assert!(!seed(&mut c, &h, &key, "http://127.0.0.1:9999", 1_800_000_100).unwrap());
         let alice_row = accounts::user_by_username(&c, "alice").unwrap().unwrap();
         // Her fixed secret, sealed: the column does not hold it.
         let stored = alice_row.totp_secret.clone().unwrap();
@@ -248,12 +293,15 @@ mod tests {
             assert_eq!(projects.len(), account.projects.len());
             for fixed in &account.projects {
                 let stored = projects.iter().find(|p| p.name == fixed.name).unwrap();
-                assert_eq!(stored.repository_url, fixed.repository);
+                // The demo's own repositories at the last start's address.
+                let expected = fixed.repository_at("http://127.0.0.1:9999");
+                assert_eq!(stored.repository_url, expected);
             }
             let previous = accounts::previous_emails(&c, row.id).unwrap();
             assert_eq!(previous.len(), account.previous_emails.len());
         }
-        let banner = banner("PyPI", 1_800_000_000);
+        let banner = banner("PyPI", url, 1_800_000_000);
+        assert!(banner.contains("http://127.0.0.1:8080/demo-git/sampleproject.git"));
         assert!(banner.contains(password()), "{banner}");
         assert!(banner.contains("PyPI-Recovery-Codes-alice-2026-03-02T09:15:00Z.txt"));
     }

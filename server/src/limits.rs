@@ -101,6 +101,21 @@ pub const STATUS_CODE_MAILS: &[Window] = &[w(3, HOUR), w(5, DAY)];
 /// a 10^8 code space), and 20 per 15 minutes per client across ids.
 pub const STATUS_CODE_CHECK: &[Window] = &[w(5, 15 * MINUTE)];
 pub const STATUS_CODE_CHECK_PER_CLIENT: &[Window] = &[w(20, 15 * MINUTE)];
+/// Repository candidates listed per client: 30 an hour (reading only; the
+/// email proof already cost a mailed code).
+pub const REPOSITORY_CANDIDATES_PER_CLIENT: &[Window] = &[w(30, HOUR)];
+/// Repository proofs issued: 10 an hour per email proof, 20 per client.
+pub const REPOSITORY_PROOFS_PER_EMAIL_PROOF: &[Window] = &[w(10, HOUR)];
+pub const REPOSITORY_PROOFS_PER_CLIENT: &[Window] = &[w(20, HOUR)];
+/// Repository checks (each a request to a forge): 10 per 15 minutes per
+/// proof id typed, 30 per 15 minutes per client, so the server cannot be
+/// made to hammer a forge.
+pub const REPOSITORY_CHECKS_PER_PROOF: &[Window] = &[w(10, 15 * MINUTE)];
+pub const REPOSITORY_CHECKS_PER_CLIENT: &[Window] = &[w(30, 15 * MINUTE)];
+/// Cancel-link uses: 10 per 15 minutes per request id typed, 20 per
+/// client (a token is 256 bits; this bounds the work, not the guessing).
+pub const CANCELS_PER_REQUEST: &[Window] = &[w(10, 15 * MINUTE)];
+pub const CANCELS_PER_CLIENT: &[Window] = &[w(20, 15 * MINUTE)];
 /// Recovery-code sets generated per account: 5 an hour, 10 a day (each is
 /// eight argon2 hashes and a notice mail). Every generation counts.
 pub const RECOVERY_CODES_PER_ACCOUNT: &[Window] = &[w(5, HOUR), w(10, DAY)];

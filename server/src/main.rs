@@ -7,8 +7,10 @@ mod clock;
 mod config;
 mod crypto;
 mod demo;
+mod demo_git;
 mod extract;
 mod headers;
+mod holds;
 mod idempotency;
 mod limits;
 mod listener;
@@ -17,6 +19,7 @@ mod openapi;
 mod ops;
 mod passwords;
 mod problem;
+mod refs;
 mod routes;
 mod security_keys;
 mod state;
@@ -57,6 +60,9 @@ fn main() -> ExitCode {
                 RequestsCommand::Show { id } => ops::show(&db, &id),
                 RequestsCommand::SetStatus { id, status, note } => {
                     ops::set_status(&db, &id, &status, note.as_deref())
+                }
+                RequestsCommand::Approve { id } => {
+                    ops::approve(&db, &id, clock::Clock::default().now())
                 }
             };
             out.map(|text| print!("{text}"))

@@ -181,6 +181,7 @@ fn problem_response(status: u16, codes: &[ProblemCode]) -> utoipa::openapi::Resp
         (name = "self-service", description = "Password reset, username reminder, one-time email codes"),
         (name = "sign-in", description = "Password, then a second factor"),
         (name = "recovery requests", description = "Requests to support, followed with a status token"),
+        (name = "repository proofs", description = "A branch pushed to a project's public repository, checked by the server"),
         (name = "account", description = "The signed-in security checkup"),
         (name = "demo", description = "Demo mode only"),
     )
@@ -296,6 +297,10 @@ mod tests {
             "/recovery-requests/{id}",
             "/recovery-requests/{id}/status-code",
             "/recovery-requests/{id}/status-token",
+            "/recovery-requests/{id}/cancel",
+            "/repository-proofs/candidates",
+            "/repository-proofs",
+            "/repository-proofs/{id}/check",
             "/account/security",
             "/account/reauth",
             "/account/recovery-codes",

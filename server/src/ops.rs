@@ -1,5 +1,6 @@
 //! Operator commands for support staff, on the same binary and database:
-//! `requests list`, `requests show ID`, `requests set-status ID STATUS --note …`.
+//! `requests list`, `requests show ID`, `requests set-status ID STATUS --note …`,
+//! `requests approve ID`.
 //! They write to the outbox like the server does; a running server with SMTP
 //! delivers those mails on its next round (within 30 s).
 
@@ -8,9 +9,12 @@ use std::fmt::Write;
 use reclaim_core::api::RequestStatus;
 
 use crate::clock::{rfc3339, Clock};
+use crate::crypto::{random_token, sha256_hex};
+use crate::mail::templates;
 use crate::problem::ApiError;
+use crate::routes::auth::RESET_SECS;
 use crate::store::requests as store;
-use crate::store::Db;
+use crate::store::{accounts, devices, repository_proofs, reset_tokens, sessions, Db};
 
 fn err(e: ApiError) -> String {
     e.detail.unwrap_or_else(|| e.title.to_string())
@@ -53,23 +57,51 @@ pub fn list(db: &Db, all: bool) -> Result<String, String> {
     Ok(out)
 }
 
+/// What `requests show` reads besides the request.
+struct Evidence {
+    attached: Vec<String>,
+    standing: Option<ProofStanding>,
+    repository: Option<repository_proofs::Proof>,
+    flags: Vec<(String, i64)>,
+}
+
+fn evidence(c: &rusqlite::Connection, r: &store::StoredRequest) -> rusqlite::Result<Evidence> {
+    let repository = match r.repository_proof_id {
+        Some(id) => repository_proofs::by_id(c, id)?,
+        None => None,
+    };
+    let flags = match store::account_of(c, &r.username, r.account_email.as_deref())? {
+        Some(user) => store::account_flags(c, user.id)?,
+        None => Vec::new(),
+    };
+    Ok(Evidence {
+        attached: store::attachments(c, r.seq)?,
+        standing: proof_standing(c, r)?,
+        repository,
+        flags,
+    })
+}
+
 pub fn show(db: &Db, id: &str) -> Result<String, String> {
     let id = id.to_string();
-    let (req, attached, proof) = db
+    let found = db
         .blocking(|c| {
-            let r = store::find(c, &id)?;
-            let a = match &r {
-                Some(r) => store::attachments(c, r.seq)?,
-                None => Vec::new(),
+            let Some(r) = store::find(c, &id)? else {
+                return Ok(None);
             };
-            let proof = match &r {
-                Some(r) => proof_standing(c, r)?,
-                None => None,
-            };
-            Ok((r, a, proof))
+            let e = evidence(c, &r)?;
+            Ok(Some((r, e)))
         })
         .map_err(err)?;
-    let r = req.ok_or_else(|| format!("no request {id}"))?;
+    let (
+        r,
+        Evidence {
+            attached,
+            standing: proof,
+            repository,
+            flags,
+        },
+    ) = found.ok_or_else(|| format!("no request {id}"))?;
     let mut o = String::new();
     let _ = writeln!(o, "{}  [{}]", r.public_id, r.status.as_str());
     let _ = writeln!(o, "username:              {}", r.username);
@@ -101,6 +133,48 @@ pub fn show(db: &Db, id: &str) -> Result<String, String> {
         _ => {
             let _ = writeln!(o, "email proof:           none");
         }
+    }
+    match repository
+        .as_ref()
+        .and_then(|p| Some((p, p.found.as_ref()?)))
+    {
+        Some((p, found)) => {
+            let _ = writeln!(
+                o,
+                "repository proof:      {} (project {}, listed since {})",
+                p.repository_url,
+                p.project,
+                rfc3339(p.listed_at)
+            );
+            let _ = writeln!(
+                o,
+                "                       {} at commit {} (found {})",
+                found.ref_name,
+                found.commit,
+                rfc3339(found.at)
+            );
+        }
+        None => {
+            let _ = writeln!(o, "repository proof:      none");
+        }
+    }
+    match (r.hold_ends_at, &r.cancelled) {
+        (_, Some((at, from))) => {
+            let _ = writeln!(
+                o,
+                "hold:                  ! CANCELLED {} from the link mailed to {from}: do not approve",
+                rfc3339(*at)
+            );
+        }
+        (Some(until), None) => {
+            let _ = writeln!(o, "hold:                  until {}", rfc3339(until));
+        }
+        (None, None) => {
+            let _ = writeln!(o, "hold:                  none (no email proof)");
+        }
+    }
+    for (note, at) in &flags {
+        let _ = writeln!(o, "account flagged:       ! {} ({note})", rfc3339(*at));
     }
     let _ = writeln!(o, "submitted:             {}", rfc3339(r.submitted_at));
     if let Some(p) = &r.attached_to {
@@ -165,16 +239,7 @@ fn proof_standing(
     let Some(proven) = r.email_proof_email.as_deref().map(str::to_lowercase) else {
         return Ok(None);
     };
-    let account = if r.username.is_empty() {
-        match r.account_email.as_deref() {
-            Some(e) => crate::store::accounts::users_by_email(c, e)?
-                .into_iter()
-                .next(),
-            None => None,
-        }
-    } else {
-        crate::store::accounts::user_by_username(c, &r.username)?
-    };
+    let account = store::account_of(c, &r.username, r.account_email.as_deref())?;
     if let Some(u) = &account {
         if u.email.to_lowercase() == proven {
             return Ok(Some(ProofStanding::Current));
@@ -227,4 +292,93 @@ pub fn set_status(db: &Db, id: &str, status: &str, note: Option<&str>) -> Result
         "{id} is now {}; the requester was mailed.\n",
         status.as_str()
     ))
+}
+
+/// `requests approve ID`: recover the account of a held request. Refused
+/// (an error, so a nonzero exit) unless the request is open, carries a
+/// proof of an address of the account (current or previous), and its hold
+/// is over without a cancel. Then, in one transaction: the account's
+/// second factors go (authenticator, security keys, recovery codes), it is
+/// signed out everywhere (sessions, pending sign-ins, known devices), a
+/// password reset link goes to the proven address, and each step lands on
+/// the request's timeline; the requester is mailed that it is approved.
+pub fn approve(db: &Db, id: &str, now: i64) -> Result<String, String> {
+    let letterhead = db
+        .blocking(|c| Ok(crate::store::letterhead::recorded(c)?))
+        .map_err(err)?
+        .ok_or("no server has started on this database yet: start `reclaim-server serve` on it once, so the mail links to its site")?;
+    let id = id.to_string();
+    db.blocking(|c| {
+        let tx = c.transaction()?;
+        let Some(r) = store::find(&tx, &id)? else {
+            return Ok(Err(format!("no request {id}")));
+        };
+        let refused = |why: String| Ok(Err(format!("{id} not approved: {why}")));
+        if let Some((at, from)) = &r.cancelled {
+            return refused(format!(
+                "its hold was cancelled {} from the link mailed to {from}, and the account is flagged",
+                rfc3339(*at)
+            ));
+        }
+        if !r.status.is_open() {
+            return refused(format!("it is {}", r.status.as_str()));
+        }
+        let Some(until) = r.hold_ends_at else {
+            return refused("it carries no email proof, so it was never held".into());
+        };
+        if now < until {
+            return refused(format!("its hold ends {}", rfc3339(until)));
+        }
+        let (Some(user), Some(address)) = (
+            store::account_of(&tx, &r.username, r.account_email.as_deref())?,
+            r.email_proof_email.clone(),
+        ) else {
+            return refused("no account has this name".into());
+        };
+        match proof_standing(&tx, &r)? {
+            Some(ProofStanding::Current | ProofStanding::Previous(_)) => {}
+            _ => return refused("its email proof is not an address of the account".into()),
+        }
+        let keys = accounts::remove_second_factors(&tx, user.id, now)?;
+        sessions::end_all_of(&tx, user.id)?;
+        devices::forget_all_of(&tx, user.id)?;
+        let token = random_token("rst_");
+        reset_tokens::insert(&tx, &sha256_hex(&token), user.id, now + RESET_SECS)?;
+        crate::mail::queue_from_support(
+            &tx,
+            &address,
+            &templates::password_reset(
+                &user.username,
+                &letterhead.reset_link(&token),
+                &token,
+                now + RESET_SECS,
+            ),
+            now,
+        )?;
+        let steps = [
+            format!(
+                "Two-factor authentication removed: the authenticator app, {keys} security key(s) and the recovery codes."
+            ),
+            "Signed out everywhere: every session and remembered browser ended.".to_string(),
+            format!("A password reset link was mailed to the proven address {address}."),
+        ];
+        for step in &steps {
+            store::add_event(&tx, r.seq, RequestStatus::Approved, Some(step), now)?;
+        }
+        store::set_status(
+            &tx,
+            &letterhead,
+            &r,
+            RequestStatus::Approved,
+            Some("Your account was recovered: open the password reset link we mailed to the address you proved, then set up two-factor authentication again."),
+            now,
+        )?;
+        tx.commit()?;
+        let mut out = format!("{id} is approved; the requester was mailed.\n");
+        for step in steps {
+            out.push_str(&format!("  {step}\n"));
+        }
+        Ok(Ok(out))
+    })
+    .map_err(err)?
 }

@@ -41,6 +41,16 @@ pub struct Settings {
     pub mail_budget_window: i64,
     /// Longest a request may take, body upload included (then 408).
     pub request_timeout: std::time::Duration,
+    /// Which repositories a repository proof may read.
+    pub repositories: crate::refs::RepositoryPolicy,
+    /// How long a request carrying proofs waits before anyone acts on it.
+    pub holds: crate::holds::Holds,
+    /// Days support takes to answer a request once its hold is over (or
+    /// once it is filed, without one): the status page's expected date.
+    pub response_days: i64,
+    /// Demo mode: the folder of the bare repositories served under
+    /// `/demo-git` (`demo_git.rs`).
+    pub demo_git_root: Option<std::path::PathBuf>,
 }
 
 impl Settings {
@@ -74,6 +84,13 @@ impl Settings {
             mail_budget_per_hour: 0,
             mail_budget_window: crate::limits::HOUR,
             request_timeout: std::time::Duration::from_secs(30),
+            repositories: crate::refs::RepositoryPolicy {
+                loopback: true,
+                ..Default::default()
+            },
+            holds: crate::holds::Holds::default(),
+            response_days: crate::holds::DEFAULT_RESPONSE_DAYS,
+            demo_git_root: None,
         }
     }
 }

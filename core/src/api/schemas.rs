@@ -149,6 +149,15 @@ pub fn request_email_proof() -> ObjectBuilder {
     )))
 }
 
+/// Like the email proof: blank counts as absent.
+pub fn request_repository_proof() -> ObjectBuilder {
+    nullable_string().description(Some(format!(
+        "The `proof_id` of a checked repository proof (`POST /repository-proofs`), made with \
+         this request's `email_proof` for a project of the account it names; optional (blank \
+         counts as absent); at most {MAX_EMAIL_PROOF_CHARS} characters."
+    )))
+}
+
 /// The document's numbers come from the rules' consts; this keeps it so.
 #[cfg(test)]
 mod tests {

@@ -126,6 +126,14 @@ pub fn email_proof_if_given(input: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// The repository proof, when given: [`validate_repository_proof`].
+pub fn repository_proof_if_given(input: &str) -> Result<(), ValidationError> {
+    if !is_blank(input) {
+        validate_repository_proof(input)?;
+    }
+    Ok(())
+}
+
 /// A box that must be ticked.
 pub fn accepted(value: &bool) -> Result<(), ValidationError> {
     if *value {

@@ -13,6 +13,11 @@ pub fn validate_email_proof(input: &str) -> Result<(), ErrorCode> {
     check_control_characters(input, false)
 }
 
+/// A repository proof's id: optional; the rules of an email proof's token.
+pub fn validate_repository_proof(input: &str) -> Result<(), ErrorCode> {
+    validate_email_proof(input)
+}
+
 // ---------------------------------------------------------------- lists
 
 /// Previous email addresses: at most [`MAX_PREVIOUS_EMAILS`], each valid, no
@@ -164,6 +169,13 @@ pub fn validate_request(
     }
     if let Some(proof) = present(&body.email_proof) {
         check(issues, "/email_proof", validate_email_proof(proof));
+    }
+    if let Some(proof) = present(&body.repository_proof) {
+        check(
+            issues,
+            "/repository_proof",
+            validate_repository_proof(proof),
+        );
     }
     check(
         issues,

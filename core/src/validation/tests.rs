@@ -21,6 +21,7 @@ fn valid_body() -> RecoveryRequestBody {
         packages: vec!["example-package".into()],
         recovery_codes_status: Some(RecoveryCodesStatus::NotWorking),
         email_proof: None,
+        repository_proof: None,
         accepted_code_of_conduct: true,
         acknowledged_delay: true,
     }
@@ -669,6 +670,7 @@ fn every_field_reports_at_its_pointer() {
         packages: vec!["ok".into(), "not ok".into()],
         recovery_codes_status: None,
         email_proof: Some("tok\u{0}en".into()),
+        repository_proof: Some("rp\u{7}".into()),
         accepted_code_of_conduct: false,
         acknowledged_delay: true,
     };
@@ -683,6 +685,7 @@ fn every_field_reports_at_its_pointer() {
             ("/previous_emails/2", ErrorCode::EmailFormat),
             ("/packages/1", ErrorCode::PackageNameFormat),
             ("/email_proof", ErrorCode::ControlCharacters),
+            ("/repository_proof", ErrorCode::ControlCharacters),
             ("/accepted_code_of_conduct", ErrorCode::MustAccept),
         ]
     );

@@ -49,6 +49,19 @@ impl Letterhead {
         format!("{}{page}", self.public_url)
     }
 
+    /// A "This wasn't me" link: the app's cancel page for request `id`,
+    /// with the cancel token in the fragment, which a browser never sends
+    /// to a server (so no access log or proxy keeps it); the page posts it.
+    pub fn cancel_link(&self, id: &str, token: &str) -> String {
+        let page = format!("{CANCEL_PAGE}?id={id}");
+        format!("{}{page}#{token}", self.public_url)
+    }
+
+    /// A password-reset link (the page takes the token out of the address bar).
+    pub fn reset_link(&self, token: &str) -> String {
+        format!("{}/recover/reset-password?token={token}", self.public_url)
+    }
+
     /// The last words of a security notice.
     fn not_you(&self) -> String {
         format!(
@@ -63,6 +76,11 @@ impl Letterhead {
 const LOST_TOKEN: &str =
     "If you lose your status token, choose \"I do not have my status token\" on the status page: \
      it mails a code to this address, for a new token.";
+
+/// The app's page that cancels a held request from a notice's link. Not a
+/// route of core's table yet: a route there needs its page in the app,
+/// which is built apart; once it is, this is that route's path.
+pub const CANCEL_PAGE: &str = "/status/cancel";
 
 /// What replaces a secret in the stored copy of a sent mail.
 pub const REDACTED: &str = "[removed from our copy once sent]";
@@ -310,6 +328,41 @@ pub fn request_received(letterhead: &Letterhead, id: &str, body: &RecoveryReques
             letterhead.status_page(id),
         ),
     )
+}
+
+/// To every address of an account whose recovery request is held: what
+/// happens at `hold_ends_at` unless someone cancels, and the one-use link
+/// that cancels it (its token is the mail's secret).
+pub fn hold_notice(
+    letterhead: &Letterhead,
+    username: &str,
+    id: &str,
+    repository: Option<&str>,
+    token: &str,
+    hold_ends_at: i64,
+) -> Mail {
+    let proofs = match repository {
+        Some(url) => format!(
+            "proof that they read an email address and a branch pushed to the repository {url}"
+        ),
+        None => "proof that they read an email address".to_string(),
+    };
+    Mail::new(
+        format!("Someone asked to recover your account {username}"),
+        format!(
+            "Hello {username},\n\nSomeone filed an account recovery request for your account {username} \
+             (request ID {id}). It carries {proofs}.\n\n\
+             If nobody cancels it before {}, support may remove the two-factor authentication of the \
+             account and mail a password reset link.\n\n\
+             If this was not you, cancel the request before then with this link (it works once):\n\n  {}\n\n\
+             If it was you, there is nothing to do. If it was not, contact support at {} once you have \
+             cancelled it: someone may be trying to take over your account.\n",
+            human_utc(hold_ends_at),
+            letterhead.cancel_link(id, token),
+            letterhead.support_email,
+        ),
+    )
+    .with_secret(token, hold_ends_at)
 }
 
 pub fn request_updated(

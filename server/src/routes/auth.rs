@@ -75,7 +75,7 @@ pub async fn password_reset(
     check(&body).map_err(ApiError::validation)?;
     let ident = body.identifier.trim().to_string();
     let now = state.clock.now();
-    let base = state.settings.public_url.clone();
+    let letterhead = state.settings.letterhead();
     let budget = state.settings.mail_budget();
     let client = client_key(&ext);
     let device = device_hash(&state.settings, &headers);
@@ -112,7 +112,7 @@ pub async fn password_reset(
                     continue;
                 };
                 let token = random_token("rst_");
-                let link = format!("{base}/recover/reset-password?token={token}");
+                let link = letterhead.reset_link(&token);
                 let mail =
                     templates::password_reset(&user.username, &link, &token, now + RESET_SECS);
                 if mail::queue_within_budget(&tx, &user.email, &mail, now, budget)? {

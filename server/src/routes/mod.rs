@@ -9,6 +9,7 @@ pub mod account_keys;
 pub mod auth;
 pub mod login;
 pub mod outbox;
+pub mod repository_proofs;
 pub mod requests;
 pub mod table;
 

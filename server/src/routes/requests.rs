@@ -17,8 +17,9 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use reclaim_core::api::{
-    Accepted, CodeBody, NewStatusToken, Reason, RecoveryRequestBody, RecoveryRequestCreated,
-    RecoveryRequestStatusView, RequestStatus, StatusTokenCodeBody, IDEMPOTENCY_KEY_HEADER,
+    Accepted, CancelRequestBody, CodeBody, NewStatusToken, ProofKind, Reason, RecoveryRequestBody,
+    RecoveryRequestCreated, RecoveryRequestStatusView, RequestCancelled, RequestProof,
+    RequestStatus, StatusTokenCodeBody, IDEMPOTENCY_KEY_HEADER,
 };
 use reclaim_core::limits::EMAIL_CODE_MINUTES;
 use reclaim_core::validation::{check, check_request};
@@ -31,23 +32,24 @@ use crate::crypto::{ct_eq, random_token, sha256_hex, ServerKey};
 use crate::extract::ApiJson;
 use crate::idempotency::{self, Decision};
 use crate::limits::{
-    self, RECOVERY_REQUESTS_PER_CLIENT, STATUS_CODE_CHECK, STATUS_CODE_CHECK_PER_CLIENT,
-    STATUS_CODE_MAILS, STATUS_CODE_SEND, STATUS_CODE_SEND_PER_CLIENT,
+    self, CANCELS_PER_CLIENT, CANCELS_PER_REQUEST, RECOVERY_REQUESTS_PER_CLIENT, STATUS_CODE_CHECK,
+    STATUS_CODE_CHECK_PER_CLIENT, STATUS_CODE_MAILS, STATUS_CODE_SEND, STATUS_CODE_SEND_PER_CLIENT,
 };
 use crate::mail::{self, templates};
 use crate::openapi::JSON_BODY;
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::store::email_codes;
 use crate::store::requests as store;
+use crate::store::{email_codes, repository_proofs};
+use crate::{holds, limits::DAY};
 
 crate::problems!(
     /// What `POST /recovery-requests` answers besides 201.
-    CreateProblems: JSON_BODY, &[ProblemCode::IdempotencyKeyMissing, ProblemCode::IdempotencyKeyReused, ProblemCode::IdempotencyInFlight, ProblemCode::RateLimited]
+    CreateProblems: JSON_BODY, &[ProblemCode::IdempotencyKeyMissing, ProblemCode::IdempotencyKeyReused, ProblemCode::IdempotencyInFlight, ProblemCode::RateLimited, ProblemCode::RepositoryProofInvalid, ProblemCode::RepositoryProofUnchecked, ProblemCode::RepositoryNotCandidate]
 );
 
 #[utoipa::path(post, path = "/recovery-requests", tag = "recovery requests", request_body = RecoveryRequestBody,
-    description = "Files a recovery request. Requires an `Idempotency-Key` header: the same key with the same body replays the first answer (same status and body, plus `Idempotent-Replayed: true`); with another body it is 422 `idempotency_key_reused`; while the first is still being processed, 409 `idempotency_in_flight`. Keys are kept 24 h. The answer never reveals whether the account exists. 20 an hour and 50 a day per client (429); a replay does not count.",
+    description = "Files a recovery request. Requires an `Idempotency-Key` header: the same key with the same body replays the first answer (same status and body, plus `Idempotent-Replayed: true`); with another body it is 422 `idempotency_key_reused`; while the first is still being processed, 409 `idempotency_in_flight`. Keys are kept 24 h. The answer never reveals whether the account exists. 20 an hour and 50 a day per client (429); a replay does not count.\n\nA request with a live `email_proof` is held before anyone acts on it (72 h by default with a `repository_proof`, 7 days without); every address of the account it names (the current one when verified, and every previous one) is mailed a one-use \"This wasn't me\" link that cancels it (`POST /recovery-requests/{id}/cancel`). A `repository_proof` must have been made with this request's `email_proof` for a project of the account the request names (else 422 `repository_proof_invalid`), be checked (else 409 `repository_proof_unchecked`), and be listed on its project before `lost_access_on` when that is given (else 422 `repository_not_candidate`).",
     params(("Idempotency-Key" = String, Header, description = "Client-chosen unique key, 1 to 255 visible ASCII characters")),
     responses(
         (status = 201, body = RecoveryRequestCreated),
@@ -104,6 +106,7 @@ pub async fn create(State(state): State<AppState>, req: Request) -> ApiResult<Re
     let k = key.clone();
     let budget = state.settings.mail_budget();
     let letterhead = state.settings.letterhead();
+    let holds = state.settings.holds;
     let result = state
         .db
         .call(move |c| {
@@ -111,7 +114,9 @@ pub async fn create(State(state): State<AppState>, req: Request) -> ApiResult<Re
             // Charged with the insert: a replay above costs nothing, and a
             // burst cannot file more than the limit.
             let _ = limits::reserve(&tx, &[(&client, RECOVERY_REQUESTS_PER_CLIENT)], now)?;
-            let id = store::insert(&tx, &body, &token_hash, year, now)?;
+            let evidence = holds::evidence(&tx, &body, &holds, now)?;
+            let (seq, id) = store::insert(&tx, &body, &evidence, &token_hash, year, now)?;
+            holds::notify(&tx, &letterhead, seq, &id, &evidence, now)?;
             let created = RecoveryRequestCreated {
                 id: id.clone(),
                 status_token: token,
@@ -258,16 +263,67 @@ pub async fn show(
     let Some(mut req) = found else {
         return Err(not_found());
     };
-    let seq = req.seq;
-    req.timeline = state.db.call(move |c| Ok(store::timeline(c, seq)?)).await?;
-    Ok(Json(RecoveryRequestStatusView {
+    // Read only once the token matched (see above).
+    let response_days = state.settings.response_days;
+    let view = state
+        .db
+        .call(move |c| {
+            req.timeline = store::timeline(c, req.seq)?;
+            let repository = match req.repository_proof_id {
+                Some(id) => repository_proofs::by_id(c, id)?,
+                None => None,
+            };
+            let queue_position = store::queue_position(c, &req)?;
+            Ok(status_view(req, repository, queue_position, response_days))
+        })
+        .await?;
+    Ok(Json(view))
+}
+
+/// What the status page shows of a request: its timeline, the proofs it
+/// carries, its hold, and while it is open, when support expects to answer
+/// and its place in the queue.
+fn status_view(
+    req: store::StoredRequest,
+    repository: Option<repository_proofs::Proof>,
+    queue_position: Option<u32>,
+    response_days: i64,
+) -> RecoveryRequestStatusView {
+    let rfc3339 = crate::clock::rfc3339;
+    let email = req.email_proof_at.map(|at| RequestProof {
+        kind: ProofKind::Email,
+        at: rfc3339(at),
+        repository_url: None,
+        ref_name: None,
+        commit: None,
+    });
+    let repository = repository.and_then(|p| {
+        let found = p.found?;
+        Some(RequestProof {
+            kind: ProofKind::Repository,
+            at: rfc3339(found.at),
+            repository_url: Some(p.repository_url),
+            ref_name: Some(found.ref_name),
+            commit: Some(found.commit),
+        })
+    });
+    let ready = req.hold_ends_at.unwrap_or(req.submitted_at);
+    let expected = req
+        .status
+        .is_open()
+        .then(|| rfc3339(ready + response_days * DAY));
+    RecoveryRequestStatusView {
         id: req.public_id,
         status: req.status,
         reason: req.reason.unwrap_or(Reason::Other),
-        submitted_at: crate::clock::rfc3339(req.submitted_at),
-        updated_at: crate::clock::rfc3339(req.updated_at),
+        submitted_at: rfc3339(req.submitted_at),
+        updated_at: rfc3339(req.updated_at),
         timeline: req.timeline,
-    }))
+        proofs: email.into_iter().chain(repository).collect(),
+        hold_ends_at: req.hold_ends_at.map(rfc3339),
+        expected_response_by: expected,
+        queue_position,
+    }
 }
 
 /// Keyed with the request's id: a code works for its own request only, and
@@ -454,6 +510,89 @@ pub async fn renew_status_token(
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(res)
+}
+
+crate::problems!(
+    /// What `POST /recovery-requests/{id}/cancel` answers besides 200.
+    CancelProblems: JSON_BODY, &[ProblemCode::CancelTokenInvalid, ProblemCode::RateLimited]
+);
+
+/// Cancels a held request from the link mailed to an address of its account.
+///
+/// Attack review (not in the OpenAPI document, as above):
+/// - Who may call it: whoever holds a token from a notice, that is whoever
+///   reads an address of the account: the owner, who must be able to stop
+///   a takeover. The requester, if they read that address too, can only
+///   stop their own request.
+/// - What it reveals: nothing about ids. A wrong, used or expired token
+///   and an unknown id are the same 422. A token works once: of concurrent
+///   uses, one cancels.
+/// - What it changes: the request is closed, every other token of it goes,
+///   and the account is flagged for support, who sees the cancel in
+///   `requests show` and may no longer approve the request.
+#[utoipa::path(post, path = "/recovery-requests/{id}/cancel", tag = "recovery requests", request_body = CancelRequestBody,
+    description = "\"This wasn't me\": cancels a held request with the token of the link mailed to an address of its account (the app's page `/status/cancel?id={id}` reads it from the link's fragment and posts it here; it is never in a URL a server sees). No sign-in. The token works once, until the hold ends; a wrong, used or expired token, or an unknown id, is 422 `cancel_token_invalid`. The request is closed, its timeline says so, and the account is flagged for support. 10 per 15 minutes per request id, 20 per client (429).",
+    params(("id" = String, Path, description = "e.g. `RR-2026-000123`")),
+    responses(
+        (status = 200, body = RequestCancelled),
+        CancelProblems,
+    ))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    ext: axum::http::Extensions,
+    id: Result<Path<String>, PathRejection>,
+    ApiJson(body): ApiJson<CancelRequestBody>,
+) -> ApiResult<Json<RequestCancelled>> {
+    check(&body).map_err(ApiError::validation)?;
+    let id = id.map(|Path(id)| id).unwrap_or_default();
+    let token_hash = sha256_hex(body.token.trim());
+    let now = state.clock.now();
+    let client = client_key(&ext);
+    let (public_id, letterhead) = (id.clone(), state.settings.letterhead());
+    state
+        .db
+        .call(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let _ = limits::reserve(
+                &tx,
+                &[
+                    (&format!("cancel:{}", norm(&id)), CANCELS_PER_REQUEST),
+                    (&format!("cancel:ip:{client}"), CANCELS_PER_CLIENT),
+                ],
+                now,
+            )?;
+            if store::cancel(&tx, &id, &token_hash, now)?.is_none() {
+                tx.commit()?; // keep the charged attempt
+                return Err(ApiError::new(
+                    ProblemCode::CancelTokenInvalid,
+                    "This link does not work",
+                ));
+            }
+            // The requester learns it from their contact address too.
+            if let Some(req) = store::find_row(&tx, &id)? {
+                mail::queue_notice(
+                    &tx,
+                    &letterhead,
+                    &req.contact_email,
+                    &templates::request_updated(
+                        &letterhead,
+                        &req.public_id,
+                        store::status_words(RequestStatus::Closed),
+                        Some(store::CANCELLED_NOTE),
+                    ),
+                    now,
+                )?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    state.mailer.poke();
+    Ok(Json(RequestCancelled {
+        id: public_id,
+        status: RequestStatus::Closed,
+        cancelled_at: crate::clock::rfc3339(now),
+    }))
 }
 
 #[cfg(test)]

@@ -7,7 +7,9 @@
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{account, account_email, account_keys, auth, login, outbox, requests};
+use super::{
+    account, account_email, account_keys, auth, login, outbox, repository_proofs, requests,
+};
 use crate::state::AppState;
 
 /// The API's routes (under `/api/v1`), with those of demo mode only with
@@ -30,6 +32,10 @@ pub fn api(demo: bool) -> OpenApiRouter<AppState> {
         .routes(routes!(requests::show))
         .routes(routes!(requests::mail_status_code))
         .routes(routes!(requests::renew_status_token))
+        .routes(routes!(requests::cancel))
+        .routes(routes!(repository_proofs::list_candidates))
+        .routes(routes!(repository_proofs::issue))
+        .routes(routes!(repository_proofs::check_repository))
         .routes(routes!(account::security))
         .routes(routes!(account::reauth))
         .routes(routes!(account::generate_codes))

@@ -262,6 +262,30 @@ pub fn remove_totp(c: &Connection, user_id: i64, now: i64) -> rusqlite::Result<O
     after_factor_removed(c, user_id).map(Some)
 }
 
+/// Remove every second factor of the account (an operator's approval of
+/// a recovery request): the authenticator, its pending setup, the security
+/// keys and the recovery codes. Answers how many security keys went.
+pub fn remove_second_factors(c: &Connection, user_id: i64, now: i64) -> rusqlite::Result<usize> {
+    c.execute(
+        "UPDATE users SET totp_secret = NULL, totp_last_step = NULL, totp_pending_secret = NULL,
+            totp_pending_expires = NULL, totp_changed_at = ?2, codes_generated_at = NULL
+         WHERE id = ?1",
+        params![user_id, now],
+    )?;
+    c.execute(
+        "DELETE FROM recovery_codes WHERE user_id = ?1",
+        params![user_id],
+    )?;
+    c.execute(
+        "DELETE FROM security_key_registrations WHERE user_id = ?1",
+        params![user_id],
+    )?;
+    c.execute(
+        "DELETE FROM security_keys WHERE user_id = ?1",
+        params![user_id],
+    )
+}
+
 /// What the account signs in with once a second factor is removed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Remaining {

@@ -44,16 +44,31 @@ pub fn insert_proof(
     Ok(())
 }
 
-/// The address a live proof proved, and when (unix s).
-pub fn proof(
+/// A live proof: the address it proved, when (unix s; 0 for a proof from
+/// before that was recorded) and until when it works.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveProof {
+    pub email: String,
+    pub proven_at: i64,
+    pub expires_at: i64,
+}
+
+pub fn live_proof(
     c: &Connection,
     proof_hash: &str,
     now: i64,
-) -> rusqlite::Result<Option<(String, Option<i64>)>> {
+) -> rusqlite::Result<Option<LiveProof>> {
     c.query_row(
-        "SELECT email, proven_at FROM email_proofs WHERE proof_hash = ?1 AND expires_at > ?2",
+        "SELECT email, COALESCE(proven_at, 0), expires_at FROM email_proofs
+         WHERE proof_hash = ?1 AND expires_at > ?2",
         params![proof_hash, now],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| {
+            Ok(LiveProof {
+                email: r.get(0)?,
+                proven_at: r.get(1)?,
+                expires_at: r.get(2)?,
+            })
+        },
     )
     .optional()
 }

@@ -234,6 +234,52 @@ CREATE INDEX security_key_registrations_user ON security_key_registrations(user_
 
 ALTER TABLE challenges ADD COLUMN security_key_request TEXT;
 "#,
+    // 6: repository proofs, holds and their cancel links. A repository
+    // counts only if it was listed on the project before the lock-out, so
+    // projects say since when (unknown for rows from before: they do not
+    // count until the date is set).
+    r#"
+ALTER TABLE projects ADD COLUMN repository_listed_at INTEGER;
+
+CREATE TABLE repository_proofs (
+    id INTEGER PRIMARY KEY,
+    public_id TEXT NOT NULL UNIQUE,
+    email_proof_hash TEXT NOT NULL,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    project TEXT NOT NULL,
+    repository_url TEXT NOT NULL,
+    listed_at INTEGER NOT NULL,
+    token TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    ref_name TEXT,
+    commit_id TEXT,
+    checked_at INTEGER
+);
+CREATE INDEX repository_proofs_email_proof ON repository_proofs(email_proof_hash);
+
+ALTER TABLE requests ADD COLUMN repository_proof_id INTEGER REFERENCES repository_proofs(id);
+ALTER TABLE requests ADD COLUMN hold_ends_at INTEGER;
+ALTER TABLE requests ADD COLUMN cancelled_at INTEGER;
+ALTER TABLE requests ADD COLUMN cancelled_from TEXT;
+
+CREATE TABLE request_cancel_tokens (
+    token_hash TEXT PRIMARY KEY,
+    request_seq INTEGER NOT NULL REFERENCES requests(seq) ON DELETE CASCADE,
+    email TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX request_cancel_tokens_request ON request_cancel_tokens(request_seq);
+
+CREATE TABLE account_flags (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    request_seq INTEGER REFERENCES requests(seq),
+    note TEXT NOT NULL,
+    at INTEGER NOT NULL
+);
+CREATE INDEX account_flags_user ON account_flags(user_id);
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {

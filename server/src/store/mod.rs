@@ -12,6 +12,7 @@ pub mod email_codes;
 pub mod letterhead;
 pub mod migrations;
 pub mod outbox;
+pub mod repository_proofs;
 pub mod requests;
 pub mod reset_tokens;
 pub mod security_keys;

@@ -3,9 +3,10 @@
 use reclaim_core::api::{Reason, RecoveryRequestBody, RequestStatus, TimelineEntry};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::clock::rfc3339;
-use crate::crypto::sha256_hex;
+use crate::clock::{human_utc, rfc3339};
+use crate::holds::Evidence;
 use crate::mail::Letterhead;
+use crate::store::accounts::{self, User};
 
 #[derive(Debug, Clone)]
 pub struct StoredRequest {
@@ -25,6 +26,13 @@ pub struct StoredRequest {
     pub email_proof_email: Option<String>,
     pub email_proof_at: Option<i64>,
     pub attached_to: Option<String>,
+    /// The repository proof it carries (row of `repository_proofs`).
+    pub repository_proof_id: Option<i64>,
+    /// When its hold ends (unix s), with an email proof.
+    pub hold_ends_at: Option<i64>,
+    /// When a "This wasn't me" link cancelled it, and the address that
+    /// link was mailed to.
+    pub cancelled: Option<(i64, String)>,
     pub status: RequestStatus,
     pub submitted_at: i64,
     pub updated_at: i64,
@@ -50,14 +58,33 @@ fn case_key(body: &RecoveryRequestBody) -> (String, String) {
     }
 }
 
-/// Insert a request (validated) and its first timeline entry; returns its id.
+/// The account a request names: by its username, or else by the address
+/// it gives for the account.
+pub fn account_of(
+    c: &Connection,
+    username: &str,
+    account_email: Option<&str>,
+) -> rusqlite::Result<Option<User>> {
+    let username = username.trim();
+    if !username.is_empty() {
+        return accounts::user_by_username(c, username);
+    }
+    match account_email.map(str::trim).filter(|e| !e.is_empty()) {
+        Some(e) => Ok(accounts::users_by_email(c, e)?.into_iter().next()),
+        None => Ok(None),
+    }
+}
+
+/// Insert a request (validated) carrying `evidence`, and its first
+/// timeline entries; returns its seq and id.
 pub fn insert(
     c: &Connection,
     body: &RecoveryRequestBody,
+    evidence: &Evidence,
     token_hash: &str,
     year: i32,
     now: i64,
-) -> rusqlite::Result<String> {
+) -> rusqlite::Result<(i64, String)> {
     let (col, value) = case_key(body);
     let open: Option<i64> = c
         .query_row(
@@ -71,21 +98,17 @@ pub fn insert(
         .optional()?;
     // What a live proof proved: an address, and when. Whose address it is
     // is for support to judge (`requests show` says), not a bare yes.
-    let proof: Option<(String, Option<i64>)> = match blank_to_none(&body.email_proof) {
-        Some(p) => super::email_codes::proof(c, &sha256_hex(&p), now)?,
-        None => None,
-    };
-    let proof_valid = proof.is_some();
-    let (proof_email, proof_at) = match proof {
-        Some((e, at)) => (Some(e), at.or(Some(now))),
+    let proof_valid = evidence.email.is_some();
+    let (proof_email, proof_at) = match &evidence.email {
+        Some(p) => (Some(p.email.clone()), Some(p.proven_at)),
         None => (None, None),
     };
     c.execute(
         "INSERT INTO requests (status_token_hash, username, account_email, contact_email, reason, details,
             lost_access_on, previous_emails, packages, recovery_codes_status, email_proof_valid,
             accepted_code_of_conduct, acknowledged_delay, attached_to, status, submitted_at, updated_at,
-            email_proof_email, email_proof_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'received', ?15, ?15, ?16, ?17)",
+            email_proof_email, email_proof_at, repository_proof_id, hold_ends_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'received', ?15, ?15, ?16, ?17, ?18, ?19)",
         params![
             token_hash,
             body.username.trim(),
@@ -104,15 +127,142 @@ pub fn insert(
             now,
             proof_email,
             proof_at,
+            evidence.repository.as_ref().map(|p| p.id),
+            evidence.hold_ends_at,
         ],
     )?;
     let seq = c.last_insert_rowid();
     let id = assign_public_id(c, seq, year, || rand::random_range(0..1_000_000))?;
+    add_event(c, seq, RequestStatus::Received, None, now)?;
+    if let Some(until) = evidence.hold_ends_at {
+        let proofs = match &evidence.repository {
+            Some(p) => format!(
+                "an email proof and a repository proof (a branch in {})",
+                p.repository_url
+            ),
+            None => "an email proof".to_string(),
+        };
+        let note = format!(
+            "Your request carries {proofs}. It is held until {}: the account's addresses have been told, \
+             and each can cancel it until then. Nobody acts on it before.",
+            human_utc(until)
+        );
+        add_event(c, seq, RequestStatus::Received, Some(&note), now)?;
+    }
+    Ok((seq, id))
+}
+
+/// Add an entry to the timeline of request `seq`.
+pub fn add_event(
+    c: &Connection,
+    seq: i64,
+    status: RequestStatus,
+    note: Option<&str>,
+    now: i64,
+) -> rusqlite::Result<()> {
     c.execute(
-        "INSERT INTO request_events (request_seq, status, note, at) VALUES (?1, 'received', NULL, ?2)",
-        params![seq, now],
+        "INSERT INTO request_events (request_seq, status, note, at) VALUES (?1, ?2, ?3, ?4)",
+        params![seq, status.as_str(), note, now],
     )?;
-    Ok(id)
+    Ok(())
+}
+
+/// Where an open request stands in support's queue (1: next): open cases
+/// (attachments go with theirs) are taken in the order their holds end,
+/// or they were filed, without a hold. `None` for a decided request.
+pub fn queue_position(c: &Connection, req: &StoredRequest) -> rusqlite::Result<Option<u32>> {
+    if !req.status.is_open() {
+        return Ok(None);
+    }
+    let ready = req.hold_ends_at.unwrap_or(req.submitted_at);
+    let ahead: u32 = c.query_row(
+        "SELECT count(*) FROM requests WHERE attached_to IS NULL
+           AND status IN ('received','in_review','awaiting_user')
+           AND (COALESCE(hold_ends_at, submitted_at) < ?1
+                OR (COALESCE(hold_ends_at, submitted_at) = ?1 AND seq < ?2))",
+        params![ready, req.seq],
+        |r| r.get(0),
+    )?;
+    Ok(Some(ahead + 1))
+}
+
+/// The timeline's note when a "This wasn't me" link cancelled a request.
+pub const CANCELLED_NOTE: &str =
+    "Cancelled with the \"This wasn't me\" link mailed to an address of the account. Nothing was changed on the account. \
+     If you filed this request, contact support.";
+
+/// Use a live cancel token of request `public_id`: the request (its seq)
+/// and the address the token was mailed to, if it matched. The request is
+/// closed, every token of it goes, and the account is flagged for support.
+/// One statement finds and takes the token, so of concurrent uses one
+/// cancels and the others find nothing.
+pub fn cancel(
+    c: &Connection,
+    public_id: &str,
+    token_hash: &str,
+    now: i64,
+) -> rusqlite::Result<Option<(i64, String)>> {
+    let taken: Option<(i64, String)> = c
+        .query_row(
+            "DELETE FROM request_cancel_tokens
+             WHERE request_seq = (SELECT seq FROM requests WHERE public_id = ?1)
+               AND token_hash = ?2 AND expires_at > ?3
+             RETURNING request_seq, email",
+            params![public_id, token_hash, now],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((seq, email)) = taken else {
+        return Ok(None);
+    };
+    c.execute(
+        "DELETE FROM request_cancel_tokens WHERE request_seq = ?1",
+        params![seq],
+    )?;
+    let closed = c.execute(
+        "UPDATE requests SET status = 'closed', cancelled_at = ?2, cancelled_from = ?3, updated_at = ?2
+         WHERE seq = ?1 AND status IN ('received','in_review','awaiting_user')",
+        params![seq, now, email],
+    )?;
+    if closed == 0 {
+        return Ok(None);
+    }
+    add_event(c, seq, RequestStatus::Closed, Some(CANCELLED_NOTE), now)?;
+    let Some(req) = find_by_seq(c, seq)? else {
+        return Ok(None);
+    };
+    if let Some(user) = account_of(c, &req.username, req.account_email.as_deref())? {
+        c.execute(
+            "INSERT INTO account_flags (user_id, request_seq, note, at) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                user.id,
+                seq,
+                format!(
+                    "recovery request {} cancelled from the notice mailed to {email}",
+                    req.public_id
+                ),
+                now
+            ],
+        )?;
+    }
+    Ok(Some((seq, email)))
+}
+
+/// Support's flags on an account, oldest first: (note, when).
+pub fn account_flags(c: &Connection, user_id: i64) -> rusqlite::Result<Vec<(String, i64)>> {
+    let mut stmt =
+        c.prepare("SELECT note, at FROM account_flags WHERE user_id = ?1 ORDER BY id")?;
+    let rows = stmt.query_map(params![user_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect()
+}
+
+/// Forget cancel tokens whose hold is over.
+pub fn prune(c: &Connection, now: i64) -> rusqlite::Result<()> {
+    c.execute(
+        "DELETE FROM request_cancel_tokens WHERE expires_at <= ?1",
+        [now],
+    )?;
+    Ok(())
 }
 
 /// Draws before giving up on a free id (the year's million nearly used up).
@@ -151,7 +301,8 @@ fn assign_public_id(
 
 const REQ_COLS: &str = "r.seq, r.public_id, r.status_token_hash, r.username, r.account_email, r.contact_email, r.reason,
     r.details, r.lost_access_on, r.previous_emails, r.packages, r.recovery_codes_status, r.email_proof_valid,
-    p.public_id, r.status, r.submitted_at, r.updated_at, r.email_proof_email, r.email_proof_at";
+    p.public_id, r.status, r.submitted_at, r.updated_at, r.email_proof_email, r.email_proof_at,
+    r.repository_proof_id, r.hold_ends_at, r.cancelled_at, r.cancelled_from";
 
 fn row(r: &rusqlite::Row) -> rusqlite::Result<StoredRequest> {
     let list = |s: String| serde_json::from_str::<Vec<String>>(&s).unwrap_or_default();
@@ -174,6 +325,12 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<StoredRequest> {
         updated_at: r.get(16)?,
         email_proof_email: r.get(17)?,
         email_proof_at: r.get(18)?,
+        repository_proof_id: r.get(19)?,
+        hold_ends_at: r.get(20)?,
+        cancelled: match (r.get(21)?, r.get(22)?) {
+            (Some(at), Some(from)) => Some((at, from)),
+            _ => None,
+        },
         timeline: Vec::new(),
     })
 }
@@ -192,6 +349,15 @@ pub fn find_row(c: &Connection, public_id: &str) -> rusqlite::Result<Option<Stor
     c.query_row(
         &format!("SELECT {REQ_COLS} FROM requests r LEFT JOIN requests p ON p.seq = r.attached_to WHERE r.public_id = ?1"),
         params![public_id],
+        row,
+    )
+    .optional()
+}
+
+fn find_by_seq(c: &Connection, seq: i64) -> rusqlite::Result<Option<StoredRequest>> {
+    c.query_row(
+        &format!("SELECT {REQ_COLS} FROM requests r LEFT JOIN requests p ON p.seq = r.attached_to WHERE r.seq = ?1"),
+        params![seq],
         row,
     )
     .optional()
@@ -272,10 +438,7 @@ pub fn set_status(
         "UPDATE requests SET status = ?2, updated_at = ?3 WHERE seq = ?1",
         params![req.seq, status.as_str(), now],
     )?;
-    c.execute(
-        "INSERT INTO request_events (request_seq, status, note, at) VALUES (?1, ?2, ?3, ?4)",
-        params![req.seq, status.as_str(), note, now],
-    )?;
+    add_event(c, req.seq, status, note, now)?;
     // Support's own mail to a requester: not for anyone to trigger, so
     // outside the budget and the notice cap.
     crate::mail::queue_from_support(
@@ -338,7 +501,12 @@ mod tests {
     fn request_ids_are_random_well_formed_and_unique() {
         let c = db();
         let ids: Vec<String> = (0..12)
-            .map(|i| insert(&c, &body(&format!("user{i}")), "h", 2026, 1_800_000_000).unwrap())
+            .map(|i| {
+                let body = body(&format!("user{i}"));
+                insert(&c, &body, &Evidence::default(), "h", 2026, 1_800_000_000)
+                    .unwrap()
+                    .1
+            })
             .collect();
         let numbers: Vec<u32> = ids
             .iter()
@@ -360,7 +528,7 @@ mod tests {
     #[test]
     fn a_drawn_id_already_taken_is_drawn_again() {
         let c = db();
-        let first = insert(&c, &body("a"), "h", 2026, 0).unwrap();
+        let (_, first) = insert(&c, &body("a"), &Evidence::default(), "h", 2026, 0).unwrap();
         let taken = well_formed(&first, 2026).unwrap();
         c.execute(
             "INSERT INTO requests (status_token_hash, username, contact_email, reason, details,

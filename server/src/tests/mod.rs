@@ -7,6 +7,7 @@
 mod api;
 mod checkup;
 mod login;
+mod repository_proofs;
 mod requests;
 mod security_keys;
 mod self_service;
@@ -68,7 +69,8 @@ fn test_app_with(configure: impl FnOnce(&mut Settings)) -> T {
     let clock = Clock::default();
     let (h, now) = (hasher.clone(), clock.now());
     let key = crate::crypto::ServerKey::ephemeral();
-    db.blocking(|c| demo::seed(c, &h, &key, now)).unwrap();
+    let url = settings.public_url.clone();
+    db.blocking(|c| demo::seed(c, &h, &key, &url, now)).unwrap();
     // As `serve` does at start, for the operator commands' mails.
     let letterhead = settings.letterhead();
     db.blocking(|c| Ok(crate::store::letterhead::record(c, &letterhead)?))
