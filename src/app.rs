@@ -25,7 +25,7 @@ use crate::pages::recover::{
 use crate::pages::request::{CheckAnswers, Confirmation, RequestFlow, RequestQuestionPage};
 use crate::pages::sign_in::{SignInFirst, SignInPage};
 use crate::pages::start::StartPage;
-use crate::pages::status::{NewTokenPage, StatusKeys, StatusPage};
+use crate::pages::status::{CancelPage, NewTokenPage, StatusKeys, StatusPage};
 use crate::router::Router;
 use crate::session::Session;
 
@@ -215,6 +215,7 @@ fn status_pages(route: Route) -> Option<PageOf> {
     Some(match route {
         Route::Status => |_| view! { <StatusPage/> }.into_any(),
         Route::StatusNewToken => |_| view! { <NewTokenPage/> }.into_any(),
+        Route::StatusCancel => |_| view! { <CancelPage/> }.into_any(),
         _ => return None,
     })
 }

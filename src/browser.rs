@@ -96,6 +96,34 @@ pub fn format_timestamp(rfc3339: &str) -> String {
         .unwrap_or_else(|| rfc3339.to_string())
 }
 
+/// `2026-05-14` (or the date of an RFC 3339 timestamp) → `14 May 2026`.
+pub fn format_date(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let date = iso.get(..10).unwrap_or(iso);
+    let parts: Vec<&str> = date.split('-').collect();
+    if let [y, m, d] = parts.as_slice() {
+        if let (Ok(m), Ok(d)) = (m.parse::<usize>(), d.parse::<u32>()) {
+            if (1..=12).contains(&m) {
+                return format!("{d} {} {y}", MONTHS[m - 1]);
+            }
+        }
+    }
+    iso.to_string()
+}
+
 /// The element with this id, as an `HtmlElement`.
 pub fn element_by_id(id: &str) -> Option<HtmlElement> {
     window()?

@@ -45,6 +45,10 @@ pub struct Draft {
     pub email_proof: Option<String>,
     /// The address the proof is for, to show on "Check your answers".
     pub email_proof_address: Option<String>,
+    /// A repository proof made with `email_proof` (its id), and the
+    /// repository it proves, to show on "Check your answers".
+    pub repository_proof: Option<String>,
+    pub repository_proof_url: Option<String>,
     /// One key per draft, reused by every retry of the submission, so a
     /// reload during sending cannot create a second request.
     pub idempotency_key: String,
@@ -68,6 +72,8 @@ impl Default for Draft {
             codes_known: false,
             email_proof: None,
             email_proof_address: None,
+            repository_proof: None,
+            repository_proof_url: None,
             idempotency_key: String::new(),
         }
     }
@@ -88,6 +94,8 @@ impl Draft {
             idempotency_key: self.idempotency_key.clone(),
             email_proof: self.email_proof.clone(),
             email_proof_address: self.email_proof_address.clone(),
+            repository_proof: self.repository_proof.clone(),
+            repository_proof_url: self.repository_proof_url.clone(),
             ..Draft::default()
         };
         let rows_blank = |rows: &[String]| rows.iter().all(|r| r.trim().is_empty());
@@ -163,7 +171,11 @@ impl Draft {
                 .filter(|r| r.concerns_recovery_codes())
                 .and(self.recovery_codes_status),
             email_proof: self.email_proof.clone().filter(|p| !p.is_empty()),
-            repository_proof: None,
+            // Only with the email proof it was made with.
+            repository_proof: self
+                .repository_proof
+                .clone()
+                .filter(|p| !p.is_empty() && self.email_proof.is_some()),
             accepted_code_of_conduct: true,
             acknowledged_delay: true,
         }
@@ -260,6 +272,14 @@ impl Stored for Draft {
             "email_proof_address",
             self.email_proof_address.as_deref().unwrap_or(""),
         );
+        p.text(
+            "repository_proof",
+            self.repository_proof.as_deref().unwrap_or(""),
+        );
+        p.text(
+            "repository_proof_url",
+            self.repository_proof_url.as_deref().unwrap_or(""),
+        );
         p.text("idempotency_key", &self.idempotency_key);
     }
 
@@ -282,6 +302,8 @@ impl Stored for Draft {
             codes_known: p.has("codes_known"),
             email_proof: p.get("email_proof"),
             email_proof_address: p.get("email_proof_address"),
+            repository_proof: p.get("repository_proof"),
+            repository_proof_url: p.get("repository_proof_url"),
             idempotency_key: p.get_text("idempotency_key"),
         })
     }

@@ -1,6 +1,7 @@
 //! What the wizard hands to the recovery request across the page load
 //! between their bundles (`reclaim_core::bundle`): the prefill the wizard
-//! decided, and the email proof it holds when the prefill attaches it.
+//! decided, and the email proof it holds when the prefill attaches it (with
+//! the repository proof made with it, if any).
 //!
 //! Put in this tab's storage (`crate::page_store`) just before the wizard
 //! leaves, taken (read and removed) by the request when it starts. The proof is not a secret (it only says an address was read, and the
@@ -18,11 +19,22 @@ pub struct EmailProof {
     pub address: String,
 }
 
+/// A project's repository proven with the email proof: the server found
+/// the token's branch there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepositoryProof {
+    /// The `proof_id` a request carries as `repository_proof`.
+    pub id: String,
+    pub repository_url: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Handoff {
     pub prefill: RequestPrefill,
     /// Only when `prefill.attach_email_proof`.
     pub email_proof: Option<EmailProof>,
+    /// Only with `email_proof` (it was made with it).
+    pub repository_proof: Option<RepositoryProof>,
 }
 
 impl Handoff {
@@ -58,6 +70,10 @@ impl Stored for Handoff {
         {
             p.text("proof", &proof.proof);
             p.text("proof_address", &proof.address);
+            if let Some(repository) = &self.repository_proof {
+                p.text("repository_proof", &repository.id);
+                p.text("repository_url", &repository.repository_url);
+            }
         }
     }
 
@@ -73,9 +89,16 @@ impl Stored for Handoff {
             }
             _ => None,
         };
+        let repository_proof = match (p.get("repository_proof"), p.get("repository_url")) {
+            (Some(id), Some(repository_url)) if email_proof.is_some() => {
+                Some(RepositoryProof { id, repository_url })
+            }
+            _ => None,
+        };
         Some(Handoff {
             prefill,
             email_proof,
+            repository_proof,
         })
     }
 }

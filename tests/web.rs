@@ -445,7 +445,7 @@ fn draft_survives_a_reload_but_never_stores_a_code() {
 
 #[wasm_bindgen_test]
 fn the_wizards_handoff_reaches_the_request_once_and_only_what_it_attaches() {
-    use reclaim::handoff::{EmailProof, Handoff};
+    use reclaim::handoff::{EmailProof, Handoff, RepositoryProof};
     use reclaim_core::api::{Reason, RecoveryCodesStatus};
     use reclaim_core::wizard::RequestPrefill;
     let proof = EmailProof {
@@ -459,6 +459,10 @@ fn the_wizards_handoff_reaches_the_request_once_and_only_what_it_attaches() {
             attach_email_proof: true,
         },
         email_proof: Some(proof.clone()),
+        repository_proof: Some(RepositoryProof {
+            id: "rp_0123".into(),
+            repository_url: "http://127.0.0.1:8080/demo-git/x.git?a=&b".into(),
+        }),
     };
     assert!(handoff.store());
     // Characters that mean something in a query survive the encoding.
@@ -473,11 +477,16 @@ fn the_wizards_handoff_reaches_the_request_once_and_only_what_it_attaches() {
             attach_email_proof: false,
         },
         email_proof: Some(proof),
+        repository_proof: handoff.repository_proof.clone(),
     };
     assert!(unattached.store());
     let taken = Handoff::take().expect("stored");
     assert_eq!(taken.prefill, unattached.prefill);
     assert_eq!(taken.email_proof, None);
+    assert_eq!(
+        taken.repository_proof, None,
+        "never without its email proof"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -503,6 +512,8 @@ fn every_answer_of_the_draft_survives_its_encoding() {
         codes_known: true,
         email_proof: Some("proof.+/=".into()),
         email_proof_address: Some("me@example.org".into()),
+        repository_proof: Some("rp_a&b".into()),
+        repository_proof_url: Some("https://codeberg.org/me/x?y=1".into()),
         ..Draft::fresh()
     };
     assert!(page_store::put(&draft));

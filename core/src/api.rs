@@ -278,6 +278,11 @@ pub struct RecoveryRequestCreated {
     pub status: RequestStatus,
     /// RFC 3339 timestamp.
     pub submitted_at: String,
+    /// When the hold ends (RFC 3339), for a request that carries a proof:
+    /// until then any address of the account can cancel it, and nobody acts
+    /// on it. Absent without a proof.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_ends_at: Option<String>,
 }
 
 /// One entry of a request's timeline.

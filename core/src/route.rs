@@ -30,6 +30,9 @@ pub enum Route {
     /// `/status/new-token`: a lost status token replaced through the
     /// request's contact address.
     StatusNewToken,
+    /// `/status/cancel?id=…#token`: "This wasn't me", the link of a held
+    /// request's notice (the token in the fragment, never sent to a server).
+    StatusCancel,
     /// `/sign-in`
     SignIn,
     /// `/checkup`
@@ -74,6 +77,7 @@ impl Route {
             ["request", question] => Route::Request(RequestQuestion::parse(question)?),
             ["status"] => Route::Status,
             ["status", "new-token"] => Route::StatusNewToken,
+            ["status", "cancel"] => Route::StatusCancel,
             ["sign-in"] => Route::SignIn,
             ["checkup"] => Route::Checkup,
             ["checkup", "authenticator"] => Route::CheckupAuthenticator,
@@ -104,6 +108,7 @@ impl Route {
             Route::RequestConfirmation => "/request/confirmation".into(),
             Route::Status => "/status".into(),
             Route::StatusNewToken => "/status/new-token".into(),
+            Route::StatusCancel => "/status/cancel".into(),
             Route::SignIn => "/sign-in".into(),
             Route::Checkup => "/checkup".into(),
             Route::CheckupAuthenticator => "/checkup/authenticator".into(),
@@ -126,6 +131,7 @@ impl Route {
             Route::RequestConfirmation,
             Route::Status,
             Route::StatusNewToken,
+            Route::StatusCancel,
             Route::SignIn,
             Route::Checkup,
             Route::CheckupAuthenticator,
@@ -161,7 +167,7 @@ impl Route {
             // The questions follow one another without a page load.
             Route::Request(_) => Bundle::Request,
             Route::RequestCheck | Route::RequestConfirmation => Bundle::RequestReview,
-            Route::Status | Route::StatusNewToken => Bundle::Status,
+            Route::Status | Route::StatusNewToken | Route::StatusCancel => Bundle::Status,
             Route::SignIn => Bundle::SignIn,
             // Removing the authenticator is a warning and a button: with the
             // overview, so that the QR code's bundle holds the setup only.

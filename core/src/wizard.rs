@@ -58,6 +58,9 @@ pub enum Step {
     Checklist,
     /// "Do you have recovery codes?"
     HaveCodes,
+    /// After the email: a branch named with a token pushed to a project's
+    /// public repository, checked by the server.
+    Repository,
 }
 
 /// The facts established so far in this tab.
@@ -78,6 +81,8 @@ pub struct Progress {
     pub email_code_sent: bool,
     /// The email address was proven (a proof is held in memory).
     pub email_proven: bool,
+    /// A project's repository was proven too (its proof is held in memory).
+    pub repository_proven: bool,
     /// What "Do you have recovery codes?" said about them, for the request
     /// (which then does not ask again).
     pub codes_status: Option<RecoveryCodesStatus>,
@@ -104,6 +109,8 @@ pub enum Answer {
     HaveCodes(CodesOnHand),
     EmailCodeSent,
     EmailProven,
+    /// The server found the token's branch in the chosen repository.
+    RepositoryProven,
     /// Self-service did not work: the next thing to try.
     NothingWorked,
 }
@@ -257,7 +264,7 @@ impl Branch {
                 Step::SignedIn,
             ],
             Branch::LostEmail => &[Step::CanSignIn, Step::ChangeEmail],
-            Branch::NoCodes => &[Step::Email, Step::EmailCode],
+            Branch::NoCodes => &[Step::Email, Step::EmailCode, Step::Repository],
             Branch::Compromised => &[Step::Checklist],
         }
     }
@@ -290,7 +297,7 @@ impl Branch {
 }
 
 impl Step {
-    const ALL: [Step; 12] = [
+    const ALL: [Step; 13] = [
         Step::Ask,
         Step::Sent,
         Step::Password,
@@ -303,6 +310,7 @@ impl Step {
         Step::EmailCode,
         Step::Checklist,
         Step::HaveCodes,
+        Step::Repository,
     ];
 
     /// The URL segment: `/recover/{branch}/{slug}`.
@@ -320,6 +328,7 @@ impl Step {
             Step::EmailCode => "email-code",
             Step::Checklist => "urgent-steps",
             Step::HaveCodes => "do-you-have-recovery-codes",
+            Step::Repository => "repository",
         }
     }
 
@@ -335,6 +344,7 @@ impl Step {
             Step::SignedIn => progress.signed_in,
             Step::ChangeEmail => progress.can_sign_in == Some(true),
             Step::EmailCode => progress.email_code_sent,
+            Step::Repository => progress.email_proven,
             Step::Password => true,
             Step::Ask
             | Step::Checks
@@ -421,8 +431,14 @@ pub fn advance(branch: Branch, step: Step, answer: Answer, progress: &mut Progre
             progress.email_code_sent = true;
             Target::Step(branch, S::EmailCode)
         }
+        // With the address proven, a project's repository next (the
+        // request's hold is shorter with it); its page also goes on without.
         (S::EmailCode, A::EmailProven) => {
             progress.email_proven = true;
+            Target::Step(branch, S::Repository)
+        }
+        (S::Repository, A::RepositoryProven) => {
+            progress.repository_proven = true;
             Target::Request(prefill(branch, true, progress))
         }
         (S::Checklist, A::Continue) => Target::Request(prefill(branch, false, progress)),
@@ -711,14 +727,32 @@ mod tests {
             Target::Step(b, Step::EmailCode)
         );
         assert_eq!(back(b, Step::EmailCode), Target::Step(b, Step::Email));
+        // No skipping to the repository before the address is proven.
+        assert_eq!(resolve(b, Step::Repository, &p), Step::EmailCode);
         assert_eq!(
             advance(b, Step::EmailCode, Answer::EmailProven, &mut p),
-            Target::Request(RequestPrefill {
-                reason: Reason::Lost2fa,
-                recovery_codes_status: None,
-                attach_email_proof: true
-            })
+            Target::Step(b, Step::Repository)
         );
+        assert_eq!(resolve(b, Step::Repository, &p), Step::Repository);
+        assert_eq!(back(b, Step::Repository), Target::Step(b, Step::EmailCode));
+        let with_proof = Target::Request(RequestPrefill {
+            reason: Reason::Lost2fa,
+            recovery_codes_status: None,
+            attach_email_proof: true,
+        });
+        // Proven, or going on without a usable repository: the request
+        // carries the email proof either way.
+        let mut without = p.clone();
+        assert_eq!(
+            advance(b, Step::Repository, Answer::NothingWorked, &mut without),
+            with_proof
+        );
+        assert!(!without.repository_proven);
+        assert_eq!(
+            advance(b, Step::Repository, Answer::RepositoryProven, &mut p),
+            with_proof
+        );
+        assert!(p.repository_proven);
         // Cannot read the email at all: the request without a proof.
         let mut fresh = Progress::default();
         assert_eq!(
@@ -835,10 +869,16 @@ mod tests {
             &mut p,
         );
         advance(Branch::NoCodes, Step::Email, Answer::EmailCodeSent, &mut p);
-        match advance(
+        advance(
             Branch::NoCodes,
             Step::EmailCode,
             Answer::EmailProven,
+            &mut p,
+        );
+        match advance(
+            Branch::NoCodes,
+            Step::Repository,
+            Answer::RepositoryProven,
             &mut p,
         ) {
             Target::Request(prefill) => {

@@ -7,6 +7,7 @@
 mod account;
 mod client;
 pub mod error;
+mod repository_proofs;
 mod requests;
 mod security_keys;
 mod self_service;

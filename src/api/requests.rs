@@ -2,8 +2,9 @@
 //! status token back through the contact address.
 
 use reclaim_core::api::{
-    Accepted, CodeBody, NewStatusToken, RecoveryRequestBody, RecoveryRequestCreated,
-    RecoveryRequestStatusView, StatusTokenCodeBody, IDEMPOTENCY_KEY_HEADER,
+    Accepted, CancelRequestBody, CodeBody, NewStatusToken, RecoveryRequestBody,
+    RecoveryRequestCreated, RecoveryRequestStatusView, RequestCancelled, StatusTokenCodeBody,
+    IDEMPOTENCY_KEY_HEADER,
 };
 
 use super::{ApiClient, ApiError};
@@ -63,6 +64,22 @@ impl ApiClient {
             code: code.trim().to_string(),
         };
         self.call("POST", &request_path(id, "/status-token"))
+            .json(&body)?
+            .answer()
+            .await
+    }
+
+    /// `POST /recovery-requests/{id}/cancel`: "This wasn't me", with the
+    /// token of the mailed link (single use; no sign-in).
+    pub async fn cancel_recovery_request(
+        &self,
+        id: &str,
+        token: &str,
+    ) -> Result<RequestCancelled, ApiError> {
+        let body = CancelRequestBody {
+            token: token.trim().to_string(),
+        };
+        self.call("POST", &request_path(id, "/cancel"))
             .json(&body)?
             .answer()
             .await

@@ -400,6 +400,9 @@ test('no codes: the email proven by a one-time code, then a request with the pro
   await codeRefused(page, /latest email/);
   const [, code] = await newestMatch(page.request, 'alice@example.org', /one-time code is:\s+(\d{8})/);
   await enterCode(page, code);
+  // The repository proof is offered next (repository-proof.spec walks it).
+  await expect(h1(page)).toHaveText('Prove you control a project\u2019s repository');
+  await page.getByRole('button', { name: 'Continue without a repository' }).click();
   await handedToRequest(page, 'I lost my phone or my authenticator app');
   // "No, I never saved any" answered the codes question already.
   await expect(page.locator('#recovery-codes-status')).toHaveCount(0);

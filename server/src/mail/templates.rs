@@ -53,13 +53,14 @@ impl Letterhead {
     /// with the cancel token in the fragment, which a browser never sends
     /// to a server (so no access log or proxy keeps it); the page posts it.
     pub fn cancel_link(&self, id: &str, token: &str) -> String {
-        let page = format!("{CANCEL_PAGE}?id={id}");
+        let page = Route::StatusCancel.with_query(&[("id", id)]);
         format!("{}{page}#{token}", self.public_url)
     }
 
     /// A password-reset link (the page takes the token out of the address bar).
     pub fn reset_link(&self, token: &str) -> String {
-        format!("{}/recover/reset-password?token={token}", self.public_url)
+        let page = Route::ResetPassword.with_query(&[("token", token)]);
+        format!("{}{page}", self.public_url)
     }
 
     /// The last words of a security notice.
@@ -76,11 +77,6 @@ impl Letterhead {
 const LOST_TOKEN: &str =
     "If you lose your status token, choose \"I do not have my status token\" on the status page: \
      it mails a code to this address, for a new token.";
-
-/// The app's page that cancels a held request from a notice's link. Not a
-/// route of core's table yet: a route there needs its page in the app,
-/// which is built apart; once it is, this is that route's path.
-pub const CANCEL_PAGE: &str = "/status/cancel";
 
 /// What replaces a secret in the stored copy of a sent mail.
 pub const REDACTED: &str = "[removed from our copy once sent]";

@@ -122,6 +122,7 @@ pub async fn create(State(state): State<AppState>, req: Request) -> ApiResult<Re
                 status_token: token,
                 status: RequestStatus::Received,
                 submitted_at: crate::clock::rfc3339(now),
+                hold_ends_at: evidence.hold_ends_at.map(crate::clock::rfc3339),
             };
             let json = serde_json::to_string(&created).map_err(|_| ApiError::internal())?;
             // Remembered for replays without the token (it is derived again).

@@ -158,6 +158,7 @@ pub fn EnterCodePage() -> impl IntoView {
                 checking.set(false);
                 match result {
                     Ok(proof) => {
+                        wizard.repository_proof.set(None);
                         wizard.email_proof.set(Some(EmailProof {
                             proof: proof.proof,
                             address: email.clone(),

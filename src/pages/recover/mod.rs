@@ -10,6 +10,7 @@ mod email_proof;
 mod have_codes;
 mod lost_email;
 mod mailing;
+mod repository_proof;
 mod reset_password;
 mod sign_in_branches;
 mod start;
@@ -25,7 +26,7 @@ use reclaim_core::route::Route;
 use reclaim_core::wizard::{self, Answer, Branch, Progress, Step, Target};
 
 use super::not_found::NotFound;
-use crate::handoff::{EmailProof, Handoff};
+use crate::handoff::{EmailProof, Handoff, RepositoryProof};
 use crate::page_store::{self, KnownCodesStatus};
 
 /// What the wizard knows in this tab. Memory only: nothing here is written
@@ -49,6 +50,8 @@ pub struct Wizard {
     pub email_to_prove: RwSignal<String>,
     /// The proof of that address, once the code was right (for the request).
     pub email_proof: RwSignal<Option<EmailProof>>,
+    /// A project's repository proven with that email proof.
+    pub repository_proof: RwSignal<Option<RepositoryProof>>,
 }
 
 impl Wizard {
@@ -68,6 +71,7 @@ impl Wizard {
             mailed_to: RwSignal::new(String::new()),
             email_to_prove: RwSignal::new(String::new()),
             email_proof: RwSignal::new(None),
+            repository_proof: RwSignal::new(None),
         }
     }
 }
@@ -117,9 +121,14 @@ pub fn use_answer(branch: Branch, step: Step) -> impl Fn(Answer) + Clone + 'stat
                     .email_proof
                     .get_untracked()
                     .filter(|_| prefill.attach_email_proof);
+                let repository_proof = wizard
+                    .repository_proof
+                    .get_untracked()
+                    .filter(|_| email_proof.is_some());
                 Handoff {
                     prefill,
                     email_proof,
+                    repository_proof,
                 }
                 .store();
                 href(target)
@@ -182,6 +191,7 @@ pub fn step_pages(branch: Branch, step: Step) -> AnyView {
     use email_proof::{EnterCodePage, EnterEmailPage};
     use lost_email::{CanYouSignInPage, ChangeEmailPage};
     use mailing::{CheckYourEmailPage, ForgotPasswordPage, ForgotUsernamePage};
+    use repository_proof::RepositoryProofPage;
     match step {
         Step::Ask if branch == Branch::ForgotUsername => view! { <ForgotUsernamePage/> }.into_any(),
         Step::Ask => view! { <ForgotPasswordPage/> }.into_any(),
@@ -190,6 +200,7 @@ pub fn step_pages(branch: Branch, step: Step) -> AnyView {
         Step::ChangeEmail => view! { <ChangeEmailPage/> }.into_any(),
         Step::Email => view! { <EnterEmailPage/> }.into_any(),
         Step::EmailCode => view! { <EnterCodePage/> }.into_any(),
+        Step::Repository => view! { <RepositoryProofPage/> }.into_any(),
         Step::Checklist => view! { <UrgentStepsPage/> }.into_any(),
         _ => view! { <NotFound/> }.into_any(),
     }

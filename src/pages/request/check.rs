@@ -168,7 +168,7 @@ fn answers(draft: &Draft) -> impl IntoView {
         text_value(
             body.lost_access_on
                 .as_deref()
-                .map(format_date)
+                .map(crate::browser::format_date)
                 .unwrap_or_else(|| "Not given".to_string()),
         ),
         RequestField::LostAccessOn,
@@ -219,6 +219,17 @@ fn answers(draft: &Draft) -> impl IntoView {
             change: None,
         });
     }
+    if body.repository_proof.is_some() {
+        let words = match &draft.repository_proof_url {
+            Some(url) => format!("Yes: {url}, with a branch named with a token"),
+            None => "Yes, the proof is attached".to_string(),
+        };
+        rows.push(SummaryRow {
+            key: "Repository proven".to_string(),
+            value: text_value(words),
+            change: None,
+        });
+    }
     view! { <SummaryList rows=rows/> }
 }
 
@@ -236,31 +247,4 @@ fn list_value(items: &[String], empty: String) -> AnyView {
         </ul>
     }
     .into_any()
-}
-
-/// `2026-05-14` → `14 May 2026`.
-pub fn format_date(iso: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let parts: Vec<&str> = iso.split('-').collect();
-    if let [y, m, d] = parts.as_slice() {
-        if let (Ok(m), Ok(d)) = (m.parse::<usize>(), d.parse::<u32>()) {
-            if (1..=12).contains(&m) {
-                return format!("{d} {} {y}", MONTHS[m - 1]);
-            }
-        }
-    }
-    iso.to_string()
 }

@@ -11,6 +11,19 @@ use crate::components::{Checkbox, Page, Panel, StatusMessage};
 use crate::config::use_config;
 use crate::draft::RememberedRequest;
 
+/// What the hold means for a request carrying proofs: until when nobody
+/// acts on it, who can cancel it, and what the proofs spare.
+fn hold_words(until: &str, with_repository: bool) -> (String, &'static str) {
+    (
+        format!("Your request waits until {until} before anyone acts on it. We have written to every address of the account: if the request was not sent by the account\u{2019}s owner, they can cancel it from that email until then."),
+        if with_repository {
+            "Your email and repository proofs are attached, so support does not need to ask you for them."
+        } else {
+            "Your email proof is attached. Without a repository proof the wait is longer; support may still ask you for more."
+        },
+    )
+}
+
 /// `/request/confirmation`
 #[component]
 pub fn Confirmation() -> impl IntoView {
@@ -62,6 +75,10 @@ pub fn Confirmation() -> impl IntoView {
                 });
             };
             let sent_to = flow.sent_to.get_untracked().filter(|e| !e.is_empty());
+            let with_repository = flow.sent_with_repository_proof.get_untracked();
+            let hold = created.hold_ends_at.as_deref().map(|until| {
+                hold_words(&browser::format_timestamp(until), with_repository)
+            });
 
             view! {
                 <Page title="Recovery request sent">
@@ -110,9 +127,15 @@ pub fn Confirmation() -> impl IntoView {
                         <li>
                             "Replies come by email, and you must answer them by email. Keep the request ID in the subject."
                         </li>
-                        <li>
-                            "Support will ask you to prove that the packages are yours. Usually you push a branch, named with a token they send you, to the public repository of one of your projects. When a project has no public repository, there is a waiting period of 7 days instead."
-                        </li>
+                        {match hold {
+                            Some((held, proof)) => view! { <li>{held}</li><li>{proof}</li> }.into_any(),
+                            None => view! {
+                                <li>
+                                    "Support will ask you to prove that the packages are yours. Usually you push a branch, named with a token they send you, to the public repository of one of your projects. When a project has no public repository, there is a waiting period of 7 days instead."
+                                </li>
+                            }
+                            .into_any(),
+                        }}
                         <li>{format!("It usually takes {expected}. Sending another request does not make it faster.")}</li>
                     </ol>
                     <p class="body">

@@ -57,6 +57,8 @@ pub struct RequestFlow {
     pub created: RwSignal<Option<RecoveryRequestCreated>>,
     /// Where support will write, for the confirmation page.
     pub sent_to: RwSignal<Option<String>>,
+    /// Whether the request went with a repository proof (its hold is shorter).
+    pub sent_with_repository_proof: RwSignal<bool>,
 }
 
 impl RequestFlow {
@@ -81,6 +83,7 @@ impl RequestFlow {
             retry_now: RwSignal::new(false),
             created: RwSignal::new(None),
             sent_to: RwSignal::new(None),
+            sent_with_repository_proof: RwSignal::new(false),
         };
         if let Some(handoff) = Handoff::take() {
             flow.start_from(handoff);
@@ -131,10 +134,17 @@ impl RequestFlow {
                     }
                     d.email_proof = Some(proof);
                     d.email_proof_address = Some(address);
+                    // A repository proof belongs to its email proof: a
+                    // new email proof without one drops an older one.
+                    let repository = handoff.repository_proof;
+                    d.repository_proof_url = repository.as_ref().map(|r| r.repository_url.clone());
+                    d.repository_proof = repository.map(|r| r.id);
                 }
                 None if !prefill.attach_email_proof => {
                     d.email_proof = None;
                     d.email_proof_address = None;
+                    d.repository_proof = None;
+                    d.repository_proof_url = None;
                 }
                 None => {}
             }

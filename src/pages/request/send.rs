@@ -309,6 +309,8 @@ pub fn send_as_new(
 fn succeed(flow: RequestFlow, created: RecoveryRequestCreated, contact_email: String) {
     flow.created.set(Some(created));
     flow.sent_to.set(Some(contact_email));
+    flow.sent_with_repository_proof
+        .set(flow.draft.with_untracked(|d| d.repository_proof.is_some()));
     // The request exists: the draft has done its job.
     Draft::clear();
     flow.draft.set(Draft::fresh());

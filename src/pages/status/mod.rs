@@ -3,12 +3,14 @@
 //! the `Authorization` header only. A lost token is replaced on
 //! `/status/new-token`, through the request's contact address.
 
+mod cancel;
 mod new_token;
 
+pub use cancel::CancelPage;
 pub use new_token::NewTokenPage;
 
 use leptos::prelude::*;
-use reclaim_core::api::{RecoveryRequestStatusView, RequestStatus};
+use reclaim_core::api::{ProofKind, RecoveryRequestStatusView, RequestProof, RequestStatus};
 use reclaim_core::request_questions::RequestQuestion;
 use reclaim_core::route::Route;
 
@@ -305,6 +307,39 @@ fn next_step(status: RequestStatus, expected: &str) -> String {
     }
 }
 
+/// One proof the request carries, as a line.
+fn proof_words(proof: &RequestProof) -> String {
+    let at = browser::format_timestamp(&proof.at);
+    match proof.kind {
+        ProofKind::Email => format!("Email address proven with a one-time code, {at}"),
+        ProofKind::Repository => {
+            let repository = proof
+                .repository_url
+                .as_deref()
+                .unwrap_or("a project\u{2019}s repository");
+            let branch = proof
+                .ref_name
+                .as_deref()
+                .map(|r| r.rsplit('/').next().unwrap_or(r))
+                .unwrap_or("the branch");
+            let commit = proof
+                .commit
+                .as_deref()
+                .map(|c| c.get(..12).unwrap_or(c))
+                .unwrap_or("");
+            format!("Branch {branch} (commit {commit}) found in {repository}, {at}")
+        }
+    }
+}
+
+fn queue_words(place: u32) -> String {
+    match place {
+        1 => "Next".to_string(),
+        2 => "2 (one request before it)".to_string(),
+        n => format!("{n} ({} requests before it)", n - 1),
+    }
+}
+
 fn status_view(
     view: RecoveryRequestStatusView,
     expected: &str,
@@ -337,6 +372,32 @@ fn status_view(
                     <dt class="summary-list__key">"Last update"</dt>
                     <dd class="summary-list__value">{browser::format_timestamp(&view.updated_at)}</dd>
                 </div>
+                {(!view.proofs.is_empty()).then(|| view! {
+                    <div class="summary-list__row">
+                        <dt class="summary-list__key">"Proofs"</dt>
+                        <dd class="summary-list__value">
+                            <ul class="list">{view.proofs.iter().map(|p| view! { <li>{proof_words(p)}</li> }).collect_view()}</ul>
+                        </dd>
+                    </div>
+                })}
+                {view.hold_ends_at.as_deref().map(|until| view! {
+                    <div class="summary-list__row">
+                        <dt class="summary-list__key">"Waiting period"</dt>
+                        <dd class="summary-list__value">{format!("Until {}. Nobody acts on the request before then, and the account\u{2019}s addresses can cancel it.", browser::format_timestamp(until))}</dd>
+                    </div>
+                })}
+                {view.expected_response_by.as_deref().map(|by| view! {
+                    <div class="summary-list__row">
+                        <dt class="summary-list__key">"Expected answer"</dt>
+                        <dd class="summary-list__value">{format!("By {}", browser::format_timestamp(by))}</dd>
+                    </div>
+                })}
+                {view.queue_position.map(|place| view! {
+                    <div class="summary-list__row">
+                        <dt class="summary-list__key">"Place in the queue"</dt>
+                        <dd class="summary-list__value">{queue_words(place)}</dd>
+                    </div>
+                })}
             </dl>
             <h3 class="heading-s">"What happens next"</h3>
             <p class="body">{next_step(status, expected)}</p>
