@@ -19,8 +19,8 @@ use crate::pages::checkup::{
 };
 use crate::pages::not_found::NotFound;
 use crate::pages::recover::{
-    question_pages, sign_in_step_pages, step_pages, RecoverIndex, RecoverStep, ResetPasswordPage,
-    StepPages, Wizard,
+    question_pages, repository_pages, sign_in_step_pages, step_pages, RecoverIndex, RecoverStep,
+    ResetPasswordPage, StepPages, Wizard,
 };
 use crate::pages::request::{CheckAnswers, Confirmation, RequestFlow, RequestQuestionPage};
 use crate::pages::sign_in::{SignInFirst, SignInPage};
@@ -58,6 +58,12 @@ pub const RECOVER_SIGN_IN: BundleApp = BundleApp {
     bundle: Bundle::RecoverSignIn,
     provide: provide_wizard,
     pages: recover_sign_in_pages,
+};
+/// The repository proof after the email proof.
+pub const RECOVER_REPOSITORY: BundleApp = BundleApp {
+    bundle: Bundle::RecoverRepository,
+    provide: provide_wizard,
+    pages: recover_repository_pages,
 };
 /// The recovery request's form.
 pub const REQUEST: BundleApp = BundleApp {
@@ -164,13 +170,16 @@ fn recover_steps_pages(route: Route) -> Option<PageOf> {
     Some(match route {
         // The page the mailed reset link opens.
         Route::ResetPassword => |_| view! { <ResetPasswordPage/> }.into_any(),
-        Route::RecoverStep { branch, .. }
-            if !branch.signs_in() && branch != Branch::LostAuthenticator =>
-        {
+        route @ Route::RecoverStep { .. } if route.bundle() == Bundle::RecoverSteps => {
             |route| recover_step(route, step_pages)
         }
         _ => return None,
     })
+}
+
+fn recover_repository_pages(route: Route) -> Option<PageOf> {
+    (route.bundle() == Bundle::RecoverRepository)
+        .then_some(|route| recover_step(route, repository_pages))
 }
 
 fn recover_sign_in_pages(route: Route) -> Option<PageOf> {
@@ -278,10 +287,11 @@ mod tests {
         assert_eq!(bins, names);
     }
 
-    const ALL_APPS: [&BundleApp; 11] = [
+    const ALL_APPS: [&BundleApp; 12] = [
         &START,
         &RECOVER_STEPS,
         &RECOVER_SIGN_IN,
+        &RECOVER_REPOSITORY,
         &REQUEST,
         &REQUEST_REVIEW,
         &STATUS,

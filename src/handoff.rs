@@ -4,8 +4,12 @@
 //! the repository proof made with it, if any).
 //!
 //! Put in this tab's storage (`crate::page_store`) just before the wizard
-//! leaves, taken (read and removed) by the request when it starts. The proof is not a secret (it only says an address was read, and the
-//! draft keeps it in `sessionStorage` too); no code or password is here.
+//! leaves, taken (read and removed) by the request when it starts. The
+//! proof is no password: it says an address was read, which the holder of
+//! that address could show again; with it one can list the account's public
+//! repositories and ask for a repository proof, nothing more. It stays in
+//! this tab's `sessionStorage` (the draft keeps it too) and goes with the
+//! tab; no code or password is here.
 
 use reclaim_core::api::{Reason, RecoveryCodesStatus};
 use reclaim_core::wizard::RequestPrefill;
@@ -17,6 +21,27 @@ use crate::page_store::{self, Pairs, Scope, Stored};
 pub struct EmailProof {
     pub proof: String,
     pub address: String,
+}
+
+/// Held from the moment the code is right, for the wizard's next step,
+/// the repository proof, which is a bundle (a page load) away; removed
+/// once a request is sent with it.
+impl Stored for EmailProof {
+    const NAME: &'static str = "email-proof";
+    const VERSION: u32 = 1;
+    const SCOPE: Scope = Scope::Tab;
+
+    fn encode(&self, p: &Pairs) {
+        p.text("proof", &self.proof);
+        p.text("address", &self.address);
+    }
+
+    fn decode(p: &Pairs) -> Option<EmailProof> {
+        Some(EmailProof {
+            proof: p.get("proof")?,
+            address: p.get("address")?,
+        })
+    }
 }
 
 /// A project's repository proven with the email proof: the server found

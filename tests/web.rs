@@ -466,7 +466,7 @@ fn the_wizards_handoff_reaches_the_request_once_and_only_what_it_attaches() {
     };
     assert!(handoff.store());
     // Characters that mean something in a query survive the encoding.
-    assert_eq!(Handoff::take(), Some(handoff));
+    assert_eq!(Handoff::take(), Some(handoff.clone()));
     assert_eq!(Handoff::take(), None, "taken once");
 
     // Not attached: the proof does not travel, whatever was held.
@@ -859,6 +859,15 @@ fn every_value_that_crosses_a_page_load_comes_back_once_taken() {
     }
     page_store::remove::<ChosenBranch>();
     assert_eq!(page_store::get::<ChosenBranch>(), None);
+
+    let proven = reclaim::handoff::EmailProof {
+        proof: "ep_a&b=c".into(),
+        address: "a+b@example.org".into(),
+    };
+    assert!(page_store::put(&proven));
+    assert_eq!(page_store::get(), Some(proven));
+    page_store::remove::<reclaim::handoff::EmailProof>();
+    assert_eq!(page_store::get::<reclaim::handoff::EmailProof>(), None);
 
     // Flags: in their scope only.
     assert!(page_store::put(&SignedOut));

@@ -23,6 +23,10 @@ pub enum Bundle {
     /// The wizard's branches that sign in with a password and a second
     /// factor (lost 2FA, stale recovery codes, refused authenticator codes).
     RecoverSignIn,
+    /// The repository proof after the email proof (no codes): a choice of
+    /// repositories, commands to copy and the server's check. Apart from
+    /// the other steps, which it would have grown by 13 KB.
+    RecoverRepository,
     /// The recovery request's form. The wizard hands over to it through
     /// `sessionStorage`.
     Request,
@@ -43,10 +47,11 @@ pub enum Bundle {
 }
 
 impl Bundle {
-    pub const ALL: [Bundle; 11] = [
+    pub const ALL: [Bundle; 12] = [
         Bundle::Start,
         Bundle::RecoverSteps,
         Bundle::RecoverSignIn,
+        Bundle::RecoverRepository,
         Bundle::Request,
         Bundle::RequestReview,
         Bundle::Status,
@@ -64,6 +69,7 @@ impl Bundle {
             Bundle::Start => "start",
             Bundle::RecoverSteps => "recover-steps",
             Bundle::RecoverSignIn => "recover-sign-in",
+            Bundle::RecoverRepository => "recover-repository",
             Bundle::Request => "request",
             Bundle::RequestReview => "request-review",
             Bundle::Status => "status",

@@ -163,6 +163,10 @@ impl Route {
                 ..
             } => Bundle::Start,
             Route::RecoverStep { branch, .. } if branch.signs_in() => Bundle::RecoverSignIn,
+            Route::RecoverStep {
+                step: Some(Step::Repository),
+                ..
+            } => Bundle::RecoverRepository,
             Route::RecoverStep { .. } | Route::ResetPassword => Bundle::RecoverSteps,
             // The questions follow one another without a page load.
             Route::Request(_) => Bundle::Request,

@@ -138,6 +138,8 @@ test('deep links to a later step land on the first step that needs an answer', a
     ['/recover/authenticator-codes-refused/code', '/recover/authenticator-codes-refused'],
     ['/recover/forgot-password/check-your-email', '/recover/forgot-password'],
     ['/recover/no-codes/email-code', '/recover/no-codes'],
+    // The repository proof is a bundle of its own: no email proof, no step.
+    ['/recover/no-codes/repository', '/recover/no-codes'],
     ['/recover/lost-email/change-email', '/recover/lost-email'],
   ]) {
     await page.goto(link);

@@ -158,11 +158,14 @@ pub fn EnterCodePage() -> impl IntoView {
                 checking.set(false);
                 match result {
                     Ok(proof) => {
-                        wizard.repository_proof.set(None);
-                        wizard.email_proof.set(Some(EmailProof {
+                        let proven = EmailProof {
                             proof: proof.proof,
                             address: email.clone(),
-                        }));
+                        };
+                        // The repository proof is the next bundle's.
+                        crate::page_store::put(&proven);
+                        wizard.repository_proof.set(None);
+                        wizard.email_proof.set(Some(proven));
                         answer(Answer::EmailProven);
                     }
                     Err(err) if err.code() == Some(reclaim_core::ProblemCode::EmailCodeInvalid) => {

@@ -57,8 +57,12 @@ pub struct Wizard {
 impl Wizard {
     pub fn new() -> Wizard {
         // What "Do you have recovery codes?" said, in an earlier bundle.
+        // And the address proven in an earlier bundle, for the repository
+        // proof that follows it.
+        let email_proof = page_store::get::<EmailProof>();
         let progress = Progress {
             codes_status: page_store::get::<KnownCodesStatus>().map(|known| known.0),
+            email_proven: email_proof.is_some(),
             ..Progress::default()
         };
         Wizard {
@@ -70,7 +74,7 @@ impl Wizard {
             invalid_codes: RwSignal::new(0),
             mailed_to: RwSignal::new(String::new()),
             email_to_prove: RwSignal::new(String::new()),
-            email_proof: RwSignal::new(None),
+            email_proof: RwSignal::new(email_proof),
             repository_proof: RwSignal::new(None),
         }
     }
@@ -191,7 +195,6 @@ pub fn step_pages(branch: Branch, step: Step) -> AnyView {
     use email_proof::{EnterCodePage, EnterEmailPage};
     use lost_email::{CanYouSignInPage, ChangeEmailPage};
     use mailing::{CheckYourEmailPage, ForgotPasswordPage, ForgotUsernamePage};
-    use repository_proof::RepositoryProofPage;
     match step {
         Step::Ask if branch == Branch::ForgotUsername => view! { <ForgotUsernamePage/> }.into_any(),
         Step::Ask => view! { <ForgotPasswordPage/> }.into_any(),
@@ -200,8 +203,15 @@ pub fn step_pages(branch: Branch, step: Step) -> AnyView {
         Step::ChangeEmail => view! { <ChangeEmailPage/> }.into_any(),
         Step::Email => view! { <EnterEmailPage/> }.into_any(),
         Step::EmailCode => view! { <EnterCodePage/> }.into_any(),
-        Step::Repository => view! { <RepositoryProofPage/> }.into_any(),
         Step::Checklist => view! { <UrgentStepsPage/> }.into_any(),
+        _ => view! { <NotFound/> }.into_any(),
+    }
+}
+
+/// The repository proof's step (a bundle of its own).
+pub fn repository_pages(_: Branch, step: Step) -> AnyView {
+    match step {
+        Step::Repository => view! { <repository_proof::RepositoryProofPage/> }.into_any(),
         _ => view! { <NotFound/> }.into_any(),
     }
 }

@@ -311,8 +311,9 @@ fn succeed(flow: RequestFlow, created: RecoveryRequestCreated, contact_email: St
     flow.sent_to.set(Some(contact_email));
     flow.sent_with_repository_proof
         .set(flow.draft.with_untracked(|d| d.repository_proof.is_some()));
-    // The request exists: the draft has done its job.
+    // The request exists: the draft and the wizard's proof have done their job.
     Draft::clear();
+    crate::page_store::remove::<crate::handoff::EmailProof>();
     flow.draft.set(Draft::fresh());
     flow.form.clear();
     flow.send.set(SendState::Idle);

@@ -1,0 +1,5 @@
+//! The binary of `recover-repository.html` (see `reclaim::app::RECOVER_REPOSITORY`).
+
+fn main() {
+    reclaim::run(&reclaim::app::RECOVER_REPOSITORY);
+}
