@@ -1,18 +1,17 @@
 // bench/perf's measuring half: sizes per asset and per route, then
-// load-to-interactive under CDP emulation, app routes against the counter.
+// load-to-interactive under CDP emulation, app routes against the counter,
+// then whole journeys under the same emulation (bench/journeys.mjs).
 //   node bench/perf.mjs APP_URL COUNTER_URL APP_DIST COUNTER_DIST
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
 import { FIRST_LOAD_BUDGET, measure, compressed, total, pad } from './sizes.mjs';
+import { EMULATION, emulate, launchChromium, stats, table } from './timing.mjs';
+import { measureJourneys } from './journeys.mjs';
 
 const [appUrl, counterUrl, appDist, counterDist] = process.argv.slice(2);
 const RUNS = Number(process.env.RUNS ?? 11);
-// The issue's emulation: 1.6 Mbit/s down, 750 kbit/s up, 150 ms RTT, 4x CPU.
-const NETWORK = { offline: false, latency: 150, downloadThroughput: 1_600_000 / 8, uploadThroughput: 750_000 / 8 };
-const CPU_SLOWDOWN = 4;
 const RATIO_BUDGET = 2.0;
 
 // The routes come from core's route table, as the reference server prints
@@ -48,12 +47,6 @@ for (const route of APP.routes) {
 }
 const SESSION_COOKIE = { cookie: 'reclaim_session=bench' };
 
-function table(title, header, rows) {
-  console.log(`\n${title}`);
-  console.log(header);
-  for (const r of rows) console.log(r);
-}
-
 // ---- sizes
 const sizes = Object.fromEntries(measure(appDist).map((r) => [r.asset, r]));
 table('Assets (bytes)', `${'asset'.padEnd(40)} ${pad('raw', 9)} ${pad('gzip', 9)} ${pad('brotli', 9)}`,
@@ -81,19 +74,14 @@ routeRows.push(`${'counter /'.padEnd(36)} ${pad(total('raw', counterAssets), 9)}
 table('First-load transfer per route (bytes)', `${'route'.padEnd(36)} ${pad('raw', 9)} ${pad('gzip', 9)} ${pad('brotli', 9)}`, routeRows);
 
 // ---- load to interactive
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launchChromium();
 
 async function loadToInteractive(url, ready) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
+  await emulate(cdp);
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-  await cdp.send('Network.emulateNetworkConditions', NETWORK);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
   // The moment is taken in the page, on the DOM change that shows the choice:
   // Playwright's own polling checks only every 100 to 500 ms, which made the
   // figures as noisy as a tenth of the whole load.
@@ -117,11 +105,6 @@ async function loadToInteractive(url, ready) {
   return ms;
 }
 
-function stats(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1] };
-}
-
 const counter = [];
 const TIMED = ROUTES.filter((r) => !r.sizeOnly);
 const results = Object.fromEntries(TIMED.map((r) => [r.path, []]));
@@ -134,7 +117,6 @@ for (let i = 0; i < RUNS; i++) {
     results[path].push(await loadToInteractive(appUrl + path, ready));
   }
 }
-await browser.close();
 
 const base = stats(counter);
 const ltiRows = [`${'counter /'.padEnd(26)} ${pad(base.median.toFixed(0), 8)} ${pad(base.min.toFixed(0), 8)} ${pad(base.max.toFixed(0), 8)}   1.00`];
@@ -144,8 +126,12 @@ for (const { path, noRatioBudget } of TIMED) {
   const verdict = noRatioBudget ? '(no budget)' : `${ratio <= RATIO_BUDGET ? 'met' : 'NOT met'} (budget ${RATIO_BUDGET.toFixed(1)}x)`;
   ltiRows.push(`${path.padEnd(26)} ${pad(s.median.toFixed(0), 8)} ${pad(s.min.toFixed(0), 8)} ${pad(s.max.toFixed(0), 8)}   ${ratio.toFixed(2)} ${verdict}`);
 }
-table(`Load to interactive, ms (${RUNS} runs per page, ${counter.length} of the counter; 1.6 Mbit/s down, 750 kbit/s up, 150 ms RTT, ${CPU_SLOWDOWN}x CPU)`,
+table(`Load to interactive, ms (${RUNS} runs per page, ${counter.length} of the counter; ${EMULATION})`,
   `${'page'.padEnd(26)} ${pad('median', 8)} ${pad('min', 8)} ${pad('max', 8)}   ratio to counter`, ltiRows);
+
+// ---- whole journeys, each run on a server of its own (see journeys.mjs)
+await measureJourneys({ browser, server: SERVER, dist: appDist });
+await browser.close();
 
 // ---- Lighthouse (mobile preset, its own simulated throttling), local Chromium
 const LIGHTHOUSE_BUDGET = { performance: 95, accessibility: 100, 'best-practices': 100 };
