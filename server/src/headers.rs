@@ -32,7 +32,10 @@ impl SecurityHeaders {
 }
 
 pub fn csp(script_hashes: &[String]) -> String {
-    let mut script_src = String::from("'self' 'wasm-unsafe-eval'");
+    // 'inline-speculation-rules': the app prerenders the page of a chosen
+    // answer with a speculation rule it writes (src/prefetch.rs); the
+    // keyword allows those rules and no other inline script.
+    let mut script_src = String::from("'self' 'wasm-unsafe-eval' 'inline-speculation-rules'");
     for h in script_hashes {
         script_src.push_str(&format!(" '{h}'"));
     }
@@ -117,7 +120,7 @@ mod tests {
         assert_eq!(hashes[0], format!("sha256-{expected}"));
         let policy = csp(&hashes);
         assert!(policy.contains(&format!(
-            "script-src 'self' 'wasm-unsafe-eval' 'sha256-{expected}'"
+            "script-src 'self' 'wasm-unsafe-eval' 'inline-speculation-rules' 'sha256-{expected}'"
         )));
         assert!(policy.contains("object-src 'none'; base-uri 'none'; frame-ancestors 'none'"));
     }
@@ -126,7 +129,7 @@ mod tests {
     fn no_inline_scripts_no_hashes() {
         assert!(inline_script_hashes("<p>hi</p>").is_empty());
         assert!(csp(&[]).starts_with(
-            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'"
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'inline-speculation-rules'; style-src 'self'"
         ));
     }
 }
