@@ -30,13 +30,6 @@ pub fn run(app: &'static app::BundleApp) {
     // release profile aborts.
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    // A page prerendered ahead of the click (`prefetch::prerender_page`)
-    // starts only once it is shown: until then it has downloaded and
-    // compiled its code, and read nothing from storage or the API.
-    if prefetch::is_prerendering() {
-        prefetch::when_shown(move || run(app));
-        return;
-    }
     wasm_bindgen_futures::spawn_local(async move {
         match config::load().await {
             Ok(config) => {

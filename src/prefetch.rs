@@ -4,95 +4,14 @@
 //! soon as an answer is chosen (before "Continue"), the code of its page is
 //! fetched at the lowest priority, so that the load that follows is short.
 //! Only the chosen answer's bundle: no data is spent on pages nobody opens.
-//!
-//! Where the browser can, the page itself is prerendered instead (a
-//! speculation rule): its code is then downloaded, compiled and
-//! instantiated before the click, and the page only starts when it is shown
-//! (see `crate::run`), so that a bundle crossing costs about what a step
-//! within a bundle does.
 
 use std::cell::RefCell;
 
 use reclaim_core::bundle::Bundle;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
 
 thread_local! {
     /// The bundles already asked for in this page.
     static ASKED: RefCell<Vec<Bundle>> = const { RefCell::new(Vec::new()) };
-    /// The pages already asked to be prerendered.
-    static PRERENDERING: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Prerender the page at `path` when another bundle serves it and the
-/// browser has speculation rules; otherwise fetch its code
-/// ([`prefetch_page`]). Only for pages that need no session: a signed-in
-/// page prerendered before the sign-in would be its sign-in stand-in.
-pub fn prerender_page(path: &str, current: Bundle) {
-    if Bundle::for_path(path) == current {
-        return;
-    }
-    if !speculation_rules_supported() {
-        prefetch_page(path, current);
-        return;
-    }
-    if PRERENDERING.with(|p| p.borrow().iter().any(|asked| asked == path)) {
-        return;
-    }
-    PRERENDERING.with(|p| p.borrow_mut().push(path.to_string()));
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let (Ok(script), Ok(Some(head))) = (
-        document.create_element("script"),
-        document.query_selector("head"),
-    ) else {
-        return;
-    };
-    let _ = script.set_attribute("type", "speculationrules");
-    // The app's paths are ASCII without quotes or backslashes (core's
-    // route table), so the path needs no JSON escaping.
-    script.set_text_content(Some(&format!(
-        r#"{{"prerender":[{{"source":"list","urls":["{path}"],"eagerness":"immediate"}}]}}"#
-    )));
-    let _ = head.append_child(&script);
-}
-
-/// `HTMLScriptElement.supports("speculationrules")`.
-fn speculation_rules_supported() -> bool {
-    let Some(window) = web_sys::window() else {
-        return false;
-    };
-    let script = js_sys::Reflect::get(&window, &"HTMLScriptElement".into()).unwrap_or_default();
-    js_sys::Reflect::get(&script, &"supports".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .and_then(|supports| supports.call1(&script, &"speculationrules".into()).ok())
-        .is_some_and(|yes| yes.is_truthy())
-}
-
-/// Whether this page is being prerendered (`document.prerendering`).
-pub fn is_prerendering() -> bool {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| js_sys::Reflect::get(&d, &"prerendering".into()).ok())
-        .is_some_and(|v| v.is_truthy())
-}
-
-/// Run `start` once the prerendered page is shown (`prerenderingchange`).
-pub fn when_shown(start: impl FnOnce() + 'static) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let listener = Closure::once_into_js(start);
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"once".into(), &JsValue::TRUE);
-    let add = js_sys::Reflect::get(&document, &"addEventListener".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    if let Some(add) = add {
-        let _ = add.call3(&document, &"prerenderingchange".into(), &listener, &options);
-    }
 }
 
 /// Fetch, at the lowest priority, the JS glue and wasm of the page at

@@ -32,10 +32,7 @@ impl SecurityHeaders {
 }
 
 pub fn csp(script_hashes: &[String]) -> String {
-    // 'inline-speculation-rules': the app prerenders the page of a chosen
-    // answer with a speculation rule it writes (src/prefetch.rs); the
-    // keyword allows those rules and no other inline script.
-    let mut script_src = String::from("'self' 'wasm-unsafe-eval' 'inline-speculation-rules'");
+    let mut script_src = String::from("'self' 'wasm-unsafe-eval'");
     for h in script_hashes {
         script_src.push_str(&format!(" '{h}'"));
     }
@@ -120,7 +117,7 @@ mod tests {
         assert_eq!(hashes[0], format!("sha256-{expected}"));
         let policy = csp(&hashes);
         assert!(policy.contains(&format!(
-            "script-src 'self' 'wasm-unsafe-eval' 'inline-speculation-rules' 'sha256-{expected}'"
+            "script-src 'self' 'wasm-unsafe-eval' 'sha256-{expected}'"
         )));
         assert!(policy.contains("object-src 'none'; base-uri 'none'; frame-ancestors 'none'"));
     }
@@ -129,7 +126,7 @@ mod tests {
     fn no_inline_scripts_no_hashes() {
         assert!(inline_script_hashes("<p>hi</p>").is_empty());
         assert!(csp(&[]).starts_with(
-            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'inline-speculation-rules'; style-src 'self'"
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'"
         ));
     }
 }

@@ -10,7 +10,7 @@ use reclaim_core::ErrorCode;
 use super::{back_href, href, use_answer};
 use crate::components::{ErrorSummary, FormField, FormState, Page, RadioOption, Radios};
 use crate::page_store::{self, KnownCodesStatus};
-use crate::prefetch::prerender_page;
+use crate::prefetch::prefetch_page;
 use crate::router::use_router;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -76,8 +76,8 @@ pub fn HaveCodesPage() -> impl IntoView {
                     on_change=Callback::new(move |v: String| {
                         let Some(codes) = CodesOnHand::parse(&v) else { return };
                         let next = codes.branch();
-                        // Its page may be another bundle: prerender it now.
-                        prerender_page(&href(Target::Step(next, next.first_step())), bundle);
+                        // Its page may be another bundle: fetch its code now.
+                        prefetch_page(&href(Target::Step(next, next.first_step())), bundle);
                         selected.set(Some(codes));
                         form.clear();
                     })

@@ -1,7 +1,7 @@
 //! `/recover`: "What happened?", one question with one answer.
 
 use crate::page_store::{self, ChosenBranch};
-use crate::prefetch::prerender_page;
+use crate::prefetch::prefetch_page;
 use crate::router::{use_navigate, use_router, NavigateOptions};
 use leptos::prelude::*;
 use reclaim_core::api::Reason;
@@ -116,10 +116,10 @@ pub fn RecoverIndex() -> impl IntoView {
                     selected=Signal::derive(move || selected.get().map(|b| b.slug().to_string()))
                     on_change=Callback::new(move |v: String| {
                         let branch = Branch::parse(&v);
-                        // Its page is another bundle: prerender it while
+                        // Its page is another bundle: fetch its code while
                         // the user finds "Continue".
                         if let Some(branch) = branch {
-                            prerender_page(&first_step(branch), bundle);
+                            prefetch_page(&first_step(branch), bundle);
                         }
                         selected.set(branch);
                         form.clear();

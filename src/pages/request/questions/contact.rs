@@ -8,14 +8,14 @@ use reclaim_core::route::Route;
 use super::{blur, set, text, QuestionForm};
 use crate::components::TextInput;
 use crate::pages::request::{RequestField, RequestFlow};
-use crate::prefetch::prerender_page;
+use crate::prefetch::prefetch_page;
 use crate::router::use_router;
 
 pub fn view(flow: RequestFlow) -> impl IntoView {
     let draft = flow.draft;
-    // The last question: "Check your answers" is another bundle, so it is
-    // prerendered while the user types here.
-    prerender_page(&Route::RequestCheck.path(), use_router().bundle());
+    // The last question: "Check your answers" is another bundle, so its
+    // code is fetched while the user types here.
+    prefetch_page(&Route::RequestCheck.path(), use_router().bundle());
     view! {
         <QuestionForm question=RequestQuestion::Contact heading="How can support reach you?">
             <TextInput
