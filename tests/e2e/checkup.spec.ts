@@ -59,6 +59,14 @@ test('bob goes from nothing set up to a healthy checkup, and a saved code signs 
   // Tips (codes, a key, readiness) are not counted as needing attention.
   await expect(page.getByRole('main')).toContainText('1 of 5 things needs your attention');
   await page.screenshot({ path: 'test-results/screens/checkup-before.png', fullPage: true });
+  // Each step's own title, its heading first (WCAG 2.4.2).
+  const titles: string[] = [];
+  const stepTitle = async () => {
+    const heading = (await page.getByRole('heading', { level: 1 }).innerText()).trim();
+    await expect(page).toHaveTitle(new RegExp(`^${heading.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} – `));
+    titles.push(await page.title());
+  };
+  await stepTitle();
   await expectAccessibleAtBothWidths(page, 'checkup before');
 
   // The authenticator: signed in a moment ago, which counts as the
@@ -68,6 +76,7 @@ test('bob goes from nothing set up to a healthy checkup, and a saved code signs 
   await expect(page.getByLabel('Password', { exact: true })).toHaveCount(0);
   await expect(page.locator('.qr[role=img]')).toHaveAttribute('aria-label', /QR code/);
   await expectAccessibleAtBothWidths(page, 'authenticator QR');
+  await stepTitle();
   await page.screenshot({ path: 'test-results/screens/checkup-qr.png', fullPage: true });
   const scanned = await scanQr(page);
   const uri = new URL(scanned);
@@ -97,6 +106,7 @@ test('bob goes from nothing set up to a healthy checkup, and a saved code signs 
   await expect(page.getByRole('heading', { name: 'Save your recovery codes' })).toBeVisible();
   await expect(page.locator('#recovery-codes li')).toHaveCount(8);
   await expectAccessibleAtBothWidths(page, 'codes shown');
+  await stepTitle();
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Download' }).click(),
@@ -109,6 +119,8 @@ test('bob goes from nothing set up to a healthy checkup, and a saved code signs 
   expect(file).toContain('PyPI recovery codes for bob');
   await page.getByRole('button', { name: 'I have saved my codes' }).click();
   await expect(page.getByRole('heading', { name: 'Check that you saved them' })).toBeVisible();
+  await stepTitle();
+  expect(new Set(titles).size, titles.join(' | ')).toBe(4);
   await page.getByLabel('One of your new recovery codes').fill('0123456789abcdef');
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('alert')).toContainText('not in the new set');
