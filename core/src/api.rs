@@ -543,7 +543,7 @@ pub struct SecondFactorChallenge {
 /// `200` answer of the login endpoints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "result", rename_all = "snake_case")]
+#[serde(tag = "result", rename_all = "snake_case", try_from = "LoginAnswer")]
 pub enum LoginOutcome {
     /// Signed in: the session cookie is set; the CSRF token goes in [`CSRF_HEADER`].
     Session {
@@ -551,6 +551,54 @@ pub enum LoginOutcome {
         csrf_token: String,
     },
     SecondFactor(SecondFactorChallenge),
+}
+
+/// A login answer's members, flat: what [`LoginOutcome`] is read from.
+/// serde reads an internally tagged enum by buffering the whole value
+/// before it knows the variant, code that cost each browser bundle that
+/// signs in kilobytes; read flat, `result` picks the variant afterwards.
+/// The JSON is the same.
+#[derive(Deserialize)]
+struct LoginAnswer {
+    result: LoginResult,
+    #[serde(default)]
+    username: Option<String>,
+    #[serde(default)]
+    csrf_token: Option<String>,
+    #[serde(default)]
+    token: Option<String>,
+    #[serde(default)]
+    methods: Vec<SecondFactor>,
+    #[serde(default)]
+    recovery_codes: Option<RecoveryCodesInfo>,
+    #[serde(default)]
+    expires_in: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum LoginResult {
+    Session,
+    SecondFactor,
+}
+
+impl TryFrom<LoginAnswer> for LoginOutcome {
+    type Error = &'static str;
+
+    fn try_from(a: LoginAnswer) -> Result<LoginOutcome, &'static str> {
+        Ok(match a.result {
+            LoginResult::Session => LoginOutcome::Session {
+                username: a.username.ok_or("missing field `username`")?,
+                csrf_token: a.csrf_token.ok_or("missing field `csrf_token`")?,
+            },
+            LoginResult::SecondFactor => LoginOutcome::SecondFactor(SecondFactorChallenge {
+                token: a.token.ok_or("missing field `token`")?,
+                methods: a.methods,
+                recovery_codes: a.recovery_codes.ok_or("missing field `recovery_codes`")?,
+                expires_in: a.expires_in.ok_or("missing field `expires_in`")?,
+            }),
+        })
+    }
 }
 
 /// The session fields of a [`LoginOutcome::Session`], read on their own
@@ -905,3 +953,39 @@ pub struct SecurityKeyRenameBody {
 
 #[cfg(feature = "openapi")]
 pub mod schemas;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Read flat, a login answer is still the tagged JSON the server writes.
+    #[test]
+    fn a_login_outcome_reads_back_what_it_writes() {
+        let signed_in = LoginOutcome::Session {
+            username: "bob".into(),
+            csrf_token: "c".into(),
+        };
+        let challenge = LoginOutcome::SecondFactor(SecondFactorChallenge {
+            token: "t".into(),
+            methods: vec![SecondFactor::SecurityKey, SecondFactor::RecoveryCode],
+            recovery_codes: RecoveryCodesInfo {
+                generated_at: Some("2026-03-02T09:15:00Z".into()),
+                unused: 7,
+            },
+            expires_in: 300,
+        });
+        for outcome in [signed_in, challenge] {
+            let json = serde_json::to_string(&outcome).unwrap();
+            assert_eq!(
+                serde_json::from_str::<LoginOutcome>(&json).unwrap(),
+                outcome
+            );
+        }
+        let json = serde_json::json!({"result": "second_factor", "token": "t", "methods": []});
+        assert!(serde_json::from_value::<LoginOutcome>(json)
+            .unwrap_err()
+            .to_string()
+            .contains("recovery_codes"));
+        assert!(serde_json::from_str::<LoginOutcome>(r#"{"result":"other"}"#).is_err());
+    }
+}
