@@ -1,8 +1,9 @@
 //! Warm the browser's cache with the code of the page a user is about to
 //! open. The wizard's first question is its own small bundle, so that it
 //! appears fast; each answer leads to another bundle, a page load away. As
-//! soon as an answer is chosen (before "Continue"), the code of its page is
-//! fetched at the lowest priority, so that the load that follows is short.
+//! soon as an answer is chosen (before "Continue"), its page and that
+//! page's code are fetched at the lowest priority, so that the load that
+//! follows is short.
 //! Only the chosen answer's bundle: no data is spent on pages nobody opens.
 
 use std::cell::RefCell;
@@ -12,13 +13,23 @@ use reclaim_core::bundle::Bundle;
 thread_local! {
     /// The bundles already asked for in this page.
     static ASKED: RefCell<Vec<Bundle>> = const { RefCell::new(Vec::new()) };
+    /// The pages whose document was already asked for.
+    static DOCUMENTS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Fetch, at the lowest priority, the JS glue and wasm of the page at
-/// `path` when another bundle serves it; once per bundle.
+/// Fetch, at the lowest priority, the page at `path` when another bundle
+/// serves it (once per page), and that bundle's JS glue and wasm (once
+/// per bundle).
 pub fn prefetch_page(path: &str, current: Bundle) {
     let bundle = Bundle::for_path(path);
-    if bundle == current || ASKED.with(|a| a.borrow().contains(&bundle)) {
+    if bundle == current {
+        return;
+    }
+    if !DOCUMENTS.with(|d| d.borrow().iter().any(|asked| asked == path)) {
+        DOCUMENTS.with(|d| d.borrow_mut().push(path.to_string()));
+        prefetch_document(path);
+    }
+    if ASKED.with(|a| a.borrow().contains(&bundle)) {
         return;
     }
     ASKED.with(|a| a.borrow_mut().push(bundle));
@@ -47,6 +58,26 @@ pub fn prefetch_page(path: &str, current: Bundle) {
             let _ = head.append_child(&link);
         }
     });
+}
+
+/// The page itself, as the navigation will ask for it, so that the page
+/// load that follows skips the round trip for its HTML. The browser marks
+/// the request `Sec-Purpose: prefetch`, and the server answers it fresh for
+/// five minutes: Chromium takes a prefetched document for a navigation only
+/// while it is fresh (under `no-cache` it asks the network again).
+fn prefetch_document(path: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let (Ok(link), Ok(Some(head))) = (
+        document.create_element("link"),
+        document.query_selector("head"),
+    ) else {
+        return;
+    };
+    let _ = link.set_attribute("rel", "prefetch");
+    let _ = link.set_attribute("href", path);
+    let _ = head.append_child(&link);
 }
 
 /// The addresses of the JS glue and wasm that an HTML page of the app links

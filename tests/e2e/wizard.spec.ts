@@ -109,7 +109,7 @@ test('"What happened?" asks once, keeps the answer, and Back agrees with the bro
   await expect(lostPhone).toBeChecked();
 });
 
-test('an answer fetches the code of its page before Continue, once per bundle', async ({ page }) => {
+test('an answer fetches its page and the code of its bundle before Continue, once each', async ({ page }) => {
   const asked: string[] = [];
   page.on('request', (r) => asked.push(new URL(r.url()).pathname));
   await page.goto('/recover');
@@ -117,16 +117,29 @@ test('an answer fetches the code of its page before Continue, once per bundle', 
   const wasm = page.waitForRequest(/\/recover-steps-[0-9a-f]+_bg\.wasm$/);
   await page.getByLabel('I forgot my password').check();
   await wasm;
-  await expect(page.locator('head link[rel="prefetch"]')).toHaveCount(2);
+  // The page itself, its JS glue and its wasm.
+  const prefetched = page.locator('head link[rel="prefetch"]');
+  await expect(prefetched).toHaveCount(3);
+  await expect(prefetched.first()).toHaveAttribute('href', '/recover/forgot-password');
   // The question about codes is in this bundle: nothing to fetch.
   await page.getByLabel('I lost my phone or my authenticator app').check();
-  await expect(page.locator('head link[rel="prefetch"]')).toHaveCount(2);
+  await expect(prefetched).toHaveCount(3);
   await page.getByLabel('My recovery codes do not work').check();
-  await expect(page.locator('head link[rel="prefetch"]')).toHaveCount(4);
-  // Same bundle as the password's: nothing more is fetched.
+  await expect(prefetched).toHaveCount(6);
+  // Same bundle as the password's: only the page itself.
+  const pageFetched = page.waitForResponse((r) => new URL(r.url()).pathname === '/recover/forgot-username');
   await page.getByLabel('I forgot my username').check();
+  await expect(prefetched).toHaveCount(7);
+  await pageFetched;
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(h1(page)).toHaveText('Find your username');
+  // The page load took the prefetched document: nothing came over the
+  // network for it (the server keeps a prefetched page fresh).
+  const document = await page.evaluate(() => {
+    const [nav] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
+    return { url: new URL(nav.name).pathname, transferSize: nav.transferSize };
+  });
+  expect(document).toEqual({ url: '/recover/forgot-username', transferSize: 0 });
   expect(asked.filter((p) => p === '/recover-steps.html')).toHaveLength(1);
   expect(asked.filter((p) => p === '/recover-sign-in.html')).toHaveLength(1);
 });

@@ -58,6 +58,24 @@ async fn app_routes_get_their_bundles_page_with_strict_headers() {
         .await;
     assert_eq!(r.status, 200);
     assert_eq!(r.headers[header::CACHE_CONTROL], "no-cache");
+    // A page the browser prefetches stays fresh while a click may use it;
+    // the same page asked for any other way is revalidated.
+    for (path, purpose, cache) in [
+        (
+            "/recover/forgot-password",
+            "prefetch",
+            "private, max-age=300",
+        ),
+        ("/checkup", "prefetch;prerender", "private, max-age=300"),
+        ("/recover/forgot-password", "prerender", "no-cache"),
+        ("/index.html", "prefetch", "no-cache"),
+    ] {
+        let r = t
+            .req(Method::GET, path, None, &[("sec-purpose", purpose)])
+            .await;
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.headers[header::CACHE_CONTROL], cache, "{path} {purpose}");
+    }
     // Both reasons the answer varies, side by side.
     let vary: Vec<_> = r.headers.get_all(header::VARY).iter().collect();
     assert!(vary.iter().any(|v| *v == "Cookie"), "{vary:?}");
