@@ -71,47 +71,84 @@ pub fn now_ms() -> f64 {
 }
 
 /// Format an RFC 3339 timestamp for people, in their time zone, which it
-/// names ("2 March 2026 at 09:15 GMT"): a time without its zone is a guess
-/// for someone comparing it with a file name in UTC. Falls back to the raw
-/// text if the browser cannot parse it.
+/// names ("2 March 2026 at 09:15 UTC", "… at 10:15 UTC+1"): a time without
+/// its zone is a guess for someone comparing it with a file name in UTC.
+/// Falls back to the raw text if the browser cannot parse it.
+///
+/// Not `Date.toLocaleString` with options: Chromium builds a new Intl
+/// formatter for each such call, 50 ms of a phone's CPU (measured under
+/// bench/perf's 4x slowdown), on the step that shows a sign-in's answer.
 pub fn format_timestamp(rfc3339: &str) -> String {
     let ms = js_sys::Date::parse(rfc3339);
     if ms.is_nan() {
         return rfc3339.to_string();
     }
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-    let options = js_sys::Object::new();
-    for (name, value) in [
-        ("day", "numeric"),
-        ("month", "long"),
-        ("year", "numeric"),
-        ("hour", "2-digit"),
-        ("minute", "2-digit"),
-        ("timeZoneName", "short"),
-    ] {
-        let _ = js_sys::Reflect::set(&options, &name.into(), &value.into());
-    }
-    date.to_locale_string("en-GB", &options)
-        .as_string()
-        .unwrap_or_else(|| rfc3339.to_string())
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    let when = LocalTime {
+        year: d.get_full_year(),
+        month: d.get_month() + 1,
+        day: d.get_date(),
+        hour: d.get_hours(),
+        minute: d.get_minutes(),
+        // Minutes behind UTC: -60 in UTC+1.
+        utc_offset_minutes: -(d.get_timezone_offset() as i32),
+    };
+    when.to_string()
 }
+
+/// A moment as a clock in some time zone shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LocalTime {
+    pub year: u32,
+    /// 1 to 12.
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    /// Ahead of UTC: 60 in UTC+1, -300 in UTC-5.
+    pub utc_offset_minutes: i32,
+}
+
+impl std::fmt::Display for LocalTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let month = MONTHS
+            .get(self.month.wrapping_sub(1) as usize)
+            .unwrap_or(&"?");
+        write!(
+            f,
+            "{} {month} {} at {:02}:{:02} UTC",
+            self.day, self.year, self.hour, self.minute
+        )?;
+        let offset = self.utc_offset_minutes;
+        if offset != 0 {
+            let sign = if offset > 0 { '+' } else { '-' };
+            let (hours, minutes) = (offset.unsigned_abs() / 60, offset.unsigned_abs() % 60);
+            write!(f, "{sign}{hours}")?;
+            if minutes != 0 {
+                write!(f, ":{minutes:02}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
 
 /// `2026-05-14` (or the date of an RFC 3339 timestamp) → `14 May 2026`.
 pub fn format_date(iso: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let date = iso.get(..10).unwrap_or(iso);
     let parts: Vec<&str> = date.split('-').collect();
     if let [y, m, d] = parts.as_slice() {
@@ -354,4 +391,30 @@ async fn fetch_to_end(request: gloo_net::http::Request) -> Result<Fetched, gloo_
         headers: response.headers().into_raw(),
         text,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LocalTime;
+
+    fn at(month: u32, hour: u32, minute: u32, utc_offset_minutes: i32) -> String {
+        LocalTime {
+            year: 2026,
+            month,
+            day: 2,
+            hour,
+            minute,
+            utc_offset_minutes,
+        }
+        .to_string()
+    }
+
+    #[test]
+    fn a_local_time_names_its_offset_from_utc() {
+        assert_eq!(at(3, 9, 5, 0), "2 March 2026 at 09:05 UTC");
+        assert_eq!(at(12, 10, 15, 60), "2 December 2026 at 10:15 UTC+1");
+        assert_eq!(at(1, 23, 59, -300), "2 January 2026 at 23:59 UTC-5");
+        assert_eq!(at(7, 14, 45, 330), "2 July 2026 at 14:45 UTC+5:30");
+        assert_eq!(at(7, 0, 0, -570), "2 July 2026 at 00:00 UTC-9:30");
+    }
 }
