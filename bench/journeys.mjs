@@ -194,7 +194,13 @@ function watchSteps(conditions) {
     for (const i of pending) {
       if (met(conditions[i])) {
         pending.delete(i);
-        window.__journeyShown(i, now(), performance.timeOrigin);
+        // Where the time went: this document's own HTML, and the API
+        // requests it made (on the same clock).
+        const [nav] = performance.getEntriesByType('navigation');
+        const api = performance.getEntriesByType('resource')
+          .filter((e) => e.initiatorType === 'fetch' && new URL(e.name).pathname.startsWith('/api/'))
+          .map((e) => [performance.timeOrigin + e.startTime, performance.timeOrigin + e.responseEnd]);
+        window.__journeyShown(i, now(), performance.timeOrigin, { api, documentEnd: nav && performance.timeOrigin + nav.responseEnd });
       }
     }
   }).observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
@@ -260,6 +266,32 @@ function apiRequests(cdp) {
   return requests;
 }
 
+/**
+ * A step's waiting in parts, from the page's own timing: for a page load,
+ * until the new document starts, its HTML, then its code until the step
+ * shows; else, with API requests, before the first is sent, until the last
+ * answer is in, and after it.
+ */
+function partsOf(start, at, origin, { api, documentEnd }) {
+  if (origin >= start && documentEnd) {
+    return [['to the new page', origin - start], ['its HTML', documentEnd - origin], ['its code and first render', at - documentEnd]];
+  }
+  const made = api.filter(([sent]) => sent >= start && sent <= at);
+  if (made.length === 0) return [];
+  const sent = Math.min(...made.map(([s]) => s));
+  const answered = Math.max(...made.map(([, e]) => e));
+  return [['before the request', sent - start], ['the request', answered - sent], ['after the answer', at - answered]];
+}
+
+/** The median of each part of a step over its runs, as one line. */
+function partsLine(runsOfStep) {
+  const labels = [...new Set(runsOfStep.flatMap((r) => r.parts.map(([label]) => label)))];
+  return labels.map((label) => {
+    const values = runsOfStep.flatMap((r) => r.parts.filter(([l]) => l === label).map(([, ms]) => ms));
+    return `${stats(values).median.toFixed(0)} ${label}`;
+  }).join(', ');
+}
+
 /** Round trips one after another among `requests`: parallel ones count once. */
 function roundTrips(requests) {
   let trips = 0;
@@ -279,7 +311,7 @@ async function walk(browser, journey, run, app) {
   let action = deferred();
   const context = await browser.newContext();
   try {
-    await context.exposeBinding('__journeyShown', (_, i, at, origin) => shown[i].resolve({ at, origin }));
+    await context.exposeBinding('__journeyShown', (_, i, at, origin, timing) => shown[i].resolve({ at, origin, timing }));
     await context.exposeBinding('__journeyAction', (_, at) => action.resolve(at));
     await context.addInitScript(watchSteps, steps.map((s) => s.ready));
     const page = await context.newPage();
@@ -301,7 +333,7 @@ async function walk(browser, journey, run, app) {
         await step.act(page).click();
         clicked = await within(action.promise, `${what}: the click`);
       }
-      const { at, origin } = await within(shown[i].promise, `${what}: ${JSON.stringify(step.ready)}`);
+      const { at, origin, timing } = await within(shown[i].promise, `${what}: ${JSON.stringify(step.ready)}`);
       const landed = new URL(page.url()).pathname;
       if (landed !== step.ready.path) throw new Error(`${what}: landed on ${landed}, not ${step.ready.path}`);
       const start = clicked ?? origin;
@@ -309,7 +341,7 @@ async function walk(browser, journey, run, app) {
       const made = [...requests.values()].filter((r) => r.sentAt >= start && r.sentAt <= at);
       // Each answer came before the page showed it, but its event may trail the report.
       for (let tries = 0; made.some((r) => r.serverMs === undefined) && tries < 20; tries++) await page.waitForTimeout(50);
-      result.push({ ms: at - start, requests: made });
+      result.push({ ms: at - start, requests: made, parts: partsOf(start, at, origin, timing) });
     }
     return result;
   } finally {
@@ -321,7 +353,8 @@ async function walk(browser, journey, run, app) {
  * Walks every journey `runs` times, interleaved (run 1 of each, then run 2
  * of each...) so a slow moment of the machine hits them alike, and prints
  * one table per journey: each step's median, min and max, its API requests
- * and the server's time, against the budgets.
+ * and the server's time, against the budgets, and under each step where its
+ * time went (`partsOf`).
  */
 export async function measureJourneys({ browser, server, dist, runs = RUNS }) {
   // Which steps load another bundle's page, from core's route table as the
@@ -370,8 +403,10 @@ export async function measureJourneys({ browser, server, dist, runs = RUNS }) {
       const trips = roundTrips(most);
       const chain = trips > 1 ? `; a chain of ${trips} round trips` : '';
       const names = most.length ? `  [${most.map((r) => r.name).join(', ')}${chain}]` : '';
+      const parts = partsLine(runsOfStep);
       return `${name.padEnd(48)} ${pad(s.median.toFixed(0), 7)} ${pad(s.min.toFixed(0), 7)} ${pad(s.max.toFixed(0), 7)} `
-        + `${pad(most.length, 4)} ${pad(most.length ? serverMs.toFixed(0) : '-', 7)}   ${verdict}${names}`;
+        + `${pad(most.length, 4)} ${pad(most.length ? serverMs.toFixed(0) : '-', 7)}   ${verdict}${names}`
+        + (parts ? `\n${''.padEnd(4)}where (medians): ${parts}` : '');
     });
     const totals = stats(results[j][0].map((_, run) => results[j].reduce((sum, step) => sum + step[run].ms, 0)));
     rows.push(`${'total waiting'.padEnd(48)} ${pad(totals.median.toFixed(0), 7)} ${pad(totals.min.toFixed(0), 7)} ${pad(totals.max.toFixed(0), 7)} `

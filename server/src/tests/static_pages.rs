@@ -108,4 +108,14 @@ async fn app_routes_get_their_bundles_page_with_strict_headers() {
     assert_eq!(r.status, 404);
     let r = t.req(Method::GET, "/api/v1/openapi.json", None, &[]).await;
     assert_eq!(r.body["openapi"], "3.1.0");
+    // The API's answers load nothing; its problems too.
+    for path in ["/api/v1/openapi.json", "/api/v1/no-such-thing"] {
+        let r = t.req(Method::GET, path, None, &[]).await;
+        assert_eq!(
+            r.headers[header::CONTENT_SECURITY_POLICY],
+            "default-src 'none'; frame-ancestors 'none'",
+            "{path}"
+        );
+        assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    }
 }
