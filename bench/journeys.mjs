@@ -5,7 +5,8 @@
 // `measureJourneys` after load to interactive; alone, for development:
 //   node bench/journeys.mjs [DIST]      # DIST: the built app, default dist
 // with RECLAIM_SERVER_BIN (default target/release/reclaim-server),
-// JOURNEY_RUNS (default 7) and READ_MS (default 2000) from the environment.
+// JOURNEY_RUNS (default 7), READ_MS (default 2000) and JOURNEY (only the
+// journeys whose name has it) from the environment.
 //
 // Every run gets a server of its own, with a new database: a recovery code
 // works once, and a password reset is limited to 5 a day per username and
@@ -68,7 +69,7 @@ const LOST_PHONE = {
 };
 const SIGN_IN = fillIn([[label('Username'), 'alice'], [label('Password'), fixture.password]]);
 
-const JOURNEYS = [
+const ALL_JOURNEYS = [
   {
     name: 'stale codes',
     steps: [
@@ -129,6 +130,13 @@ const JOURNEYS = [
         act: button('Continue'),
         ready: { path: '/recover/lost-2fa/signed-in', h1: 'You are signed in', control: 'a[href="/checkup"]' },
       },
+      {
+        // Where "You are signed in" leads: the checkup's own bundle, which
+        // needs the session and the account's state from the server.
+        name: '"Check the security…" → the checkup', server: true,
+        act: (page) => page.getByRole('link', { name: 'Check the security of your account' }),
+        ready: { path: '/checkup', h1: 'Check the security of your account', control: '.checkup-item', text: 'Signed in as alice' },
+      },
     ],
   },
   {
@@ -174,6 +182,8 @@ const JOURNEYS = [
     ],
   },
 ];
+
+const JOURNEYS = ALL_JOURNEYS.filter((j) => j.name.includes(process.env.JOURNEY ?? ''));
 
 /**
  * Runs in every document of a run, before the app: reports the moment each

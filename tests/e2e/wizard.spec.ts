@@ -340,6 +340,8 @@ test('lost 2FA: every wrong kind of code is named, then a recovery code signs in
   await enterCode(page, code);
   await expect(h1(page)).toHaveText('You are signed in');
   await expect(page.getByRole('link', { name: 'Check the security of your account' })).toHaveAttribute('href', '/checkup');
+  // The checkup, the one way on, is fetched while this page is read.
+  await expect(page.locator('head link[rel="prefetch"][href="/checkup"]')).toHaveCount(1);
   await expectAccessibleAtBothWidths(page, 'signed in');
   await screenshot(page, 'signed-in');
   // Back from here does not reopen the used step.

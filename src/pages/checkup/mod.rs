@@ -226,16 +226,25 @@ pub fn CheckupPage(panel: Panel, pages: PanelPages) -> impl IntoView {
     let load_error = RwSignal::new(None::<String>);
 
     // A page load forgets the CSRF token (it is held in memory only): the
-    // session comes back from the cookie, or the user signs in first.
+    // session comes back from the cookie, or the user signs in first. The
+    // account's state is asked for at the same time (a GET needs only the
+    // cookie): one round trip before the page shows, not two in a chain.
     {
         let (client, navigate) = (client.clone(), navigate.clone());
         leptos::task::spawn_local(async move {
-            if !session.resume(&client).await {
-                // Not signed in (or not any more): no "you were signed out".
-                navigate_to_sign_in(&navigate, &panel.route().path());
+            let to_sign_in = || navigate_to_sign_in(&navigate, &panel.route().path());
+            if session.surely_signed_out(&client) {
+                to_sign_in();
                 return;
             }
-            match client.account_security().await {
+            let (resumed, security) =
+                futures::future::join(session.resume(&client), client.account_security()).await;
+            if !resumed {
+                // Not signed in (or not any more): no "you were signed out".
+                to_sign_in();
+                return;
+            }
+            match security {
                 Ok(sec) => {
                     // A password entered on another page of the checkup still counts.
                     if sec.reauth_valid_for > 0 {

@@ -1,7 +1,8 @@
 //! The sign-in branches: lost authenticator with recovery codes, recovery
 //! codes that do not work (stale sets), and authenticator codes refused.
 
-use crate::router::{use_navigate, NavigateOptions};
+use crate::prefetch::prefetch_page;
+use crate::router::{use_navigate, use_router, NavigateOptions};
 use leptos::prelude::*;
 use reclaim_core::api::{LoginOutcome, RecoveryCodesInfo, SecondFactor};
 use reclaim_core::messages::problem_message;
@@ -286,6 +287,14 @@ pub fn SignedInPage(branch: Branch) -> impl IntoView {
         Some(SecondFactor::SecurityKey) => "Your security key works.",
         None => "Your account does not use two-factor authentication yet: anyone with your password can sign in as you.",
     };
+    // The one way on from here, in another bundle: its page and code are
+    // fetched while this page is read.
+    let next = if branch == Branch::LostSecurityKey {
+        Route::CheckupSecurityKeys
+    } else {
+        Route::Checkup
+    };
+    prefetch_page(&next.path(), use_router().bundle());
     view! {
         <Page title="You are signed in" back=back_href(branch, Step::SignedIn)>
             <Panel title="You are signed in">
@@ -303,11 +312,11 @@ pub fn SignedInPage(branch: Branch) -> impl IntoView {
             {if branch == Branch::LostSecurityKey {
                 view! {
                     <p class="body">"Remove the lost key first: whoever finds it still needs your password, but it should not be able to sign in as you."</p>
-                    <a class="button" href=Route::CheckupSecurityKeys.path()>"Remove the lost security key"</a>
+                    <a class="button" href=next.path()>"Remove the lost security key"</a>
                 }
                 .into_any()
             } else {
-                view! { <a class="button" href=Route::Checkup.path()>"Check the security of your account"</a> }.into_any()
+                view! { <a class="button" href=next.path()>"Check the security of your account"</a> }.into_any()
             }}
         </Page>
     }
