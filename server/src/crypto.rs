@@ -93,6 +93,19 @@ impl ServerKey {
         hex(&self.mac(purpose, data))
     }
 
+    /// The tag stored beside a recovery code's argon2 hash: the first 16
+    /// bits of a keyed hash of the (normalised) code. A code is then
+    /// checked against the stored hashes with its tag only, one argon2
+    /// verification instead of one per code of the set (8 × 35 ms of the
+    /// server's time, measured on the sign-in with a recovery code).
+    /// Without the key file the tag says nothing; with it, 48 bits of the
+    /// 64-bit code are still behind argon2.
+    pub fn recovery_code_tag(&self, code: &str) -> String {
+        let mut tag = self.mac_hex(RECOVERY_CODE_TAG_PURPOSE, code);
+        tag.truncate(4);
+        tag
+    }
+
     /// A key for `purpose` alone, derived from the server key (so the one
     /// key file serves keyed hashes and encryption without reuse).
     fn subkey(&self, purpose: &str) -> [u8; 32] {
@@ -163,6 +176,7 @@ impl ServerKey {
 }
 
 const TOTP_PURPOSE: &str = "totp-secret-at-rest";
+const RECOVERY_CODE_TAG_PURPOSE: &str = "recovery-code-tag";
 /// Marks a sealed value (a base32 secret never contains ':').
 const SEALED_PREFIX: &str = "x1:";
 
@@ -262,6 +276,20 @@ mod tests {
         std::fs::write(&path, "garbage").unwrap();
         assert!(ServerKey::load_or_create(&path).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_recovery_code_tag_is_short_keyed_and_stable() {
+        let key = ServerKey::ephemeral();
+        let tag = key.recovery_code_tag("0f3a9c2d7b1e4a86");
+        assert_eq!(tag.len(), 4);
+        assert!(tag.chars().all(|c| c.is_ascii_hexdigit()), "{tag}");
+        assert_eq!(tag, key.recovery_code_tag("0f3a9c2d7b1e4a86"));
+        // Another key tags the same code apart (1 in 65,536 alike).
+        let others: Vec<String> = (0..4)
+            .map(|_| ServerKey::ephemeral().recovery_code_tag("0f3a9c2d7b1e4a86"))
+            .collect();
+        assert!(others.iter().any(|t| *t != tag), "{others:?}");
     }
 
     #[test]

@@ -111,8 +111,15 @@ pub fn seed(
         }
         // Replaced sets are not stored: their codes are invalid, like a typo.
         if let Some(set) = &account.recovery_codes {
-            let hashes: Vec<String> = set.codes.iter().map(|c| hasher.hash(c)).collect();
-            accounts::replace_recovery_codes(&tx, id, &hashes, at(&set.generated_at))?;
+            let stored: Vec<accounts::NewRecoveryCode> = set
+                .codes
+                .iter()
+                .map(|c| accounts::NewRecoveryCode {
+                    hash: hasher.hash(c),
+                    tag: key.recovery_code_tag(c),
+                })
+                .collect();
+            accounts::replace_recovery_codes(&tx, id, &stored, at(&set.generated_at))?;
             let ids: Vec<i64> = tx
                 .prepare("SELECT id FROM recovery_codes WHERE user_id = ?1 ORDER BY id")?
                 .query_map(params![id], |r| r.get(0))?

@@ -226,9 +226,15 @@ pub async fn generate_codes(
     let codes: Vec<String> = (0..CODES_PER_SET)
         .map(|_| hex(&random_bytes::<8>()))
         .collect();
-    let to_hash = codes.clone();
-    let hashes = hash_work(&state, &reservation, move |h| {
-        to_hash.iter().map(|c| h.hash(c)).collect::<Vec<_>>()
+    let (to_hash, key) = (codes.clone(), state.key.clone());
+    let stored = hash_work(&state, &reservation, move |h| {
+        to_hash
+            .iter()
+            .map(|c| accounts::NewRecoveryCode {
+                hash: h.hash(c),
+                tag: key.recovery_code_tag(c),
+            })
+            .collect::<Vec<_>>()
     })
     .await?;
     let user = s.user.clone();
@@ -243,7 +249,7 @@ pub async fn generate_codes(
                 Some((true, set)) if set != seen_set => return Err(changed_meanwhile()),
                 Some(_) => {}
             }
-            accounts::replace_recovery_codes(&tx, user.id, &hashes, now)?;
+            accounts::replace_recovery_codes(&tx, user.id, &stored, now)?;
             mail::queue_notice(
                 &tx,
                 &letterhead,

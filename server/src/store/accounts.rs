@@ -87,12 +87,38 @@ impl User {
     }
 }
 
-/// Hashes of the current set, with whether each is burned.
-pub fn recovery_codes(c: &Connection, user_id: i64) -> rusqlite::Result<Vec<(i64, String, bool)>> {
+/// A code of the current set as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRecoveryCode {
+    pub id: i64,
+    /// argon2id of the code.
+    pub hash: String,
+    pub used: bool,
+    /// `ServerKey::recovery_code_tag` of the code; none for codes stored
+    /// before tags were.
+    pub tag: Option<String>,
+}
+
+/// A new code to store: its argon2id hash and its tag.
+#[derive(Debug, Clone)]
+pub struct NewRecoveryCode {
+    pub hash: String,
+    pub tag: String,
+}
+
+/// The codes of the current set, with whether each is burned.
+pub fn recovery_codes(c: &Connection, user_id: i64) -> rusqlite::Result<Vec<StoredRecoveryCode>> {
     let mut stmt = c.prepare_cached(
-        "SELECT id, code_hash, used_at IS NOT NULL FROM recovery_codes WHERE user_id = ?1 ORDER BY id",
+        "SELECT id, code_hash, used_at IS NOT NULL, tag FROM recovery_codes WHERE user_id = ?1 ORDER BY id",
     )?;
-    let rows = stmt.query_map(params![user_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let rows = stmt.query_map(params![user_id], |r| {
+        Ok(StoredRecoveryCode {
+            id: r.get(0)?,
+            hash: r.get(1)?,
+            used: r.get(2)?,
+            tag: r.get(3)?,
+        })
+    })?;
     rows.collect()
 }
 
@@ -112,17 +138,17 @@ pub fn codes_info(c: &Connection, user: &User) -> rusqlite::Result<RecoveryCodes
 pub fn replace_recovery_codes(
     c: &Connection,
     user_id: i64,
-    hashes: &[String],
+    codes: &[NewRecoveryCode],
     now: i64,
 ) -> rusqlite::Result<()> {
     c.execute(
         "DELETE FROM recovery_codes WHERE user_id = ?1",
         params![user_id],
     )?;
-    for h in hashes {
+    for code in codes {
         c.execute(
-            "INSERT INTO recovery_codes (user_id, code_hash) VALUES (?1, ?2)",
-            params![user_id, h],
+            "INSERT INTO recovery_codes (user_id, code_hash, tag) VALUES (?1, ?2, ?3)",
+            params![user_id, code.hash, code.tag],
         )?;
     }
     c.execute(

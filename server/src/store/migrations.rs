@@ -280,6 +280,13 @@ CREATE TABLE account_flags (
 );
 CREATE INDEX account_flags_user ON account_flags(user_id);
 "#,
+    // 7: a keyed tag beside each recovery code's hash
+    // (`ServerKey::recovery_code_tag`), so that a code is verified against
+    // the hash of its tag only. Codes stored before have none and are
+    // verified as before.
+    r#"
+ALTER TABLE recovery_codes ADD COLUMN tag TEXT;
+"#,
 ];
 
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
