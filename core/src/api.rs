@@ -31,6 +31,16 @@ pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
 /// Header that state-changing signed-in calls carry (double-submit CSRF token).
 pub const CSRF_HEADER: &str = "X-CSRF-Token";
 
+/// `GET`: the session of the cookie, with its CSRF token (relative to the
+/// API base, as every path here).
+pub const SESSION_PATH: &str = "/session";
+/// `GET`: the account's security state, graded by the checkup.
+pub const ACCOUNT_SECURITY_PATH: &str = "/account/security";
+/// What a signed-in page asks for as it loads, both at once: the app's
+/// client calls them, and the reference server has the page name them for
+/// the browser to fetch while the page's code loads.
+pub const SIGNED_IN_PAGE_LOAD: [&str; 2] = [SESSION_PATH, ACCOUNT_SECURITY_PATH];
+
 /// Why the user files a recovery request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -23,7 +23,9 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
 use bytes::Bytes;
+use reclaim_core::api::SIGNED_IN_PAGE_LOAD;
 use reclaim_core::bundle::Bundle;
+use reclaim_core::config::AppConfig;
 
 use crate::problem::ApiError;
 
@@ -79,6 +81,14 @@ impl StaticFiles {
         }
         for bundle in Bundle::ALL {
             inline_config(&mut assets, &format!("/{}", bundle.html_file()));
+        }
+        let api_base = assets
+            .get("/config.json")
+            .and_then(|c| std::str::from_utf8(&c.raw).ok())
+            .and_then(|json| AppConfig::from_json(json).ok())
+            .map(|config| config.api_base);
+        if let Some(api_base) = api_base {
+            add_signed_in_pages(&mut assets, &api_base);
         }
         StaticFiles {
             dir: dir.to_path_buf(),
@@ -245,6 +255,50 @@ fn has_extension(path: &str) -> bool {
         .is_some_and(|last| last.contains('.'))
 }
 
+/// The key of a signed-in bundle's page as a browser with the session
+/// cookie gets it (`add_signed_in_pages`).
+fn signed_in_page_key(bundle: Bundle) -> String {
+    format!("/{}#signed-in", bundle.html_file())
+}
+
+/// For each signed-in bundle, its page as a browser with the session cookie
+/// gets it: naming what the page asks for as it loads
+/// (`SIGNED_IN_PAGE_LOAD`), as preloads, so the browser fetches them while
+/// the page's code loads, and the app's own requests take those answers.
+/// Without the cookie the page is sign-in's, which asks for nothing.
+/// Public for the in-process tests, which put their own pages in.
+pub fn add_signed_in_pages(assets: &mut HashMap<String, Asset>, api_base: &str) {
+    for bundle in Bundle::ALL {
+        if bundle.signed_out_stand_in().is_none() {
+            continue;
+        }
+        let Some(html) = assets
+            .get(&format!("/{}", bundle.html_file()))
+            .and_then(|page| std::str::from_utf8(&page.raw).ok())
+        else {
+            continue;
+        };
+        let Some(at) = html.find("<head>").map(|i| i + "<head>".len()) else {
+            continue;
+        };
+        // The app's requests carry credentials ("include"): so must these,
+        // or the browser does not match them.
+        let preloads: String = SIGNED_IN_PAGE_LOAD
+            .iter()
+            .map(|path| {
+                format!(
+                    "<link rel=\"preload\" href=\"{}{path}\" as=\"fetch\" crossorigin=\"use-credentials\">",
+                    html_escape(api_base.trim_end_matches('/'))
+                )
+            })
+            .collect();
+        let page = format!("{}{preloads}{}", &html[..at], &html[at..]);
+        let key = signed_in_page_key(bundle);
+        let asset = Asset::new(&format!("/{}", bundle.html_file()), page);
+        assets.insert(key, asset);
+    }
+}
+
 /// The id of the JSON data block in `index.html` that carries `config.json`.
 pub const CONFIG_BLOCK_ID: &str = "reclaim-config";
 
@@ -321,7 +375,11 @@ pub fn serve(files: &StaticFiles, session_cookie: &str, req: &Request) -> Respon
     if !has_extension(&path) {
         let (bundle, varies) = page_bundle(&path, req.headers(), session_cookie);
         let page = format!("/{}", bundle.html_file());
-        if let Some(html) = files.assets.get(&page) {
+        // A signed-in bundle's page here means the cookie was sent.
+        let signed_in = bundle
+            .signed_out_stand_in()
+            .and_then(|_| files.assets.get(&signed_in_page_key(bundle)));
+        if let Some(html) = signed_in.or_else(|| files.assets.get(&page)) {
             let mut response = html.response(req.headers(), head);
             if is_prefetch(req.headers()) {
                 response.headers_mut().insert(

@@ -3,7 +3,7 @@
 
 use reclaim_core::api::{
     Accepted, AccountSecurity, CodeBody, ReauthBody, Reauthenticated, RecoveryCodesGenerated,
-    RecoveryCodesInfo, SessionFields, TotpSetup,
+    RecoveryCodesInfo, SessionFields, TotpSetup, ACCOUNT_SECURITY_PATH, SESSION_PATH,
 };
 
 use super::{ApiClient, ApiError};
@@ -13,7 +13,7 @@ impl ApiClient {
     /// sign-in (this tab's memory lost the CSRF token). Holds the token on;
     /// `false` when there is no session (a 204).
     pub async fn resume_session(&self) -> Result<bool, ApiError> {
-        let session: Option<SessionFields> = self.call("GET", "/session").answer_if_any().await?;
+        let session: Option<SessionFields> = self.call("GET", SESSION_PATH).answer_if_any().await?;
         if let Some(session) = session {
             self.set_csrf_token(Some(session.csrf_token));
         }
@@ -22,7 +22,7 @@ impl ApiClient {
 
     /// `GET /account/security`.
     pub async fn account_security(&self) -> Result<AccountSecurity, ApiError> {
-        self.call("GET", "/account/security").answer().await
+        self.call("GET", ACCOUNT_SECURITY_PATH).answer().await
     }
 
     /// `POST /account/reauth`: the password again, before a sensitive change.

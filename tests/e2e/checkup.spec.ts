@@ -47,9 +47,23 @@ test('bob goes from nothing set up to a healthy checkup, and a saved code signs 
   await expect(page.getByRole('heading', { name: 'Signed in as bob' })).toBeVisible();
   // A reload forgets the CSRF token (memory only); the session comes back
   // from the cookie (GET /session) instead of asking for a new sign-in.
+  // The page names the session and the account's state for the browser to
+  // fetch while its code loads, and the app takes those answers: each is
+  // asked for once.
+  const asked: string[] = [];
+  const onRequest = (r: { url: () => string; method: () => string }) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/api/')) asked.push(`${r.method()} ${path}`);
+  };
+  page.on('request', onRequest);
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Signed in as bob' })).toBeVisible();
   await expect(page).toHaveURL(/\/checkup$/);
+  page.off('request', onRequest);
+  for (const path of ['/api/v1/session', '/api/v1/account/security']) {
+    await expect(page.locator(`head link[rel="preload"][href="${path}"]`)).toHaveCount(1);
+  }
+  expect(asked.sort()).toEqual(['GET /api/v1/account/security', 'GET /api/v1/session']);
 
   // Before: no authenticator (important), no codes yet (a tip: they come with one).
   await expect(item(page, 'Two-factor authentication')).toContainText('Important');

@@ -417,7 +417,15 @@ async fn over_https_the_session_cookie_is_host_prefixed() {
     let r = t
         .req(Method::GET, "/checkup", None, &[("cookie", &pair)])
         .await;
-    assert_eq!(r.text, bundle_page(Bundle::Checkup));
+    // (the checkup's page, with its preloads of a signed-in page)
+    let checkup = bundle_page(Bundle::Checkup);
+    let script = &checkup[checkup.find("<script").unwrap()..];
+    assert!(r.text.ends_with(script), "{}", r.text);
+    assert!(
+        r.text.contains(r#"rel="preload" href="/api/v1/session""#),
+        "{}",
+        r.text
+    );
     let r = t
         .req(Method::GET, "/checkup", None, &[("cookie", &plain)])
         .await;

@@ -82,6 +82,7 @@ fn test_app_with(configure: impl FnOnce(&mut Settings)) -> T {
         let asset = Asset::new(&page, bundle_page(bundle));
         files.assets.insert(page, asset);
     }
+    crate::static_files::add_signed_in_pages(&mut files.assets, "/api/v1");
     files.assets.insert(
         "/reclaim-0123456789abcdef.js".into(),
         Asset::new(
